@@ -1,0 +1,62 @@
+/*
+  libFuzzer target for the digest analyser (scripts/fuzz-digest.sh builds
+  and runs it).  The input is handed over in a buffer of exactly its size,
+  so AddressSanitizer catches any read past len; the result is then checked
+  for internal consistency, since a wrong index would be read later by the
+  advice rules.
+*/
+#include "pa_digest.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+  struct pa_digest_analysis a;
+  int i;
+
+  if (pa_digest_analyze((const char *) data, size, &a) != 0)
+    abort();
+  if (a.kind < PA_STMT_OTHER || a.kind > PA_STMT_DELETE)
+    abort();
+  if (a.n_tables < 0 || a.n_tables > PA_DIGEST_MAX_TABLES || a.n_columns < 0 ||
+      a.n_columns > PA_DIGEST_MAX_COLUMNS || a.n_joins < 0)
+    abort();
+  for (i= 0; i < a.n_tables; i++)
+  {
+    const struct pa_digest_table *t= &a.tables[i];
+    /* names must be NUL-terminated inside their buffers */
+    if (!memchr(t->schema, 0, sizeof(t->schema)) ||
+        !memchr(t->name, 0, sizeof(t->name)) ||
+        !memchr(t->alias, 0, sizeof(t->alias)) || t->name[0] == '\0')
+      abort();
+    /* a recorded table is found again by its own name */
+    if (pa_digest_find_table(&a, t->schema, t->name) < 0 ||
+        pa_digest_find_table(&a, NULL, t->name) < 0)
+      abort();
+    if (t->alias[0] && pa_digest_find_table(&a, NULL, t->alias) < 0)
+      abort();
+  }
+  for (i= 0; i < a.n_columns; i++)
+  {
+    const struct pa_digest_column *c= &a.columns[i];
+    if (c->table < -1 || c->table >= a.n_tables ||
+        !memchr(c->name, 0, sizeof(c->name)) || c->name[0] == '\0' ||
+        c->use < PA_USE_EQ || c->use > PA_USE_GROUP || c->ordinal < 0 ||
+        (c->desc != 0 && c->desc != 1))
+      abort();
+  }
+  /* the input itself as a name: any bytes, not NUL-terminated in data */
+  if (size < 300)
+  {
+    char name[301];
+    memcpy(name, data, size);
+    name[size]= '\0';
+    (void) pa_digest_find_table(&a, name, name);
+    (void) pa_digest_find_table(&a, NULL, name);
+  }
+  return 0;
+}

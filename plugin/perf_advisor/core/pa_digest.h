@@ -1,0 +1,196 @@
+/*
+  perf_advisor core: statement digest analysis.
+
+  Reads one SQL statement text and reports which tables it touches and how
+  each column is used, so index rules can work on plain data.  Two input
+  styles are accepted and may be mixed:
+
+  - performance_schema digest texts as MariaDB 10.11 prints them
+    (events_statements_summary_by_digest.DIGEST_TEXT): keywords upper case,
+    identifiers as "`name` ", literals as "?", value lists as "?, ...",
+    rows as "(?)" / "(...)", further rows as "/ * , ... * /" (without the
+    blanks), qualified names as "`db` . `t`";
+  - raw SQL (SQL_TEXT or slow log): any keyword case, bare or quoted
+    identifiers, 'x''y' and "x" string literals, numbers, comments
+    (-- , #, / * * /, executable / * ! ... * /), possibly cut off and ended
+    with "..." as performance_schema does for SQL_TEXT.
+
+  The parser is deliberately shallow: it never rejects input and never reads
+  outside [text, text + len); syntax it does not know just yields less.
+
+  Limitations (by design, see pa_digest.c for the reasons):
+  - "x" is a string literal (sql_mode without ANSI_QUOTES).
+  - Digest texts do not escape a backtick inside an identifier, so such a
+    name is misread there; in raw SQL `a``b` is read as a`b.
+  - An identifier longer than PA_IDENT_BYTES - 1 bytes (impossible for a real
+    MariaDB name) is cut at a UTF-8 character boundary and
+    PA_DIGEST_F_TRUNCATED is set.  Bytes are copied as they are, with no
+    validation or conversion.
+  - Digest truncation (max_digest_length) drops whole tokens without a
+    marker; it is detected only when the text ends inside parentheses or on a
+    token that needs a continuation (operator, comma, AND, WHERE, ...).
+  - Table aliases and names are resolved over the whole statement, not per
+    query block; NOT is ignored (NOT IN is reported as IN, NOT LIKE as
+    LIKE).
+  - Only the first statement is analysed: parsing stops at a top-level ';'.
+*/
+#ifndef PA_DIGEST_H
+#define PA_DIGEST_H
+
+#include "pa_common.h"
+
+/* C++ callers wrap this include in extern "C", like the other core headers. */
+
+/* Array limits of struct pa_digest_analysis; hitting one sets TRUNCATED. */
+#define PA_DIGEST_MAX_TABLES 16
+#define PA_DIGEST_MAX_COLUMNS 64
+
+/*
+  Smallest literal OFFSET (rows) that counts as deep pagination: the server
+  reads and throws away that many rows before returning any.
+*/
+#define PA_DIGEST_DEEP_OFFSET_ROWS 10000
+
+enum pa_stmt_kind
+{
+  PA_STMT_OTHER,
+  PA_STMT_SELECT,
+  PA_STMT_INSERT,
+  PA_STMT_REPLACE,
+  PA_STMT_UPDATE,
+  PA_STMT_DELETE
+};
+
+/* How a column is used; only WHERE, ON, HAVING, USING, ORDER/GROUP BY. */
+enum pa_col_use
+{
+  /* col = ?, col <=> ?, col IS NULL, col IN (one value), ? = col */
+  PA_USE_EQ,
+  /* col IN (list of two or more values, or a subquery) */
+  PA_USE_IN,
+  /*
+    <, <=, >, >=, BETWEEN, LIKE 'prefix%', LIKE ? (pattern unknown), and,
+    because the range optimizer turns them into ranges too, != / <> and
+    IS NOT NULL
+  */
+  PA_USE_RANGE,
+  /* LIKE '%x' / '_x' literal: no B-tree index can serve it */
+  PA_USE_LIKE_LEADING_WILDCARD,
+  /*
+    Column inside a function call or an arithmetic / JSON operator in
+    WHERE/ON/HAVING, e.g. DATE(col) = ?, col + 1 > ?: not sargable.
+    Columns inside aggregates (COUNT, SUM, ...) and MATCH ... AGAINST are
+    not reported.
+  */
+  PA_USE_FUNC,
+  /* col = other_col in ON/WHERE (both sides), or a JOIN ... USING column */
+  PA_USE_JOIN,
+  /* ORDER BY col [ASC|DESC] */
+  PA_USE_ORDER,
+  /* GROUP BY col */
+  PA_USE_GROUP
+};
+
+struct pa_digest_table
+{
+  char schema[PA_IDENT_BYTES]; /* "" when not qualified */
+  char name[PA_IDENT_BYTES];
+  char alias[PA_IDENT_BYTES]; /* "" when none */
+};
+
+struct pa_digest_column
+{
+  /*
+    Index into tables[], or -1 when it cannot be resolved: the qualifier
+    names no recorded table, or the column is unqualified and the statement
+    has more (or fewer) than one table.
+  */
+  int table;
+  char name[PA_IDENT_BYTES];
+  enum pa_col_use use;
+  int desc; /* 1 for ORDER BY ... DESC, else 0 */
+  /*
+    0-based position within its clause.  ORDER BY / GROUP BY: the position
+    of the item in the list, counting items that are expressions and so are
+    not reported (a gap means an expression sits there).  WHERE / ON /
+    HAVING: order among the columns reported for that clause.  USING: the
+    position in the list.
+  */
+  int ordinal;
+};
+
+struct pa_digest_analysis
+{
+  enum pa_stmt_kind kind;
+  int n_tables;
+  struct pa_digest_table tables[PA_DIGEST_MAX_TABLES];
+  int n_columns;
+  struct pa_digest_column columns[PA_DIGEST_MAX_COLUMNS];
+  int n_joins;    /* JOIN keywords + comma joins in FROM, all query blocks */
+  unsigned flags; /* PA_DIGEST_F_* */
+};
+
+/* SELECT * or t.* */
+#define PA_DIGEST_F_SELECT_STAR (1u << 0)
+/* LIMIT a, b or OFFSET present */
+#define PA_DIGEST_F_OFFSET (1u << 1)
+/*
+  Literal offset known and >= PA_DIGEST_DEEP_OFFSET_ROWS (raw SQL only:
+  digests hide it)
+*/
+#define PA_DIGEST_F_DEEP_OFFSET (1u << 2)
+/* IN ( SELECT ... */
+#define PA_DIGEST_F_IN_SUBQUERY (1u << 3)
+/* ORDER BY RAND() */
+#define PA_DIGEST_F_ORDER_BY_RAND (1u << 4)
+/*
+  INSERT/REPLACE with exactly one row: "VALUES (?)", "VALUES (...)",
+  raw "VALUES (1, 2)", and INSERT ... SET.  Digests print several rows as
+  "VALUES (...) / * , ... * /", which does not set it.
+*/
+#define PA_DIGEST_F_SINGLE_ROW_INSERT (1u << 5)
+/*
+  The text ended mid-statement ("..." glued to the end, unterminated quote,
+  comment or parenthesis, trailing operator or keyword), or an array or
+  nesting limit was hit, or an identifier was cut: the analysis may be
+  incomplete.
+*/
+#define PA_DIGEST_F_TRUNCATED (1u << 6)
+/* some column has PA_USE_LIKE_LEADING_WILDCARD */
+#define PA_DIGEST_F_LEADING_WILDCARD (1u << 7)
+/* some column has PA_USE_FUNC */
+#define PA_DIGEST_F_FUNC_ON_COLUMN (1u << 8)
+/* any nested SELECT: subquery, derived table, EXISTS, IN (SELECT ...) */
+#define PA_DIGEST_F_SUBQUERY (1u << 9)
+
+/*
+  Analyse one statement.
+
+  text: len bytes, need not be NUL-terminated, may hold any bytes (NUL
+  included); only text[0 .. len - 1] is read.  Units: bytes.
+  out: caller-owned; fully overwritten (zeroed first), keeps no pointer into
+  text.  Reentrant: no global state.
+
+  For a statement that is not SELECT/INSERT/REPLACE/UPDATE/DELETE (optionally
+  after WITH or leading parentheses) only kind = PA_STMT_OTHER is reported.
+
+  Returns 0 on success, -1 when text or out is NULL (out untouched).  Never
+  fails on content.
+*/
+int pa_digest_analyze(const char *text, size_t len,
+                      struct pa_digest_analysis *out);
+
+/*
+  Index of the first table whose name equals name byte for byte (MariaDB on
+  Linux compares table names case-sensitively) and whose schema matches,
+  else of the first table whose alias equals name ignoring ASCII case;
+  -1 if none or if a or name is NULL.
+
+  schema: NULL or "" matches any schema; a table recorded without a schema
+  (unqualified in the text, so in the statement's default schema) matches
+  any schema too.
+*/
+int pa_digest_find_table(const struct pa_digest_analysis *a,
+                         const char *schema, const char *name);
+
+#endif

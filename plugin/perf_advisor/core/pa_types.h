@@ -1,0 +1,69 @@
+/*
+  perf_advisor core: the plain structs the server layer fills in and the
+  analysis reads.  Every counter names its unit.  Nothing here points into
+  server memory: the collector copies what it needs.
+*/
+#ifndef PA_TYPES_H
+#define PA_TYPES_H
+
+#include "pa_common.h"
+
+/* Where activity counters come from, in order of preference. */
+enum pa_stats_source
+{
+  PA_SRC_NONE= 0,        /* no source is on: counters are unknown (NULL) */
+  PA_SRC_PFS,            /* performance_schema table/index I/O summaries */
+  PA_SRC_USERSTAT        /* userstat: TABLE_STATISTICS / INDEX_STATISTICS */
+};
+
+/* Caller-provided allocator; memory is released by the owner as a whole
+   (a MEM_ROOT in the server, a list of mallocs in the unit tests).  Returns
+   NULL when out of memory. */
+struct pa_alloc
+{
+  void *(*alloc)(void *ctx, size_t bytes);
+  void *ctx;
+};
+
+/* Size facts of one table, as the storage engine reports them. */
+struct pa_table_facts
+{
+  uint64_t rows;            /* estimated rows */
+  uint64_t avg_row_length;  /* bytes */
+  uint64_t data_length;     /* bytes */
+  uint64_t index_length;    /* bytes */
+  uint64_t data_free;       /* bytes allocated but unused */
+  unsigned index_count;     /* indexes, PRIMARY included */
+  int sizes_known;          /* 0: the engine keeps no size statistics */
+};
+
+/* Activity counters of one table over an observation window. */
+struct pa_table_io
+{
+  enum pa_stats_source source;
+  int known;                /* rows_read / rows_changed are valid */
+  uint64_t rows_read;       /* rows fetched, through any access path */
+  uint64_t rows_changed;    /* rows inserted + updated + deleted */
+  int full_scan_known;      /* full_scan_reads is valid */
+  uint64_t full_scan_reads; /* rows fetched without any index */
+  int64_t observed_seconds; /* window length in seconds; -1: unknown */
+};
+
+/* Derived figures of one table. */
+struct pa_table_metrics
+{
+  int ratio_known;
+  double index_to_data_ratio; /* index_length / data_length */
+  int frag_known;
+  double fragmentation_pct;   /* data_free / (data_length + data_free) * 100 */
+};
+
+/* Statement-digest workload touching one table. */
+struct pa_table_workload
+{
+  int known;                  /* 0: no digest source (performance_schema off) */
+  uint64_t slow_digests;      /* digests with average time above threshold */
+  double worst_avg_ms;        /* highest such average, milliseconds; 0: none */
+};
+
+#endif

@@ -1,0 +1,178 @@
+/*
+  perf_advisor core: statement digests attributed to tables.
+*/
+#include "pa_workload.h"
+#include "pa_digest.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int fold_cmp(const char *a, const char *b, int fold)
+{
+  const unsigned char *x= (const unsigned char *) a;
+  const unsigned char *y= (const unsigned char *) b;
+  for (;; x++, y++)
+  {
+    unsigned cx= *x, cy= *y;
+    if (fold)
+    {
+      if (cx >= 'A' && cx <= 'Z')
+        cx+= 'a' - 'A';
+      if (cy >= 'A' && cy <= 'Z')
+        cy+= 'a' - 'A';
+    }
+    if (cx != cy)
+      return cx < cy ? -1 : 1;
+    if (!cx)
+      return 0;
+  }
+}
+
+static int ref_cmp_names(const struct pa_workload_ref *r, const char *schema,
+                         const char *name, int fold)
+{
+  int c= fold_cmp(r->schema, schema, fold);
+  return c ? c : fold_cmp(r->name, name, fold);
+}
+
+/* qsort has no context argument: sorting happens twice, once per mode. */
+static int ref_cmp_exact(const void *pa, const void *pb)
+{
+  const struct pa_workload_ref *a= pa, *b= pb;
+  int c= ref_cmp_names(a, b->schema, b->name, 0);
+  if (c)
+    return c;
+  return a->digest < b->digest ? -1 : a->digest > b->digest;
+}
+
+static int ref_cmp_folded(const void *pa, const void *pb)
+{
+  const struct pa_workload_ref *a= pa, *b= pb;
+  int c= ref_cmp_names(a, b->schema, b->name, 1);
+  if (c)
+    return c;
+  return a->digest < b->digest ? -1 : a->digest > b->digest;
+}
+
+static char *dup_str(const struct pa_alloc *a, const char *s)
+{
+  size_t n= strlen(s) + 1;
+  char *d= a->alloc(a->ctx, n);
+  if (d)
+    memcpy(d, s, n);
+  return d;
+}
+
+int pa_workload_build(struct pa_workload *w,
+                      const struct pa_digest_stat *digests, size_t n,
+                      int fold_case, const struct pa_alloc *a)
+{
+  struct pa_digest_analysis *an;
+  size_t cap, i, out;
+
+  memset(w, 0, sizeof(*w));
+  w->digests= digests;
+  w->fold_case= fold_case;
+  if (n == 0)
+    return 0;
+  if (n > SIZE_MAX / PA_DIGEST_MAX_TABLES / sizeof(*w->refs))
+    return -1;
+  cap= n * PA_DIGEST_MAX_TABLES;
+  an= a->alloc(a->ctx, sizeof(*an));
+  w->refs= a->alloc(a->ctx, cap * sizeof(*w->refs));
+  if (!an || !w->refs)
+  {
+    w->refs= NULL;
+    return -1;
+  }
+
+  for (i= 0; i < n; i++)
+  {
+    int t;
+    if (!digests[i].text ||
+        pa_digest_analyze(digests[i].text, digests[i].text_len, an))
+      continue;
+    for (t= 0; t < an->n_tables; t++)
+    {
+      struct pa_workload_ref *r= &w->refs[w->n_refs];
+      const char *schema= an->tables[t].schema[0] ? an->tables[t].schema
+                                                   : digests[i].schema;
+      if (!schema || !schema[0] || !an->tables[t].name[0])
+        continue;
+      r->schema= dup_str(a, schema);
+      r->name= dup_str(a, an->tables[t].name);
+      if (!r->schema || !r->name)
+      {
+        w->n_refs= 0;
+        w->refs= NULL;
+        return -1;
+      }
+      r->digest= i;
+      w->n_refs++;
+    }
+  }
+  w->n_digests= n;
+
+  qsort(w->refs, w->n_refs, sizeof(*w->refs),
+        fold_case ? ref_cmp_folded : ref_cmp_exact);
+  /* A table named twice in one digest (self-join, two aliases) counts once. */
+  for (i= 0, out= 0; i < w->n_refs; i++)
+  {
+    if (out > 0 && w->refs[out - 1].digest == w->refs[i].digest &&
+        !ref_cmp_names(&w->refs[out - 1], w->refs[i].schema, w->refs[i].name,
+                       fold_case))
+      continue;
+    w->refs[out++]= w->refs[i];
+  }
+  w->n_refs= out;
+  return 0;
+}
+
+void pa_workload_find(const struct pa_workload *w, const char *schema,
+                      const char *name, size_t *first, size_t *last)
+{
+  size_t lo= 0, hi= w->n_refs;
+  /* lower bound */
+  while (lo < hi)
+  {
+    size_t mid= lo + (hi - lo) / 2;
+    if (ref_cmp_names(&w->refs[mid], schema, name, w->fold_case) < 0)
+      lo= mid + 1;
+    else
+      hi= mid;
+  }
+  *first= lo;
+  hi= w->n_refs;
+  while (lo < hi)
+  {
+    size_t mid= lo + (hi - lo) / 2;
+    if (ref_cmp_names(&w->refs[mid], schema, name, w->fold_case) <= 0)
+      lo= mid + 1;
+    else
+      hi= mid;
+  }
+  *last= lo;
+}
+
+void pa_workload_table(const struct pa_workload *w, const char *schema,
+                       const char *name, uint64_t threshold_ps,
+                       struct pa_table_workload *out)
+{
+  size_t first, last, i;
+  uint64_t worst_ps= 0;
+
+  out->known= 1;
+  out->slow_digests= 0;
+  out->worst_avg_ms= 0.0;
+  pa_workload_find(w, schema, name, &first, &last);
+  for (i= first; i < last; i++)
+  {
+    const struct pa_digest_stat *d= &w->digests[w->refs[i].digest];
+    if (d->avg_ps <= threshold_ps)
+      continue;
+    out->slow_digests++;
+    if (d->avg_ps > worst_ps)
+      worst_ps= d->avg_ps;
+  }
+  out->worst_avg_ms= (double) worst_ps / 1e9;
+}

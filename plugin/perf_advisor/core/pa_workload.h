@@ -1,0 +1,67 @@
+/*
+  perf_advisor core: statement digests attributed to the tables they touch.
+
+  Digests carry no table column, so every digest text is tokenized once
+  (pa_digest) and each table reference becomes one (schema, table, digest)
+  entry of a sorted index; a per-table question is then a binary search.
+  Cost: O(D log D) to build for D digests, O(log D) per table.
+*/
+#ifndef PA_WORKLOAD_H
+#define PA_WORKLOAD_H
+
+#include "pa_types.h"
+
+/* One row of performance_schema.events_statements_summary_by_digest. */
+struct pa_digest_stat
+{
+  const char *schema;       /* default schema at execution; NULL: none */
+  const char *text;         /* normalized digest text, not NUL-terminated */
+  size_t text_len;          /* bytes */
+  uint64_t exec_count;      /* executions (COUNT_STAR) */
+  uint64_t avg_ps;          /* average latency, picoseconds */
+};
+
+struct pa_workload_ref
+{
+  const char *schema;       /* resolved schema of the referenced table */
+  const char *name;         /* table name */
+  size_t digest;            /* index into the digest array */
+};
+
+struct pa_workload
+{
+  const struct pa_digest_stat *digests;
+  size_t n_digests;
+  struct pa_workload_ref *refs;   /* sorted by schema, name, digest; unique */
+  size_t n_refs;
+  int fold_case;                  /* compare names ASCII case-insensitively */
+};
+
+/*
+  Index n digests.  `digests` must outlive `w`; names are copied into memory
+  from `a`.  fold_case: 1 when the server runs with lower_case_table_names
+  != 0.  A reference without a schema, in a digest without a default schema,
+  cannot be attributed and is skipped.  Returns 0, or -1 when `a` fails
+  (w is then empty but valid).
+*/
+int pa_workload_build(struct pa_workload *w,
+                      const struct pa_digest_stat *digests, size_t n,
+                      int fold_case, const struct pa_alloc *a);
+
+/*
+  The slow-statement figures of one table: digests touching schema.name
+  whose average latency exceeds threshold_ps (picoseconds), and the worst
+  such average in milliseconds.  out->known is set to 1.
+*/
+void pa_workload_table(const struct pa_workload *w, const char *schema,
+                       const char *name, uint64_t threshold_ps,
+                       struct pa_table_workload *out);
+
+/*
+  First and one-past-last positions in w->refs of the entries for
+  schema.name; equal when none.
+*/
+void pa_workload_find(const struct pa_workload *w, const char *schema,
+                      const char *name, size_t *first, size_t *last);
+
+#endif

@@ -1,0 +1,7 @@
+# The pure C core, shared by the in-tree plugin build and the standalone
+# unit-test build.  Expects PA_CORE_DIR to be set.
+SET(PA_CORE_SOURCES
+  ${PA_CORE_DIR}/pa_digest.c
+  ${PA_CORE_DIR}/pa_table.c
+  ${PA_CORE_DIR}/pa_workload.c
+)

@@ -1,0 +1,1036 @@
+/*
+  Unit tests of pa_digest: statement kinds, tables, column uses, flags, and
+  robustness on cut, odd and random input.  Digest texts marked "real" are
+  copied from MariaDB 10.11 mysql-test/suite/perfschema/r/ *digest*.result,
+  so they show the exact spacing the server prints.
+*/
+#include "pa_digest.h"
+#include "pa_test.h"
+
+#include <stdlib.h>
+
+static struct pa_digest_analysis A;
+
+/*
+  Analyse s from an exact-size heap copy, so AddressSanitizer reports any
+  read past len (a string literal would hide it behind its NUL).
+*/
+static int an_len(const char *s, size_t len)
+{
+  char *buf= malloc(len ? len : 1);
+  int rc;
+  if (!buf)
+    return -2;
+  memcpy(buf, s, len);
+  rc= pa_digest_analyze(buf, len, &A);
+  free(buf);
+  return rc;
+}
+
+static int an(const char *s) { return an_len(s, strlen(s)); }
+
+/* Index of the first column named name (ASCII case-insensitive) with use. */
+static int col(const char *name, enum pa_col_use use)
+{
+  int i;
+  for (i= 0; i < A.n_columns; i++)
+  {
+    const char *a= A.columns[i].name, *b= name;
+    while (*a && *b &&
+           (*a == *b || ((*a ^ *b) == 0x20 && ((*a | 0x20) >= 'a') &&
+                         ((*a | 0x20) <= 'z'))))
+    {
+      a++;
+      b++;
+    }
+    if (*a == '\0' && *b == '\0' && A.columns[i].use == use)
+      return i;
+  }
+  return -1;
+}
+
+static int flag(unsigned f) { return (A.flags & f) != 0; }
+
+static const char *tname(int i)
+{
+  return (i >= 0 && i < A.n_tables) ? A.tables[i].name : "";
+}
+
+/* Table of a column found by col(), or -99 when the column is missing. */
+static int ctab(const char *name, enum pa_col_use use)
+{
+  int i= col(name, use);
+  return i < 0 ? -99 : A.columns[i].table;
+}
+
+static void test_null_and_empty(void)
+{
+  struct pa_digest_analysis a;
+  CHECK(pa_digest_analyze(NULL, 0, &a) == -1);
+  CHECK(pa_digest_analyze("SELECT 1", 8, NULL) == -1);
+  CHECK(pa_digest_analyze(NULL, 5, NULL) == -1);
+  CHECK(pa_digest_find_table(NULL, NULL, "t") == -1);
+
+  CHECK(an("") == 0);
+  CHECK(A.kind == PA_STMT_OTHER && A.n_tables == 0 && A.n_columns == 0 &&
+        A.flags == 0 && A.n_joins == 0);
+  CHECK(pa_digest_analyze("", 0, &A) == 0);
+  CHECK(an("   \n\t ") == 0 && A.kind == PA_STMT_OTHER);
+  CHECK(an("-- only a comment") == 0 && A.kind == PA_STMT_OTHER);
+  CHECK(an("/* c */ # c2\n") == 0 && A.kind == PA_STMT_OTHER);
+  CHECK(pa_digest_find_table(&A, NULL, NULL) == -1);
+  CHECK(pa_digest_find_table(&A, NULL, "t") == -1);
+  /* len 0 with a non-empty buffer reads nothing */
+  CHECK(pa_digest_analyze("SELECT * FROM t", 0, &A) == 0 &&
+        A.kind == PA_STMT_OTHER);
+}
+
+static void test_brief_examples(void)
+{
+  CHECK(an("SELECT * FROM `tabSales Invoice` WHERE `customer` = ? AND "
+           "`posting_date` >= ? ORDER BY `posting_date` DESC LIMIT ?") == 0);
+  CHECK(A.kind == PA_STMT_SELECT);
+  CHECK(A.n_tables == 1);
+  CHECK_STR(A.tables[0].name, "tabSales Invoice");
+  CHECK_STR(A.tables[0].schema, "");
+  CHECK_STR(A.tables[0].alias, "");
+  CHECK(A.n_columns == 3);
+  CHECK(col("customer", PA_USE_EQ) == 0);
+  CHECK(col("posting_date", PA_USE_RANGE) == 1);
+  CHECK(col("posting_date", PA_USE_ORDER) == 2);
+  CHECK(A.columns[0].table == 0 && A.columns[1].table == 0 &&
+        A.columns[2].table == 0);
+  CHECK(A.columns[0].ordinal == 0 && A.columns[1].ordinal == 1);
+  CHECK(A.columns[2].desc == 1 && A.columns[2].ordinal == 0);
+  CHECK(A.flags == PA_DIGEST_F_SELECT_STAR);
+  CHECK(A.n_joins == 0);
+
+  CHECK(an("SELECT `name` FROM `erp` . `tabItem` WHERE `item_group` IN "
+           "(...)") == 0);
+  CHECK(A.kind == PA_STMT_SELECT && A.n_tables == 1);
+  CHECK_STR(A.tables[0].schema, "erp");
+  CHECK_STR(A.tables[0].name, "tabItem");
+  CHECK(A.n_columns == 1 && ctab("item_group", PA_USE_IN) == 0);
+  CHECK(A.flags == 0);
+
+  CHECK(an("INSERT INTO `t` ( `a` , `b` ) VALUES (...)") == 0);
+  CHECK(A.kind == PA_STMT_INSERT && A.n_tables == 1);
+  CHECK_STR(A.tables[0].name, "t");
+  CHECK(A.n_columns == 0);
+  CHECK(A.flags == PA_DIGEST_F_SINGLE_ROW_INSERT);
+}
+
+/* Digest texts exactly as MariaDB 10.11 prints them (trailing blank too). */
+static void test_real_digests(void)
+{
+  CHECK(an("SELECT ? FROM `t1` ") == 0 && A.kind == PA_STMT_SELECT);
+  CHECK(A.n_tables == 1 && strcmp(A.tables[0].name, "t1") == 0);
+  CHECK(A.flags == 0);
+
+  CHECK(an("SELECT ?, ... FROM `t1` ") == 0 && A.n_tables == 1);
+  CHECK(A.flags == 0);
+  CHECK(an("SELECT ?, ... ") == 0 && A.kind == PA_STMT_SELECT);
+  CHECK(!flag(PA_DIGEST_F_TRUNCATED));
+
+  CHECK(an("INSERT INTO `t1` VALUES (?) ") == 0);
+  CHECK(A.kind == PA_STMT_INSERT && A.flags == PA_DIGEST_F_SINGLE_ROW_INSERT);
+  CHECK(an("INSERT INTO `t3` VALUES (...) ") == 0);
+  CHECK(A.flags == PA_DIGEST_F_SINGLE_ROW_INSERT);
+  CHECK(an("INSERT INTO `t1` VALUES (?) /* , ... */ ") == 0);
+  CHECK(A.kind == PA_STMT_INSERT && A.n_tables == 1 && A.flags == 0);
+  CHECK(an("INSERT INTO `t5` VALUES (...) /* , ... */ ") == 0);
+  CHECK(A.flags == 0);
+  CHECK(an("INSERT IGNORE INTO `t11` VALUES (?) ") == 0);
+  CHECK(A.kind == PA_STMT_INSERT && A.n_tables == 1);
+  CHECK_STR(A.tables[0].name, "t11");
+  CHECK(A.flags == PA_DIGEST_F_SINGLE_ROW_INSERT);
+  CHECK(an("INSERT INTO `expect_full_reduce` VALUES (...) ") == 0);
+  CHECK(A.flags == PA_DIGEST_F_SINGLE_ROW_INSERT);
+
+  CHECK(an("SELECT * FROM `test` . `v1` WHERE `b` > ? ") == 0);
+  CHECK(A.n_tables == 1 && strcmp(A.tables[0].schema, "test") == 0 &&
+        strcmp(A.tables[0].name, "v1") == 0);
+  CHECK(ctab("b", PA_USE_RANGE) == 0);
+  CHECK(A.flags == PA_DIGEST_F_SELECT_STAR);
+  CHECK(an("SELECT * FROM `test` . `v1` WHERE `a` = ? ") == 0);
+  CHECK(ctab("a", PA_USE_EQ) == 0);
+
+  /* the select list is not reported */
+  CHECK(an("SELECT `a` , `b` FROM `test` . `v1` ") == 0);
+  CHECK(A.n_tables == 1 && A.n_columns == 0 && A.flags == 0);
+  CHECK(an("SELECT `a` - `b` , `a` + `b` , - `a` , - `b` , + `a` , + `b` "
+           "FROM `expect_unchanged` ") == 0);
+  CHECK(A.n_tables == 1 && A.n_columns == 0 && A.flags == 0);
+
+  /* keywords used as names stay unquoted in digests */
+  CHECK(an("SELECT SCHEMA_NAME , `DIGEST` , `DIGEST_TEXT` , `COUNT_STAR` "
+           "FROM `performance_schema` . "
+           "`events_statements_summary_by_digest` ORDER BY `DIGEST_TEXT` ") ==
+        0);
+  CHECK(A.n_tables == 1);
+  CHECK_STR(A.tables[0].schema, "performance_schema");
+  CHECK_STR(A.tables[0].name, "events_statements_summary_by_digest");
+  CHECK(ctab("DIGEST_TEXT", PA_USE_ORDER) == 0);
+  CHECK(A.n_columns == 1 && A.flags == 0);
+
+  CHECK(an("SELECT `func` (...) ") == 0 && A.kind == PA_STMT_SELECT);
+  CHECK(A.n_tables == 0 && A.n_columns == 0 && A.flags == 0);
+  CHECK(an("SELECT ? FROM DUAL ") == 0 && A.n_tables == 0 && A.flags == 0);
+  CHECK(an("SELECT ? IS NULL , ? IS NULL , ? IS NOT NULL , ? IS NOT NULL ") ==
+        0);
+  CHECK(A.n_columns == 0 && A.flags == 0);
+  CHECK(an("SELECT ? + ? FROM `expect_binary` ") == 0 && A.flags == 0);
+
+  /* cut by max_digest_length: whole tokens dropped, no marker */
+  CHECK(an("SELECT ? + ? + ") == 0 && A.kind == PA_STMT_SELECT);
+  CHECK(flag(PA_DIGEST_F_TRUNCATED));
+  CHECK(an("TRUNCATE TABLE ") == 0 && A.kind == PA_STMT_OTHER);
+
+  /* statements that are not analysed */
+  CHECK(an("TRUNCATE TABLE `performance_schema` . "
+           "`events_statements_summary_by_digest` ") == 0);
+  CHECK(A.kind == PA_STMT_OTHER && A.n_tables == 0 && A.flags == 0);
+  CHECK(an("CREATE TABLE `dup_table` ( `c` CHARACTER (?) ) ") == 0);
+  CHECK(A.kind == PA_STMT_OTHER && A.n_tables == 0 && A.n_columns == 0);
+  CHECK(an("EXPLAIN SELECT * FROM `test` . `v1` WHERE `a` = ? ") == 0);
+  CHECK(A.kind == PA_STMT_OTHER && A.n_tables == 0);
+  CHECK(an("CREATE PROCEDURE `p1` ( ) BEGIN SELECT * FROM `t12` ; END ") == 0);
+  CHECK(A.kind == PA_STMT_OTHER && A.n_tables == 0);
+  CHECK(an("CREATE TRIGGER `trg` BEFORE INSERT ON `t12` FOR EACH ROW SET @? "
+           ":= ? ") == 0);
+  CHECK(A.kind == PA_STMT_OTHER);
+  CHECK(an("CALL `p1` ( ) ") == 0 && A.kind == PA_STMT_OTHER);
+  CHECK(an("SHOW WARNINGS ") == 0 && A.kind == PA_STMT_OTHER);
+}
+
+static void test_kinds(void)
+{
+  CHECK(an("select a from t") == 0 && A.kind == PA_STMT_SELECT);
+  CHECK(an("(SELECT `a` FROM `t1`) UNION (SELECT `a` FROM `t2`)") == 0);
+  CHECK(A.kind == PA_STMT_SELECT && A.n_tables == 2);
+  CHECK(!flag(PA_DIGEST_F_SUBQUERY));
+  CHECK(an("insert into t values (1)") == 0 && A.kind == PA_STMT_INSERT);
+  CHECK(an("REPLACE INTO `t` VALUES (...) ") == 0);
+  CHECK(A.kind == PA_STMT_REPLACE && A.n_tables == 1 &&
+        flag(PA_DIGEST_F_SINGLE_ROW_INSERT));
+  CHECK(an("UPDATE `t` SET `a` = ? WHERE `id` = ? ") == 0);
+  CHECK(A.kind == PA_STMT_UPDATE && A.n_tables == 1 && A.n_columns == 1);
+  CHECK(ctab("id", PA_USE_EQ) == 0);
+  CHECK(an("DELETE FROM `t` WHERE `id` IN (...) ") == 0);
+  CHECK(A.kind == PA_STMT_DELETE && A.n_tables == 1);
+  CHECK(ctab("id", PA_USE_IN) == 0);
+  CHECK(an("SET @a = 1") == 0 && A.kind == PA_STMT_OTHER);
+  CHECK(an("42") == 0 && A.kind == PA_STMT_OTHER);
+  CHECK(an("(1)") == 0 && A.kind == PA_STMT_OTHER);
+  CHECK(an("  /* lead */ SELECT 1") == 0 && A.kind == PA_STMT_SELECT);
+}
+
+static void test_eq(void)
+{
+  CHECK(an("SELECT * FROM t WHERE a = ?") == 0 && ctab("a", PA_USE_EQ) == 0);
+  CHECK(an("SELECT * FROM t WHERE a <=> ?") == 0 && ctab("a", PA_USE_EQ) == 0);
+  CHECK(an("SELECT * FROM `t` WHERE `a` IS NULL ") == 0 &&
+        ctab("a", PA_USE_EQ) == 0);
+  CHECK(an("SELECT * FROM `t` WHERE `a` IN (?) ") == 0);
+  CHECK(ctab("a", PA_USE_EQ) == 0 && col("a", PA_USE_IN) < 0);
+  CHECK(an("SELECT * FROM t WHERE a IN (5)") == 0 &&
+        ctab("a", PA_USE_EQ) == 0);
+  /* reversed operands */
+  CHECK(an("SELECT * FROM `t` WHERE ? = `a` ") == 0);
+  CHECK(ctab("a", PA_USE_EQ) == 0 && A.n_columns == 1);
+  CHECK(an("SELECT * FROM t WHERE 10 < b") == 0 &&
+        ctab("b", PA_USE_RANGE) == 0);
+  /* constants that are keywords are values, not columns */
+  CHECK(an("SELECT * FROM t WHERE a = NULL AND b = TRUE AND c > "
+           "CURRENT_DATE") == 0);
+  CHECK(A.n_columns == 3 && col("a", PA_USE_EQ) >= 0 &&
+        col("b", PA_USE_EQ) >= 0 && col("c", PA_USE_RANGE) >= 0);
+  /* string and variable operands */
+  CHECK(an("select * from t where a = 'x' and b = @v and c = _utf8mb4'y'") ==
+        0);
+  CHECK(col("a", PA_USE_EQ) >= 0 && col("b", PA_USE_EQ) >= 0 &&
+        col("c", PA_USE_EQ) >= 0 && A.n_columns == 3);
+  /* the same predicate twice is reported once */
+  CHECK(an("SELECT * FROM t WHERE a = ? OR a = ?") == 0 && A.n_columns == 1);
+}
+
+static void test_in(void)
+{
+  CHECK(an("SELECT * FROM t WHERE a IN (1, 2, 3)") == 0 &&
+        ctab("a", PA_USE_IN) == 0);
+  CHECK(an("SELECT * FROM t WHERE a NOT IN (1, 2)") == 0 &&
+        ctab("a", PA_USE_IN) == 0);
+  CHECK(an("SELECT * FROM `t` WHERE `a` IN (?, ...) ") == 0 &&
+        ctab("a", PA_USE_IN) == 0);
+  CHECK(an("SELECT * FROM `t` WHERE `a` IN ( `b` , ? ) ") == 0 &&
+        ctab("a", PA_USE_IN) == 0);
+  CHECK(an("SELECT * FROM `t1` WHERE `a` IN ( SELECT `b` FROM `t2` WHERE "
+           "`c` = ? ) ") == 0);
+  CHECK(col("a", PA_USE_IN) >= 0);
+  CHECK(flag(PA_DIGEST_F_IN_SUBQUERY) && flag(PA_DIGEST_F_SUBQUERY));
+  CHECK(A.n_tables == 2);
+  CHECK(ctab("c", PA_USE_EQ) == -1); /* unqualified, two tables */
+  CHECK(ctab("a", PA_USE_IN) == -1);
+  /* empty list stays IN */
+  CHECK(an("SELECT * FROM t WHERE a IN ()") == 0 && col("a", PA_USE_IN) >= 0);
+}
+
+static void test_range(void)
+{
+  static const char *const ops[]= {"<", "<=", ">", ">=", "!=", "<>"};
+  size_t i;
+  char q[128];
+  for (i= 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+  {
+    snprintf(q, sizeof(q), "SELECT * FROM `t` WHERE `a` %s ? ", ops[i]);
+    CHECK(an(q) == 0 && ctab("a", PA_USE_RANGE) == 0);
+    CHECK(A.n_columns == 1);
+  }
+  CHECK(an("SELECT * FROM `t` WHERE `a` BETWEEN ? AND ? ") == 0);
+  CHECK(ctab("a", PA_USE_RANGE) == 0 && A.n_columns == 1);
+  CHECK(an("SELECT * FROM t WHERE a NOT BETWEEN 1 AND 2") == 0 &&
+        ctab("a", PA_USE_RANGE) == 0);
+  CHECK(an("SELECT * FROM `t` WHERE `a` LIKE ? ") == 0 &&
+        ctab("a", PA_USE_RANGE) == 0);
+  CHECK(an("SELECT * FROM t WHERE a LIKE 'abc%'") == 0 &&
+        ctab("a", PA_USE_RANGE) == 0);
+  CHECK(!flag(PA_DIGEST_F_LEADING_WILDCARD));
+  /* an escaped % is a literal prefix */
+  CHECK(an("SELECT * FROM t WHERE a LIKE '\\%abc'") == 0 &&
+        ctab("a", PA_USE_RANGE) == 0);
+  CHECK(an("SELECT * FROM `t` WHERE `a` IS NOT NULL ") == 0 &&
+        ctab("a", PA_USE_RANGE) == 0);
+}
+
+static void test_leading_wildcard(void)
+{
+  CHECK(an("SELECT * FROM t WHERE name LIKE '%smith'") == 0);
+  CHECK(ctab("name", PA_USE_LIKE_LEADING_WILDCARD) == 0);
+  CHECK(flag(PA_DIGEST_F_LEADING_WILDCARD));
+  CHECK(an("SELECT * FROM t WHERE name LIKE \"_mith\"") == 0);
+  CHECK(col("name", PA_USE_LIKE_LEADING_WILDCARD) >= 0);
+  CHECK(an("SELECT * FROM t WHERE name NOT LIKE '%x%'") == 0);
+  CHECK(col("name", PA_USE_LIKE_LEADING_WILDCARD) >= 0);
+  CHECK(an("SELECT * FROM t WHERE name LIKE N'%x'") == 0);
+  CHECK(col("name", PA_USE_LIKE_LEADING_WILDCARD) >= 0);
+  /* digests hide the pattern */
+  CHECK(an("SELECT * FROM `t` WHERE `name` LIKE ? ") == 0);
+  CHECK(!flag(PA_DIGEST_F_LEADING_WILDCARD));
+}
+
+static void test_func(void)
+{
+  CHECK(an("SELECT * FROM `t` WHERE DATE ( `posting_date` ) = ? ") == 0);
+  CHECK(ctab("posting_date", PA_USE_FUNC) == 0 && A.n_columns == 1);
+  CHECK(flag(PA_DIGEST_F_FUNC_ON_COLUMN));
+  CHECK(an("select * from t where lower(email) = 'a@b'") == 0);
+  CHECK(col("email", PA_USE_FUNC) >= 0);
+  CHECK(an("SELECT * FROM t WHERE a + 1 > ?") == 0);
+  CHECK(col("a", PA_USE_FUNC) >= 0 && flag(PA_DIGEST_F_FUNC_ON_COLUMN));
+  CHECK(an("SELECT * FROM t WHERE ? = b * 2") == 0);
+  CHECK(col("b", PA_USE_FUNC) >= 0);
+  /* function on the value side does not touch the column */
+  CHECK(an("SELECT * FROM `t` WHERE `d` > NOW ( ) - INTERVAL ? DAY ") == 0);
+  CHECK(ctab("d", PA_USE_RANGE) == 0 && A.n_columns == 1);
+  CHECK(!flag(PA_DIGEST_F_FUNC_ON_COLUMN));
+  CHECK(an("SELECT * FROM t WHERE d > DATE_SUB(NOW(), INTERVAL 1 DAY)") == 0);
+  CHECK(A.n_columns == 1 && col("d", PA_USE_RANGE) >= 0);
+  CHECK(an("SELECT * FROM t WHERE EXTRACT(YEAR FROM d) = 2020") == 0);
+  CHECK(A.n_columns == 1 && col("d", PA_USE_FUNC) >= 0);
+  CHECK(an("SELECT * FROM t WHERE CAST(a AS UNSIGNED) = 1") == 0);
+  CHECK(A.n_columns == 1 && col("a", PA_USE_FUNC) >= 0);
+  CHECK(an("SELECT * FROM t WHERE COALESCE(a, b) = 1") == 0);
+  CHECK(A.n_columns == 2 && col("a", PA_USE_FUNC) >= 0 &&
+        col("b", PA_USE_FUNC) >= 0);
+  /* aggregates and full-text search are not flagged */
+  CHECK(an("SELECT `a` , SUM ( `b` ) FROM `t` GROUP BY `a` HAVING SUM ( `b` "
+           ") > ? ") == 0);
+  CHECK(!flag(PA_DIGEST_F_FUNC_ON_COLUMN) && col("b", PA_USE_FUNC) < 0);
+  CHECK(ctab("a", PA_USE_GROUP) == 0 && A.n_columns == 1);
+  CHECK(an("SELECT * FROM t WHERE MATCH (a, b) AGAINST ('x' IN BOOLEAN "
+           "MODE)") == 0);
+  CHECK(A.n_columns == 0 && !flag(PA_DIGEST_F_FUNC_ON_COLUMN));
+  /* functions in the select list are not reported */
+  CHECK(an("SELECT DATE(a) FROM t") == 0 && A.n_columns == 0 && A.flags == 0);
+}
+
+static void test_join(void)
+{
+  CHECK(an("SELECT * FROM `t1` INNER JOIN `t2` ON `t1` . `id` = `t2` . "
+           "`t1_id` WHERE `t2` . `x` = ? ") == 0);
+  CHECK(A.n_tables == 2 && A.n_joins == 1);
+  CHECK(ctab("id", PA_USE_JOIN) == 0);
+  CHECK(ctab("t1_id", PA_USE_JOIN) == 1);
+  CHECK(ctab("x", PA_USE_EQ) == 1);
+  CHECK(A.columns[col("x", PA_USE_EQ)].ordinal == 0);
+
+  CHECK(an("SELECT * FROM a, b WHERE a.id = b.a_id AND b.k > 3") == 0);
+  CHECK(A.n_tables == 2 && A.n_joins == 1);
+  CHECK(ctab("id", PA_USE_JOIN) == 0 && ctab("a_id", PA_USE_JOIN) == 1);
+  CHECK(ctab("k", PA_USE_RANGE) == 1);
+
+  CHECK(an("SELECT * FROM t1 LEFT JOIN t2 ON t1.a = t2.a RIGHT OUTER JOIN "
+           "t3 ON t3.b = t2.b STRAIGHT_JOIN t4 CROSS JOIN t5 NATURAL JOIN "
+           "t6, t7") == 0);
+  CHECK(A.n_tables == 7 && A.n_joins == 6);
+  CHECK(strcmp(tname(6), "t7") == 0);
+  CHECK(col("a", PA_USE_JOIN) >= 0 && col("b", PA_USE_JOIN) >= 0);
+  CHECK(A.n_columns == 4);
+
+  /* LEFT ( ) is a function, not a join */
+  CHECK(an("SELECT * FROM t1 JOIN t2 ON LEFT(t1.a, 2) = t2.b") == 0);
+  CHECK(A.n_joins == 1 && ctab("a", PA_USE_FUNC) == 0);
+  CHECK(ctab("b", PA_USE_EQ) == 1);
+
+  /* USING: one JOIN column on the joined table */
+  CHECK(an("SELECT * FROM `t1` JOIN `t2` USING ( `id` , `k` ) ") == 0);
+  CHECK(A.n_joins == 1 && ctab("id", PA_USE_JOIN) == 1);
+  CHECK(A.columns[col("k", PA_USE_JOIN)].ordinal == 1);
+
+  /* index hints do not count as joins */
+  CHECK(an("SELECT * FROM t1 USE INDEX FOR JOIN (i1) JOIN t2 FORCE KEY (i2) "
+           "ON t1.a = t2.a IGNORE INDEX FOR ORDER BY (i3)") == 0);
+  CHECK(A.n_tables == 2 && A.n_joins == 1);
+  CHECK(A.n_columns == 2);
+
+  /* nested join parentheses */
+  CHECK(an("SELECT * FROM (t1 JOIN t2 ON t1.a = t2.a) LEFT JOIN t3 ON t3.c = "
+           "t1.c WHERE t3.d = 1") == 0);
+  CHECK(A.n_tables == 3 && A.n_joins == 2);
+  CHECK(ctab("d", PA_USE_EQ) == 2);
+
+  /* self join keeps both aliases */
+  CHECK(an("SELECT * FROM emp e JOIN emp m ON e.manager_id = m.id") == 0);
+  CHECK(A.n_tables == 2);
+  CHECK_STR(A.tables[0].alias, "e");
+  CHECK_STR(A.tables[1].alias, "m");
+  CHECK(ctab("manager_id", PA_USE_JOIN) == 0 && ctab("id", PA_USE_JOIN) == 1);
+}
+
+static void test_order_group(void)
+{
+  CHECK(an("SELECT * FROM `t` ORDER BY `a` , `b` DESC , `c` ASC ") == 0);
+  CHECK(A.n_columns == 3);
+  CHECK(A.columns[0].use == PA_USE_ORDER && A.columns[0].ordinal == 0 &&
+        A.columns[0].desc == 0);
+  CHECK(A.columns[1].ordinal == 1 && A.columns[1].desc == 1);
+  CHECK(A.columns[2].ordinal == 2 && A.columns[2].desc == 0);
+  CHECK(A.columns[2].table == 0);
+
+  /* an expression item is skipped but keeps its position */
+  CHECK(an("SELECT * FROM t ORDER BY a, LENGTH(b), c + 1, d") == 0);
+  CHECK(A.n_columns == 2);
+  CHECK(A.columns[col("a", PA_USE_ORDER)].ordinal == 0);
+  CHECK(A.columns[col("d", PA_USE_ORDER)].ordinal == 3);
+  CHECK(col("b", PA_USE_ORDER) < 0 && col("c", PA_USE_ORDER) < 0);
+
+  CHECK(an("SELECT `a` , COUNT ( * ) FROM `t` GROUP BY `a` , `t` . `b` "
+           "ORDER BY NULL ") == 0);
+  CHECK(A.n_columns == 2);
+  CHECK(A.columns[0].use == PA_USE_GROUP && A.columns[0].ordinal == 0);
+  CHECK(A.columns[1].use == PA_USE_GROUP && A.columns[1].ordinal == 1 &&
+        A.columns[1].table == 0);
+  CHECK(!flag(PA_DIGEST_F_SELECT_STAR));
+
+  CHECK(an("SELECT a FROM t GROUP BY a WITH ROLLUP") == 0);
+  CHECK(A.n_columns == 1 && col("a", PA_USE_GROUP) >= 0);
+
+  /* select-list aliases are not columns */
+  CHECK(an("SELECT `a` , COUNT ( * ) AS `cnt` FROM `t` GROUP BY `a` HAVING "
+           "`cnt` > ? ORDER BY `cnt` DESC ") == 0);
+  CHECK(A.n_columns == 1 && col("a", PA_USE_GROUP) >= 0);
+  CHECK(an("SELECT x total FROM t ORDER BY total") == 0 && A.n_columns == 0);
+  /* ... but "x AS x" keeps the column */
+  CHECK(an("SELECT x AS x FROM t ORDER BY x") == 0 &&
+        col("x", PA_USE_ORDER) >= 0);
+
+  /* positional ORDER BY ? in a digest is no column */
+  CHECK(an("SELECT `a` FROM `t` ORDER BY ? ") == 0 && A.n_columns == 0);
+
+  /* window functions do not leak ORDER BY columns */
+  CHECK(an("SELECT ROW_NUMBER() OVER (PARTITION BY a ORDER BY b) FROM t") ==
+        0);
+  CHECK(A.n_columns == 0);
+  CHECK(an("SELECT GROUP_CONCAT(a ORDER BY b) FROM t") == 0 &&
+        A.n_columns == 0);
+}
+
+static void test_flags(void)
+{
+  /* SELECT_STAR */
+  CHECK(an("SELECT `t` . * FROM `t` ") == 0 && flag(PA_DIGEST_F_SELECT_STAR));
+  CHECK(an("SELECT DISTINCT * FROM t") == 0 && flag(PA_DIGEST_F_SELECT_STAR));
+  CHECK(an("SELECT a, * FROM t") == 0 && flag(PA_DIGEST_F_SELECT_STAR));
+  CHECK(an("SELECT COUNT(*) FROM t") == 0 && A.flags == 0);
+  CHECK(an("SELECT a * b FROM t") == 0 && A.flags == 0);
+  CHECK(an("SELECT ? * ? FROM t") == 0 && A.flags == 0);
+
+  /* OFFSET / DEEP_OFFSET */
+  CHECK(an("SELECT * FROM `t` LIMIT ?, ... ") == 0);
+  CHECK(flag(PA_DIGEST_F_OFFSET) && !flag(PA_DIGEST_F_DEEP_OFFSET));
+  CHECK(!flag(PA_DIGEST_F_TRUNCATED));
+  CHECK(an("SELECT * FROM `t` LIMIT ? OFFSET ? ") == 0);
+  CHECK(flag(PA_DIGEST_F_OFFSET) && !flag(PA_DIGEST_F_DEEP_OFFSET));
+  CHECK(an("SELECT * FROM t LIMIT 10") == 0 && !flag(PA_DIGEST_F_OFFSET));
+  CHECK(an("SELECT * FROM t LIMIT 20, 10") == 0);
+  CHECK(flag(PA_DIGEST_F_OFFSET) && !flag(PA_DIGEST_F_DEEP_OFFSET));
+  CHECK(an("SELECT * FROM t LIMIT 9999, 10") == 0 &&
+        !flag(PA_DIGEST_F_DEEP_OFFSET));
+  CHECK(an("SELECT * FROM t LIMIT 10000, 10") == 0 &&
+        flag(PA_DIGEST_F_DEEP_OFFSET));
+  CHECK(an("SELECT * FROM t LIMIT 10 OFFSET 50000") == 0);
+  CHECK(flag(PA_DIGEST_F_OFFSET) && flag(PA_DIGEST_F_DEEP_OFFSET));
+  CHECK(an("SELECT * FROM t LIMIT 50000 OFFSET 10") == 0);
+  CHECK(flag(PA_DIGEST_F_OFFSET) && !flag(PA_DIGEST_F_DEEP_OFFSET));
+  CHECK(an("SELECT * FROM t ORDER BY id OFFSET 20000 ROWS FETCH NEXT 10 ROWS "
+           "ONLY") == 0);
+  CHECK(flag(PA_DIGEST_F_OFFSET) && flag(PA_DIGEST_F_DEEP_OFFSET));
+  CHECK(col("id", PA_USE_ORDER) >= 0);
+  CHECK(an("SELECT * FROM t LIMIT 99999999999999999999999, 1") == 0 &&
+        flag(PA_DIGEST_F_DEEP_OFFSET));
+  CHECK(an("SELECT * FROM t LIMIT @o, 10") == 0 && flag(PA_DIGEST_F_OFFSET) &&
+        !flag(PA_DIGEST_F_DEEP_OFFSET));
+  /* a column named offset */
+  CHECK(an("SELECT * FROM t WHERE offset = 3") == 0 &&
+        !flag(PA_DIGEST_F_OFFSET) && col("offset", PA_USE_EQ) >= 0);
+  /* offset in a subquery counts too */
+  CHECK(an("SELECT * FROM t WHERE a IN (SELECT b FROM u LIMIT 10000, 1)") ==
+        0);
+  CHECK(flag(PA_DIGEST_F_DEEP_OFFSET) && flag(PA_DIGEST_F_IN_SUBQUERY));
+
+  /* ORDER_BY_RAND */
+  CHECK(an("SELECT * FROM `t` ORDER BY RAND ( ) LIMIT ? ") == 0);
+  CHECK(flag(PA_DIGEST_F_ORDER_BY_RAND) && A.n_columns == 0);
+  CHECK(an("select * from t order by a, rand()") == 0 &&
+        flag(PA_DIGEST_F_ORDER_BY_RAND));
+  CHECK(an("SELECT RAND() FROM t ORDER BY a") == 0 &&
+        !flag(PA_DIGEST_F_ORDER_BY_RAND));
+
+  /* SINGLE_ROW_INSERT */
+  CHECK(an("INSERT INTO t (a, b) VALUES (1, 'x')") == 0 &&
+        flag(PA_DIGEST_F_SINGLE_ROW_INSERT));
+  CHECK(an("INSERT INTO t (a, b) VALUES (1, 'x'), (2, 'y')") == 0 &&
+        !flag(PA_DIGEST_F_SINGLE_ROW_INSERT));
+  CHECK(an("INSERT INTO t VALUE (NOW(), 1)") == 0 &&
+        flag(PA_DIGEST_F_SINGLE_ROW_INSERT));
+  CHECK(an("INSERT t SET a = 1, b = 2") == 0 &&
+        flag(PA_DIGEST_F_SINGLE_ROW_INSERT));
+  CHECK(A.n_tables == 1 && strcmp(A.tables[0].name, "t") == 0);
+  CHECK(an("INSERT INTO `t` SELECT * FROM `s` WHERE `a` = ? ") == 0);
+  CHECK(!flag(PA_DIGEST_F_SINGLE_ROW_INSERT) && A.n_tables == 2);
+  CHECK(flag(PA_DIGEST_F_SELECT_STAR) && ctab("a", PA_USE_EQ) == -1);
+  CHECK(an("INSERT INTO `t` ( `a` ) VALUES (?) ON DUPLICATE KEY UPDATE `a` = "
+           "VALUES ( `a` ) ") == 0);
+  CHECK(A.kind == PA_STMT_INSERT && A.n_tables == 1 && A.n_columns == 0);
+  CHECK(flag(PA_DIGEST_F_SINGLE_ROW_INSERT));
+  CHECK(an("SELECT * FROM t") == 0 && !flag(PA_DIGEST_F_SINGLE_ROW_INSERT));
+
+  /* SUBQUERY */
+  CHECK(an("SELECT * FROM ( SELECT `a` FROM `t` ) AS `d` WHERE `d` . `a` = ? "
+           "") == 0);
+  CHECK(flag(PA_DIGEST_F_SUBQUERY) && !flag(PA_DIGEST_F_IN_SUBQUERY));
+  CHECK(A.n_tables == 1 && strcmp(A.tables[0].name, "t") == 0);
+  CHECK(ctab("a", PA_USE_EQ) == -1); /* d is no table */
+  CHECK(an("SELECT * FROM t WHERE EXISTS (SELECT 1 FROM u WHERE u.a = t.a)") ==
+        0);
+  CHECK(flag(PA_DIGEST_F_SUBQUERY) && A.n_tables == 2);
+  CHECK(ctab("a", PA_USE_JOIN) >= 0);
+  CHECK(an("SELECT (SELECT MAX(b) FROM u) FROM t") == 0);
+  CHECK(flag(PA_DIGEST_F_SUBQUERY) && A.n_tables == 2);
+  CHECK(an("SELECT a FROM t UNION ALL SELECT a FROM u") == 0);
+  CHECK(!flag(PA_DIGEST_F_SUBQUERY) && A.n_tables == 2);
+}
+
+static void test_tables_and_aliases(void)
+{
+  CHECK(
+      an("SELECT * FROM `erp` . `tabItem` AS `i` JOIN `erp` . `tabBin` `b` "
+         "ON `i` . `name` = `b` . `item_code` WHERE `I` . `disabled` = ? ") ==
+      0);
+  CHECK(A.n_tables == 2);
+  CHECK_STR(A.tables[0].schema, "erp");
+  CHECK_STR(A.tables[0].name, "tabItem");
+  CHECK_STR(A.tables[0].alias, "i");
+  CHECK_STR(A.tables[1].alias, "b");
+  CHECK(ctab("name", PA_USE_JOIN) == 0);
+  CHECK(ctab("item_code", PA_USE_JOIN) == 1);
+  CHECK(ctab("disabled", PA_USE_EQ) == 0); /* alias is case-insensitive */
+
+  CHECK(pa_digest_find_table(&A, "erp", "tabItem") == 0);
+  CHECK(pa_digest_find_table(&A, NULL, "tabBin") == 1);
+  CHECK(pa_digest_find_table(&A, "", "tabBin") == 1);
+  CHECK(pa_digest_find_table(&A, "other", "tabBin") == -1);
+  CHECK(pa_digest_find_table(&A, NULL, "tabitem") == -1); /* names exact */
+  CHECK(pa_digest_find_table(&A, NULL, "I") == 0);        /* alias any case */
+  CHECK(pa_digest_find_table(&A, NULL, "B") == 1);
+  CHECK(pa_digest_find_table(&A, NULL, "nope") == -1);
+
+  /* unqualified table matches any schema */
+  CHECK(an("SELECT * FROM `t` ") == 0);
+  CHECK(pa_digest_find_table(&A, "erp", "t") == 0);
+
+  /* db.t.col qualification and name-qualified columns */
+  CHECK(an("SELECT * FROM `db` . `t` WHERE `db` . `t` . `c` = ? AND `t` . `d` "
+           "> ? AND `x` . `e` = ? ") == 0);
+  CHECK(ctab("c", PA_USE_EQ) == 0);
+  CHECK(ctab("d", PA_USE_RANGE) == 0);
+  CHECK(ctab("e", PA_USE_EQ) == -1);
+  CHECK(an("SELECT * FROM db.t WHERE other.t.c = 1") == 0 &&
+        ctab("c", PA_USE_EQ) == -1);
+
+  /* raw SQL: bare names and aliases */
+  CHECK(an("select o.id from shop.orders o join shop.customers as c on "
+           "c.id = o.customer_id where c.country = 'FR' and o.total >= 100 "
+           "order by o.created_at desc limit 20") == 0);
+  CHECK(A.n_tables == 2 && A.n_joins == 1);
+  CHECK_STR(A.tables[0].schema, "shop");
+  CHECK_STR(A.tables[1].name, "customers");
+  CHECK(ctab("customer_id", PA_USE_JOIN) == 0);
+  CHECK(ctab("id", PA_USE_JOIN) == 1);
+  CHECK(ctab("country", PA_USE_EQ) == 1);
+  CHECK(ctab("total", PA_USE_RANGE) == 0);
+  CHECK(ctab("created_at", PA_USE_ORDER) == 0);
+  CHECK(A.columns[col("created_at", PA_USE_ORDER)].desc == 1);
+
+  /* the same table from a subquery is recorded once */
+  CHECK(an("SELECT * FROM t WHERE a IN (SELECT a FROM t WHERE b = 1)") == 0);
+  CHECK(A.n_tables == 1 && ctab("b", PA_USE_EQ) == 0);
+
+  /* UPDATE / DELETE forms */
+  CHECK(an("UPDATE `t1` JOIN `t2` ON `t1` . `a` = `t2` . `a` SET `t1` . `b` "
+           "= ? WHERE `t2` . `c` = ? ") == 0);
+  CHECK(A.kind == PA_STMT_UPDATE && A.n_tables == 2 && A.n_joins == 1);
+  CHECK(ctab("c", PA_USE_EQ) == 1 && col("b", PA_USE_EQ) < 0);
+  CHECK(an("UPDATE LOW_PRIORITY IGNORE t SET a = a + 1 WHERE id = 3") == 0);
+  CHECK(A.n_tables == 1 && A.n_columns == 1 && ctab("id", PA_USE_EQ) == 0);
+  CHECK(an("DELETE t1 FROM t1 JOIN t2 ON t1.a = t2.a WHERE t2.b < 3") == 0);
+  CHECK(A.kind == PA_STMT_DELETE && A.n_tables == 2 && A.n_joins == 1);
+  CHECK(ctab("b", PA_USE_RANGE) == 1);
+  CHECK(an("DELETE FROM t1, t2 USING t1 JOIN t2 ON t1.a = t2.a") == 0);
+  CHECK(A.n_tables == 2 && A.n_joins == 1);
+  CHECK(an("DELETE FROM `t` AS `x` WHERE `x` . `id` = ? ORDER BY `id` LIMIT "
+           "? ") == 0);
+  CHECK(A.n_tables == 1 && ctab("id", PA_USE_EQ) == 0);
+  CHECK(ctab("id", PA_USE_ORDER) == 0);
+
+  /* CTE names are not tables */
+  CHECK(an("WITH `c` AS ( SELECT `a` FROM `t` WHERE `b` = ? ) SELECT * FROM "
+           "`c` WHERE `a` = ? ") == 0);
+  CHECK(A.kind == PA_STMT_SELECT && A.n_tables == 1);
+  CHECK_STR(A.tables[0].name, "t");
+  CHECK(!flag(PA_DIGEST_F_SUBQUERY));
+  CHECK(an("WITH RECURSIVE r (n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r "
+           "WHERE n < 10) SELECT * FROM r JOIN u ON u.n = r.n") == 0);
+  CHECK(A.kind == PA_STMT_SELECT && A.n_tables == 1);
+  CHECK_STR(A.tables[0].name, "u");
+
+  /* table functions and derived tables are not tables */
+  CHECK(an("SELECT * FROM JSON_TABLE('[1]', '$[*]' COLUMNS (a INT PATH "
+           "'$')) AS jt JOIN t ON t.a = jt.a") == 0);
+  CHECK(A.n_tables == 1 && strcmp(A.tables[0].name, "t") == 0);
+  CHECK(an("SELECT * FROM t PARTITION (p0, p1) WHERE a = 1") == 0);
+  CHECK(A.n_tables == 1 && ctab("a", PA_USE_EQ) == 0);
+  CHECK(an("SELECT * FROM 2020_orders WHERE 1a = 1") == 0);
+  CHECK(A.n_tables == 1 && strcmp(A.tables[0].name, "2020_orders") == 0);
+  CHECK(col("1a", PA_USE_EQ) >= 0);
+}
+
+static void test_identifiers(void)
+{
+  char q[2048], big[600];
+  size_t i;
+
+  /* escaped backticks in raw SQL */
+  CHECK(an("SELECT * FROM `a``b` WHERE `c``` = 1") == 0);
+  CHECK(A.n_tables == 1);
+  CHECK_STR(A.tables[0].name, "a`b");
+  CHECK(col("c`", PA_USE_EQ) >= 0);
+  /* quotes and keywords inside literals are data */
+  CHECK(an("SELECT * FROM t WHERE a = 'it''s FROM x' AND b = \"say \\\"hi\\\" "
+           "JOIN y\" AND c = 'x\\'y'") == 0);
+  CHECK(A.n_tables == 1 && A.n_joins == 0 && A.n_columns == 3);
+  CHECK(!flag(PA_DIGEST_F_TRUNCATED));
+
+  /* multibyte names are copied as is */
+  CHECK(
+      an("SELECT * FROM `日本` JOIN `ç€` ON `日本` . `名前` = `ç€` . `ñ` ") ==
+      0);
+  CHECK(A.n_tables == 2);
+  CHECK_STR(A.tables[0].name, "日本");
+  CHECK_STR(A.tables[1].name, "ç€");
+  CHECK(ctab("名前", PA_USE_JOIN) == 0 && ctab("ñ", PA_USE_JOIN) == 1);
+  CHECK(an("select * from données where prénom = 'é'") == 0);
+  CHECK_STR(A.tables[0].name, "données");
+  CHECK(ctab("prénom", PA_USE_EQ) == 0);
+  CHECK(an("SELECT * FROM `ДОЛЕН_регистър_утф8` ") == 0);
+  CHECK_STR(A.tables[0].name, "ДОЛЕН_регистър_утф8");
+
+  /* 64 characters of 4 bytes: the largest real name fits exactly */
+  strcpy(q, "SELECT * FROM `");
+  for (i= 0; i < 64; i++)
+    strcat(q, "\xF0\x9F\x98\x80"); /* U+1F600 */
+  strcat(q, "` WHERE `");
+  for (i= 0; i < 64; i++)
+    strcat(q, "c");
+  strcat(q, "` = 1");
+  CHECK(an(q) == 0 && A.n_tables == 1);
+  CHECK(strlen(A.tables[0].name) == 256 && !flag(PA_DIGEST_F_TRUNCATED));
+  CHECK(A.n_columns == 1 && strlen(A.columns[0].name) == 64);
+
+  /* over-long ASCII name: cut to 256 bytes and flagged */
+  memset(big, 'a', 300);
+  big[300]= '\0';
+  snprintf(q, sizeof(q), "SELECT * FROM `%s` WHERE `%s` = 1", big, big);
+  CHECK(an(q) == 0 && A.n_tables == 1);
+  CHECK(strlen(A.tables[0].name) == PA_IDENT_BYTES - 1);
+  CHECK(flag(PA_DIGEST_F_TRUNCATED) && A.n_columns == 1);
+  CHECK(A.columns[0].table == 0);
+
+  /* over-long multibyte name: cut on a character boundary */
+  strcpy(q, "SELECT * FROM ");
+  for (i= 0; i < 100; i++)
+    strcat(q, "日"); /* 3 bytes each: 255 bytes kept, not 256 */
+  CHECK(an(q) == 0 && A.n_tables == 1 && flag(PA_DIGEST_F_TRUNCATED));
+  CHECK(strlen(A.tables[0].name) == 255);
+  CHECK(memcmp(A.tables[0].name, "日日日", 9) == 0);
+  strcpy(q, "SELECT * FROM `a");
+  for (i= 0; i < 100; i++)
+    strcat(q, "\xF0\x9F\x98\x80");
+  strcat(q, "`");
+  CHECK(an(q) == 0 && strlen(A.tables[0].name) == 253);
+
+  /* invalid UTF-8 bytes are still copied and never over-read */
+  CHECK(an("SELECT * FROM `\xff\xfe\x80` WHERE \x80\x80 = 1") == 0);
+  CHECK(A.n_tables == 1 && strcmp(A.tables[0].name, "\xff\xfe\x80") == 0);
+  CHECK(col("\x80\x80", PA_USE_EQ) >= 0);
+
+  /* empty name is ignored */
+  CHECK(an("SELECT * FROM `` WHERE `` = 1") == 0 && A.n_tables == 0 &&
+        A.n_columns == 0);
+}
+
+static void test_comments(void)
+{
+  CHECK(an("SELECT * -- all\nFROM t # the table\nWHERE /* c */ a = 1") == 0);
+  CHECK(A.n_tables == 1 && ctab("a", PA_USE_EQ) == 0);
+  CHECK(an("SELECT /*!40001 SQL_NO_CACHE */ * FROM t /*M!100100 FORCE INDEX "
+           "(i) */ WHERE a > 1") == 0);
+  CHECK(flag(PA_DIGEST_F_SELECT_STAR) && A.n_tables == 1 &&
+        ctab("a", PA_USE_RANGE) == 0);
+  CHECK(!flag(PA_DIGEST_F_TRUNCATED));
+  CHECK(an("SELECT * FROM t /* FROM u JOIN v */ WHERE a = 1") == 0);
+  CHECK(A.n_tables == 1 && A.n_joins == 0);
+  /* "--1" is minus minus one, not a comment */
+  CHECK(an("SELECT * FROM t WHERE a = --1") == 0 && col("a", PA_USE_EQ) >= 0);
+  /* unterminated comment */
+  CHECK(an("SELECT * FROM t /* WHERE a = 1") == 0);
+  CHECK(A.kind == PA_STMT_SELECT && A.n_tables == 1 &&
+        flag(PA_DIGEST_F_TRUNCATED));
+  CHECK(an("SELECT * FROM t /*") == 0 && flag(PA_DIGEST_F_TRUNCATED));
+  CHECK(an("SELECT * FROM t /*!") == 0 && A.n_tables == 1);
+  /* only the first statement */
+  CHECK(an("SELECT * FROM t; DELETE FROM u") == 0);
+  CHECK(A.kind == PA_STMT_SELECT && A.n_tables == 1 &&
+        !flag(PA_DIGEST_F_TRUNCATED));
+}
+
+static void test_truncated(void)
+{
+  /* SQL_TEXT cut mark */
+  CHECK(an("SELECT * FROM t WHERE a = 1 AND b...") == 0);
+  CHECK(A.kind == PA_STMT_SELECT && flag(PA_DIGEST_F_TRUNCATED));
+  CHECK(an("truncat...") == 0 && A.kind == PA_STMT_OTHER);
+  /* cut inside a quoted name or string: the partial token is dropped */
+  CHECK(an("SELECT * FROM `tabSales Inv") == 0);
+  CHECK(A.kind == PA_STMT_SELECT && A.n_tables == 0 &&
+        flag(PA_DIGEST_F_TRUNCATED));
+  CHECK(an("SELECT * FROM t WHERE a = 'abc") == 0);
+  CHECK(A.n_tables == 1 && flag(PA_DIGEST_F_TRUNCATED));
+  CHECK(an("SELECT * FROM t WHERE a = \"abc\\") == 0 &&
+        flag(PA_DIGEST_F_TRUNCATED));
+  CHECK(an("SELECT @`x") == 0 && flag(PA_DIGEST_F_TRUNCATED));
+  CHECK(an("SELECT _utf8mb4'x") == 0 && flag(PA_DIGEST_F_TRUNCATED));
+  /* open parenthesis, trailing operator or keyword */
+  CHECK(an("SELECT * FROM `t` WHERE `a` IN (...") == 0 &&
+        flag(PA_DIGEST_F_TRUNCATED) && col("a", PA_USE_IN) >= 0);
+  CHECK(an("SELECT * FROM `t` WHERE `a` = ? AND ") == 0 &&
+        flag(PA_DIGEST_F_TRUNCATED));
+  CHECK(an("SELECT * FROM `t` WHERE ") == 0 && flag(PA_DIGEST_F_TRUNCATED));
+  CHECK(an("SELECT * FROM `t` WHERE `a` = ") == 0 &&
+        flag(PA_DIGEST_F_TRUNCATED));
+  CHECK(an("SELECT `a` , ") == 0 && flag(PA_DIGEST_F_TRUNCATED));
+  CHECK(an("SELECT * FROM `t` WHERE `a` = ? ") == 0 &&
+        !flag(PA_DIGEST_F_TRUNCATED));
+  CHECK(an("SELECT * FROM `t` ORDER BY `a` DESC ") == 0 &&
+        !flag(PA_DIGEST_F_TRUNCATED));
+  CHECK(an("SELECT * FROM `t` WHERE `a` = ? FOR UPDATE ") == 0 &&
+        !flag(PA_DIGEST_F_TRUNCATED) && col("a", PA_USE_EQ) >= 0);
+  CHECK(an("SELECT * FROM `t` LOCK IN SHARE MODE ") == 0 &&
+        !flag(PA_DIGEST_F_TRUNCATED));
+  CHECK(an("UPDATE ") == 0 && A.kind == PA_STMT_UPDATE &&
+        flag(PA_DIGEST_F_TRUNCATED));
+  /* stray ")" is ignored */
+  CHECK(an("SELECT * FROM t WHERE a = 1))") == 0 && A.n_tables == 1);
+}
+
+/*
+  Every prefix of real digests, exact-size buffers: no crash, no over-read,
+  and the kind is right as soon as the first keyword is complete.  The same
+  with the "..." mark performance_schema adds when it cuts SQL_TEXT.
+*/
+static void test_prefixes(void)
+{
+  static const struct
+  {
+    const char *text;
+    enum pa_stmt_kind kind;
+  } cases[]= {
+      {"SELECT * FROM `tabSales Invoice` WHERE `customer` = ? AND "
+       "`posting_date` >= ? ORDER BY `posting_date` DESC LIMIT ?",
+       PA_STMT_SELECT},
+      {"SELECT `name` FROM `erp` . `tabItem` WHERE `item_group` IN (...)",
+       PA_STMT_SELECT},
+      {"INSERT INTO `t3` VALUES (...) /* , ... */ ", PA_STMT_INSERT},
+      {"INSERT INTO `t` ( `a` , `b` ) VALUES (...)", PA_STMT_INSERT},
+      {"SELECT SCHEMA_NAME , `DIGEST_TEXT` , `COUNT_STAR` FROM "
+       "`performance_schema` . `events_statements_summary_by_digest` ORDER "
+       "BY `DIGEST_TEXT` ",
+       PA_STMT_SELECT},
+      {"UPDATE `t1` JOIN `t2` ON `t1` . `a` = `t2` . `a` SET `t1` . `b` = ? "
+       "WHERE DATE ( `t2` . `c` ) = ? ",
+       PA_STMT_UPDATE},
+      {"DELETE FROM `t` WHERE `id` IN ( SELECT `id` FROM `u` WHERE `x` LIKE "
+       "? ) ",
+       PA_STMT_DELETE},
+      {"REPLACE INTO `t` VALUES (?) ", PA_STMT_REPLACE},
+      {"select a.x from `日本` a join `ç€` b using (k) where a.y like '%z' "
+       "limit 10000, 5",
+       PA_STMT_SELECT},
+  };
+  size_t c, k;
+  char buf[512];
+
+  for (c= 0; c < sizeof(cases) / sizeof(cases[0]); c++)
+  {
+    const char *s= cases[c].text;
+    size_t n= strlen(s), kwlen= 0;
+    int bad_kind= 0, bad_rc= 0;
+    while (kwlen < n && s[kwlen] != ' ')
+      kwlen++;
+    for (k= 0; k <= n; k++)
+    {
+      if (an_len(s, k) != 0)
+        bad_rc++;
+      if (k >= kwlen && A.kind != cases[c].kind)
+        bad_kind++;
+      if (k < kwlen && A.kind != PA_STMT_OTHER)
+        bad_kind++;
+      if (k + 3 < sizeof(buf))
+      {
+        memcpy(buf, s, k);
+        memcpy(buf + k, "...", 3);
+        if (an_len(buf, k + 3) != 0)
+          bad_rc++;
+        if (k >= kwlen && A.kind != cases[c].kind)
+          bad_kind++;
+        if (k >= kwlen && k < n && !flag(PA_DIGEST_F_TRUNCATED))
+          bad_kind++;
+      }
+    }
+    CHECK(bad_rc == 0);
+    CHECK(bad_kind == 0);
+  }
+}
+
+static void test_limits(void)
+{
+  char q[8192];
+  size_t i;
+
+  /* more tables than PA_DIGEST_MAX_TABLES */
+  strcpy(q, "SELECT * FROM t0");
+  for (i= 1; i < 20; i++)
+    snprintf(q + strlen(q), sizeof(q) - strlen(q), ", t%u", (unsigned) i);
+  CHECK(an(q) == 0 && A.n_tables == PA_DIGEST_MAX_TABLES);
+  CHECK(A.n_joins == 19 && flag(PA_DIGEST_F_TRUNCATED));
+
+  /* more columns than PA_DIGEST_MAX_COLUMNS */
+  strcpy(q, "SELECT * FROM t WHERE c0 = 1");
+  for (i= 1; i < 70; i++)
+    snprintf(q + strlen(q), sizeof(q) - strlen(q), " AND c%u = 1",
+             (unsigned) i);
+  CHECK(an(q) == 0 && A.n_columns == PA_DIGEST_MAX_COLUMNS);
+  CHECK(flag(PA_DIGEST_F_TRUNCATED));
+  CHECK(A.columns[63].ordinal == 63 && A.columns[63].table == 0);
+
+  /* deep nesting */
+  strcpy(q, "SELECT * FROM t WHERE ");
+  for (i= 0; i < 200; i++)
+    strcat(q, "(");
+  strcat(q, "a = 1");
+  for (i= 0; i < 200; i++)
+    strcat(q, ")");
+  strcat(q, " AND b = 2");
+  CHECK(an(q) == 0 && A.n_tables == 1 && flag(PA_DIGEST_F_TRUNCATED));
+  CHECK(col("b", PA_USE_EQ) >= 0);
+  strcpy(q, "SELECT * FROM t WHERE ");
+  for (i= 0; i < 20; i++)
+    strcat(q, "(");
+  strcat(q, "a = 1");
+  for (i= 0; i < 20; i++)
+    strcat(q, ")");
+  CHECK(an(q) == 0 && col("a", PA_USE_EQ) >= 0 &&
+        !flag(PA_DIGEST_F_TRUNCATED));
+  /* nested subqueries */
+  strcpy(q, "SELECT * FROM t0 WHERE a IN ");
+  for (i= 1; i < 10; i++)
+    snprintf(q + strlen(q), sizeof(q) - strlen(q),
+             "(SELECT a FROM t%u WHERE a IN ", (unsigned) i);
+  strcat(q, "(1, 2)");
+  for (i= 1; i < 10; i++)
+    strcat(q, ")");
+  CHECK(an(q) == 0 && A.n_tables == 10 && !flag(PA_DIGEST_F_TRUNCATED));
+  CHECK(flag(PA_DIGEST_F_IN_SUBQUERY));
+}
+
+static void test_odd_bytes(void)
+{
+  static const char nul_text[]= "SELECT * FROM t\0 WHERE a = 1";
+  CHECK(an_len(nul_text, sizeof(nul_text) - 1) == 0);
+  CHECK(A.kind == PA_STMT_SELECT && A.n_tables == 1);
+  CHECK(an("SELECT * FROM t WHERE a = { d '2020-01-01' }") == 0);
+  CHECK(an("SELECT * FROM t WHERE a.") == 0 && flag(PA_DIGEST_F_TRUNCATED));
+  CHECK(an("SELECT * FROM t WHERE a . . . b = 1") == 0);
+  CHECK(an("SELECT .5, 1.e3, 1e+, 0x1F, 0b01, X'4A', B'1' FROM t") == 0 &&
+        A.n_tables == 1);
+  CHECK(an("SELECT @@session.sql_mode, @a.b FROM t WHERE x = @@y") == 0);
+  CHECK(A.n_tables == 1 && col("x", PA_USE_EQ) >= 0);
+  CHECK(an("SELECT * FROM t WHERE a->'$.x' = 1 AND b->>'$.y' = 2") == 0);
+  CHECK(col("a", PA_USE_FUNC) >= 0 && col("b", PA_USE_FUNC) >= 0);
+  CHECK(an("(((((") == 0 && A.kind == PA_STMT_OTHER);
+  CHECK(an("))))) SELECT") == 0 && A.kind == PA_STMT_OTHER);
+  CHECK(an("WITH") == 0 && A.kind == PA_STMT_OTHER);
+  CHECK(an("WITH a AS (SELECT 1)") == 0 && A.kind == PA_STMT_OTHER);
+}
+
+/* Random and mutated inputs: only that nothing crashes or over-reads. */
+static void test_random(void)
+{
+  static const char *const atoms[]= {"SELECT ",
+                                     "* ",
+                                     "FROM ",
+                                     "`t` ",
+                                     "`a` ",
+                                     "WHERE ",
+                                     "= ",
+                                     "? ",
+                                     "AND ",
+                                     "IN ",
+                                     "(",
+                                     ")",
+                                     "(...) ",
+                                     ", ",
+                                     ". ",
+                                     "JOIN ",
+                                     "ON ",
+                                     "ORDER BY ",
+                                     "GROUP BY ",
+                                     "LIMIT ",
+                                     "DESC ",
+                                     "'",
+                                     "`",
+                                     "\"",
+                                     "/*",
+                                     "*/",
+                                     "-- ",
+                                     "#",
+                                     "\n",
+                                     "...",
+                                     "LIKE ",
+                                     "'%x' ",
+                                     "INSERT INTO ",
+                                     "VALUES ",
+                                     "/* , ... */ ",
+                                     "UPDATE ",
+                                     "SET ",
+                                     "DELETE ",
+                                     "WITH ",
+                                     "AS ",
+                                     "USING ",
+                                     "RAND ( ) ",
+                                     "INTERVAL ",
+                                     "DAY ",
+                                     "\xe6\x97\xa5",
+                                     "\xff",
+                                     "@",
+                                     "0",
+                                     "10000 ",
+                                     "OFFSET ",
+                                     "\\",
+                                     ";",
+                                     "/*!",
+                                     "_x'"};
+  unsigned long seed= 12345;
+  char buf[256];
+  int iter, ok= 1;
+
+  for (iter= 0; iter < 20000; iter++)
+  {
+    size_t n= 0;
+    int parts, j;
+    seed= seed * 6364136223846793005UL + 1442695040888963407UL;
+    parts= (int) ((seed >> 33) % 24);
+    for (j= 0; j < parts; j++)
+    {
+      const char *a;
+      size_t l;
+      seed= seed * 6364136223846793005UL + 1442695040888963407UL;
+      if ((seed >> 60) == 0)
+      {
+        /* a raw random byte */
+        if (n < sizeof(buf))
+          buf[n++]= (char) (seed >> 40);
+        continue;
+      }
+      a= atoms[(seed >> 33) % (sizeof(atoms) / sizeof(atoms[0]))];
+      l= strlen(a);
+      if (n + l > sizeof(buf))
+        break;
+      memcpy(buf + n, a, l);
+      n+= l;
+    }
+    if (an_len(buf, n) != 0 || A.n_tables < 0 ||
+        A.n_tables > PA_DIGEST_MAX_TABLES || A.n_columns < 0 ||
+        A.n_columns > PA_DIGEST_MAX_COLUMNS)
+      ok= 0;
+    for (j= 0; ok && j < A.n_columns; j++)
+      if (A.columns[j].table < -1 || A.columns[j].table >= A.n_tables)
+        ok= 0;
+  }
+  CHECK(ok);
+}
+
+int main(void)
+{
+  test_null_and_empty();
+  test_brief_examples();
+  test_real_digests();
+  test_kinds();
+  test_eq();
+  test_in();
+  test_range();
+  test_leading_wildcard();
+  test_func();
+  test_join();
+  test_order_group();
+  test_flags();
+  test_tables_and_aliases();
+  test_identifiers();
+  test_comments();
+  test_truncated();
+  test_prefixes();
+  test_limits();
+  test_odd_bytes();
+  test_random();
+  return PA_TEST_END("test_digest");
+}

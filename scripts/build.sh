@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Build perf_advisor.so inside a MariaDB source tree of exactly the installed
+# server's version.  The tree and its build directory live in a cache
+# directory outside the repository and are reused; only the plugin target is
+# rebuilt.  Prints the path of the built library as its last line.
+set -euo pipefail
+
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+CACHE=${PERF_ADVISOR_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/perf_advisor}
+export PERF_ADVISOR_CACHE=$CACHE
+
+VER=$("$REPO/scripts/setup-deps.sh" | tail -n1)
+UPSTREAM=${VER#*:}; UPSTREAM=${UPSTREAM%%-*}
+TREE="$CACHE/mariadb-$UPSTREAM"
+BUILD="$CACHE/build-$UPSTREAM"
+log() { echo "build: $*" >&2; }
+
+# The repository is the plugin directory: MariaDB's CMake globs
+# plugin/*/CMakeLists.txt, and mtr finds plugin/*/mysql-test/<suite>.
+LINK="$TREE/plugin/perf_advisor"
+if [ "$(readlink "$LINK" 2>/dev/null)" != "$REPO" ]; then
+  rm -rf "$LINK"
+  ln -s "$REPO" "$LINK"
+  rm -f "$BUILD/CMakeCache.txt"   # a new plugin directory needs a re-configure
+fi
+
+if [ ! -f "$BUILD/CMakeCache.txt" ]; then
+  log "configuring MariaDB $UPSTREAM (takes a minute or two)"
+  mkdir -p "$BUILD"
+  # mysql_release matches the Debian package's configuration, so that server
+  # structures (THD, TABLE, ...) have the layout the installed mariadbd uses.
+  (cd "$BUILD" && cmake "$TREE" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+      -DBUILD_CONFIG=mysql_release -DIGNORE_AIO_CHECK=ON -DWITH_URING=ON \
+      -DWITH_LIBAIO=ON -DCONC_DEFAULT_CHARSET=utf8mb4 \
+      -DPLUGIN_ROCKSDB=NO -DPLUGIN_MROONGA=NO -DPLUGIN_SPIDER=NO \
+      -DPLUGIN_CONNECT=NO -DPLUGIN_COLUMNSTORE=NO -DPLUGIN_S3=NO \
+      -DPLUGIN_OQGRAPH=NO -DPLUGIN_AWS_KEY_MANAGEMENT=NO -DPLUGIN_AUTH_PAM=NO \
+      -DPLUGIN_AUTH_GSSAPI=NO -DPLUGIN_HASHICORP_KEY_MANAGEMENT=NO \
+      -DWITH_UNIT_TESTS=OFF -DWITH_EMBEDDED_SERVER=OFF >"$BUILD/configure.log" 2>&1) \
+    || { tail -n 40 "$BUILD/configure.log" >&2; exit 1; }
+fi
+
+log "building the perf_advisor target"
+cmake --build "$BUILD" --target perf_advisor -- -j"$(nproc)" >"$BUILD/build.log" 2>&1 \
+  || { grep -E "error|Error" -A3 "$BUILD/build.log" | head -n 60 >&2; exit 1; }
+SO="$BUILD/plugin/perf_advisor/plugin/perf_advisor/perf_advisor.so"
+[ -f "$SO" ] || SO=$(find "$BUILD/plugin/perf_advisor" -name perf_advisor.so | head -n1)
+echo "$SO"

@@ -1,0 +1,54 @@
+# Throwaway MariaDB server for the demo and the benchmarks: own datadir and
+# unix socket in a temp dir, no TCP, the plugin loaded.  Source this file,
+# then: pa_server_start [extra mariadbd options...]; pa_sql ...; pa_server_stop
+# Needs: PA_SO (path of perf_advisor.so) already installed in the plugin dir.
+
+PA_TMP=${PA_TMP:-}
+
+pa_server_start() {
+  PA_TMP=$(mktemp -d /tmp/perf_advisor.XXXXXX)
+  PA_SOCK="$PA_TMP/mysql.sock"
+  mkdir -p "$PA_TMP/data"
+  mariadb-install-db --no-defaults --user=root --datadir="$PA_TMP/data" \
+    --auth-root-authentication-method=socket --skip-test-db \
+    >"$PA_TMP/install.log" 2>&1 \
+    || { cat "$PA_TMP/install.log" >&2; return 1; }
+  # beta: the maturity perf_advisor declares; Debian's default is gamma.
+  mariadbd --no-defaults --user=root --datadir="$PA_TMP/data" \
+    --socket="$PA_SOCK" --skip-networking --pid-file="$PA_TMP/mysqld.pid" \
+    --log-error="$PA_TMP/error.log" --plugin-maturity=beta \
+    --plugin-load-add=perf_advisor.so --innodb-buffer-pool-size=256M \
+    "$@" >/dev/null 2>&1 &
+  PA_PID=$!
+  for _ in $(seq 1 300); do
+    if mariadb-admin --no-defaults -S "$PA_SOCK" -uroot ping >/dev/null 2>&1; then
+      return 0
+    fi
+    kill -0 "$PA_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "server did not start:" >&2; tail -n 30 "$PA_TMP/error.log" >&2
+  return 1
+}
+
+pa_sql() {
+  mariadb --no-defaults -S "$PA_SOCK" -uroot "$@"
+}
+
+pa_server_stop() {
+  [ -n "${PA_TMP:-}" ] || return 0
+  if [ -n "${PA_PID:-}" ] && kill -0 "$PA_PID" 2>/dev/null; then
+    mariadb-admin --no-defaults -S "$PA_SOCK" -uroot shutdown >/dev/null 2>&1 \
+      || kill "$PA_PID"
+    wait "$PA_PID" 2>/dev/null
+  fi
+  rm -rf "$PA_TMP"
+  PA_TMP=
+}
+
+# Install the built library into the server's plugin directory.
+pa_install_so() {
+  local dir
+  dir=$(mariadbd --verbose --help 2>/dev/null | awk '$1 == "plugin-dir" { print $2 }')
+  install -m 0644 "$1" "${dir%/}/perf_advisor.so"
+}

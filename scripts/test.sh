@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# The whole test run: core unit tests (standalone, ASan/UBSan), then the
+# plugin built in-tree and the mtr suite run by the installed mtr against
+# the installed server.  Installs what it needs; ends with "N passed, N failed".
+#   scripts/test.sh [mtr test names...]
+set -uo pipefail
+
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+CACHE=${PERF_ADVISOR_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/perf_advisor}
+export PERF_ADVISOR_CACHE=$CACHE
+passed=0; failed=0
+log() { echo "test: $*" >&2; }
+
+finish() {
+  echo "$passed passed, $failed failed"
+  [ "$failed" = 0 ] && [ "$passed" -gt 0 ]
+  exit $?
+}
+
+if ! SO=$("$REPO/scripts/build.sh" | tail -n1) || [ ! -f "$SO" ]; then
+  log "the plugin did not build"
+  failed=$((failed + 1)); finish
+fi
+
+# 1. core unit tests
+UT="$CACHE/unit"
+if cmake -S "$REPO" -B "$UT" -DPA_SANITIZE=ON >"$CACHE/unit-configure.log" 2>&1 \
+   && cmake --build "$UT" -j"$(nproc)" >"$CACHE/unit-build.log" 2>&1; then
+  (cd "$UT" && ctest --output-on-failure) | tee "$CACHE/unit.log"
+  p=$(grep -cE "Test +#[0-9]+: .* Passed" "$CACHE/unit.log")
+  f=$(grep -cE "Test +#[0-9]+: .* (\*\*\*Failed|Failed|Exception|Timeout|Not Run)" "$CACHE/unit.log")
+  passed=$((passed + p)); failed=$((failed + f))
+else
+  cat "$CACHE/unit-configure.log" "$CACHE/unit-build.log" | tail -n 40 >&2
+  log "unit tests did not build"; failed=$((failed + 1))
+fi
+
+# 2. mtr: the installed mtr finds plugin suites under mysql-test/plugin/*/
+MTR_HOME=/usr/share/mysql/mysql-test
+PLUGIN_DIR=$(/usr/sbin/mariadbd --verbose --help 2>/dev/null \
+             | awk '$1 == "plugin-dir" { print $2 }')
+install -m 0644 "$SO" "${PLUGIN_DIR%/}/perf_advisor.so"
+ln -sfn "$REPO/mysql-test" "$MTR_HOME/plugin/perf_advisor"
+VARDIR="$CACHE/mtr-var"
+# mtr passes a test that has no result file: count that as a failure.
+for t in "$REPO"/mysql-test/perf_advisor/t/*.test; do
+  r="$REPO/mysql-test/perf_advisor/r/$(basename "${t%.test}").result"
+  if [ ! -f "$r" ] && ! printf '%s\n' "$@" | grep -q -- '--record'; then
+    log "no result file for $(basename "$t")"; failed=$((failed + 1))
+  fi
+done
+rm -rf "$VARDIR"
+(cd "$MTR_HOME" && perl mariadb-test-run.pl --suite=perf_advisor --force \
+    --vardir="$VARDIR" --parallel="$(nproc)" --max-test-fail=0 \
+    --testcase-timeout=10 --suite-timeout=60 "$@") 2>&1 | tee "$CACHE/mtr.log"
+p=$(grep -cE "^perf_advisor\.[^ ]+ .*\[ (pass|skipped) \]" "$CACHE/mtr.log")
+f=$(grep -cE "^perf_advisor\.[^ ]+ .*\[ (fail|retry-fail) \]" "$CACHE/mtr.log")
+# Skips are not passes: the suite must run, not skip.
+s=$(grep -cE "^perf_advisor\.[^ ]+ .*\[ skipped \]" "$CACHE/mtr.log")
+passed=$((passed + p - s)); failed=$((failed + f))
+if [ "$p" = 0 ] && [ "$f" = 0 ]; then
+  log "mtr ran no test"; failed=$((failed + 1))
+fi
+finish
