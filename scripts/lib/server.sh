@@ -49,6 +49,9 @@ pa_server_stop() {
 # Install the built library into the server's plugin directory.
 pa_install_so() {
   local dir
-  dir=$(mariadbd --verbose --help 2>/dev/null | awk '$1 == "plugin-dir" { print $2 }')
+  # --help exits non-zero when run as root without --user; the output is fine
+  dir=$( (mariadbd --verbose --help 2>/dev/null || true) \
+         | awk '$1 == "plugin-dir" { print $2 }')
+  [ -n "$dir" ] || { echo "cannot find the server's plugin directory" >&2; return 1; }
   install -m 0644 "$1" "${dir%/}/perf_advisor.so"
 }
