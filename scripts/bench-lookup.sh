@@ -26,7 +26,7 @@ echo "creating $N tables..." >&2
   for ((i = 0; i < N; i++)); do
     echo "CREATE TABLE bench_$((i % 10)).t$i (id INT PRIMARY KEY, a INT, b VARCHAR(20), KEY (a), KEY (b, a)) ENGINE=InnoDB;"
   done
-  echo "INSERT INTO bench_3.t3 SELECT seq, seq % 100, CONCAT('v', seq) FROM seq_1_to_1000;"
+  echo "USE bench_3; INSERT INTO t3 SELECT seq, seq % 100, CONCAT('v', seq) FROM seq_1_to_1000;"
 } | pa_sql
 
 # One session; each timing is the difference of two NOW(6) taken by separate
@@ -34,11 +34,11 @@ echo "creating $N tables..." >&2
 time_sql() {  # reps, statement
   local reps=$1 stmt=$2 i
   {
-    echo "SET @r= '';"
+    echo "SET @pa_times= '';"
     for ((i = 0; i < reps; i++)); do
-      echo "SET @t0= NOW(6); $stmt; SET @r= CONCAT(@r, TIMESTAMPDIFF(MICROSECOND, @t0, NOW(6)), ' ');"
+      echo "SET @t0= NOW(6); $stmt; SET @pa_times= CONCAT(@pa_times, TIMESTAMPDIFF(MICROSECOND, @t0, NOW(6)), ' ');"
     done
-    echo "SELECT @r;"
+    echo "SELECT @pa_times;"
   } | pa_sql -N | tail -n1
 }
 stats() {  # prints "min median" in ms from a list of microseconds

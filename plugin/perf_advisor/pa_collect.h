@@ -1,10 +1,9 @@
 /*
-  perf_advisor: reading server state into the core's plain structs.
+  perf_advisor: reading the live statistics sources into plain structs.
 
-  One snapshot per statement and per INFORMATION_SCHEMA table instance:
-  whatever the statement asks, the counters it reads were taken at one moment
-  and every row agrees with every other.  The snapshot lives on the memory
-  root of the I_S temporary table, so it is freed with the statement.
+  performance_schema is read through the SQL service (its tables are the
+  only interface it exports); userstat's hashes are searched directly.
+  Nothing here keeps state: pa_state folds what is read into the store.
 */
 #ifndef PA_COLLECT_H
 #define PA_COLLECT_H
@@ -15,58 +14,57 @@
 
 extern "C" {
 #include "pa_table.h"
+#include "pa_usage.h"
 #include "pa_workload.h"
 }
 
-/* Settings the collector reads; owned by plugin.cc (system variables). */
-extern ulong pa_slow_query_ms;
-
-/* One row of performance_schema table I/O, keyed by schema and name. */
-struct pa_pfs_table_row
+/* One row of performance_schema table or index I/O. */
+struct pa_pfs_io_row
 {
   const char *schema;
   const char *name;
-  uint64_t rows_read;        /* COUNT_READ: rows fetched */
-  uint64_t rows_changed;     /* COUNT_WRITE: rows inserted/updated/deleted */
-  uint64_t full_scan_reads;  /* COUNT_READ of the INDEX_NAME IS NULL row */
+  const char *index;             /* NULL: the table row */
+  uint64_t raw[PA_USAGE_COUNTERS];
+  /* table row: COUNT_READ, COUNT_WRITE, COUNT_READ of the no-index row;
+     index row: COUNT_READ, COUNT_FETCH, COUNT_WRITE */
 };
 
-struct pa_snapshot
+/* Everything one read of performance_schema gives. */
+struct pa_pfs_data
 {
-  query_id_t query_id;       /* identity: the statement ... */
-  TABLE *owner;              /* ... and the I_S table it was taken for */
-  bool pfs_enabled;          /* @@performance_schema */
-  bool userstat_enabled;     /* @@userstat */
-  enum pa_stats_source source;
-  int64_t observed_seconds;  /* window of the chosen source; -1: unknown */
-  int64_t userstat_seconds;  /* userstat's window, lower bound; -1: off */
-  pa_pfs_table_row *pfs_rows;  /* sorted by (schema, name) */
-  pa_pfs_object_rule *pfs_rules;  /* setup_objects, OBJECT_TYPE 'TABLE' */
-  size_t n_pfs_rules;
-  size_t n_pfs_rows;
-  bool workload_known;       /* digests were read */
+  bool table_io_counts;          /* the table I/O instrument is enabled */
+  bool complete;                 /* nothing lost: absent means untouched */
+  bool digests_on;               /* the statements_digest consumer is on */
+  pa_pfs_object_rule *rules;     /* setup_objects, OBJECT_TYPE 'TABLE' */
+  size_t n_rules;
+  pa_pfs_io_row *tables;         /* one per table */
+  size_t n_tables;
+  pa_pfs_io_row *indexes;        /* one per index with data or a slot */
+  size_t n_indexes;
   pa_digest_stat *digests;
-  pa_workload workload;
-  uint64_t slow_threshold_ps;  /* perf_advisor_slow_query_ms, picoseconds */
+  size_t n_digests;
 };
 
-/*
-  The snapshot for this statement and I_S table, collected on first use.
-  Never NULL unless out of memory (then an error is set on thd).  Sources
-  that cannot be read leave their part unknown, with a warning.
-*/
-pa_snapshot *pa_snapshot_get(THD *thd, TABLE *is_table);
+/* performance_schema=ON (a startup-only setting). */
+bool pa_pfs_enabled(THD *thd);
 
 /*
-  The activity counters of one table from the snapshot's source.  For
-  userstat the live hashes are read (they are cheap to search and always
-  current); for performance_schema the snapshot rows.
+  Read performance_schema into out, memory from root.  false (with a
+  warning on thd, when there is one) when it cannot be read.
 */
-void pa_collect_table_io(const pa_snapshot *snap, const LEX_CSTRING *db,
-                         const LEX_CSTRING *name, const TABLE_SHARE *share,
-                         pa_table_io *out);
+bool pa_collect_pfs(THD *thd, MEM_ROOT *root, pa_pfs_data *out);
 
-/* Plugin start/stop bookkeeping of the userstat observation window. */
-void pa_collect_init();
+/*
+  userstat's live counters of one table (raw[]: rows read, rows changed,
+  rows read without an index) and, for its n indexes, rows read through
+  each (idx_raw[i]).  userstat has no exclusions: absent means zero.
+*/
+void pa_collect_userstat(const TABLE_SHARE *share, uint64_t raw[3],
+                         uint n, const char *const *index_names,
+                         uint64_t *idx_raw);
+
+/* Seconds since the epoch / milliseconds of a monotonic-enough clock. */
+int64_t pa_now();
+ulonglong pa_now_ms();
 
 #endif

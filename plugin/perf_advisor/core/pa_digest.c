@@ -796,7 +796,8 @@ enum pa_frame_type
   FR_FUNC,  /* function arguments */
   FR_LIST,  /* IN ( ... ) value list */
   FR_USING, /* JOIN ... USING ( ... ) */
-  FR_SKIP   /* index hints, PARTITION, OVER, column lists: ignored */
+  FR_HINT,  /* index hint list: names are recorded, the rest ignored */
+  FR_SKIP   /* PARTITION, OVER, column lists: ignored */
 };
 
 enum pa_clause
@@ -834,7 +835,10 @@ struct pa_frame
   int no_record;  /* inside an aggregate or MATCH ... AGAINST */
   int type_mode;  /* after AS / USING in CAST / CONVERT: words are types */
   int from_group; /* nested-join parentheses opened in FROM */
-  int nest;       /* FR_SKIP: parentheses opened inside */
+  int nest;       /* FR_SKIP, FR_HINT: parentheses opened inside */
+  /* FR_HINT */
+  enum pa_hint_kind hint_kind;
+  int hint_item; /* the next token starts a list item */
   /* FR_LIST, FR_USING */
   int in_col; /* column to turn into EQ if the list has one value */
   int list_commas;
@@ -847,6 +851,11 @@ struct pa_frame
   int item_start; /* next token starts an ORDER / GROUP BY item */
   int ordinal;    /* columns reported in the current WHERE / ON / HAVING */
   int last_table; /* index of the latest table reference, -1 if none */
+  /*
+    Table an index hint here applies to: the latest FROM item if it is a
+    recorded table, else -1.  FR_HINT: the table of its list.
+  */
+  int hint_table;
   int joins_at_from;
   int values_rows;
   int limit_vals;
@@ -890,6 +899,9 @@ struct pa_parser
   unsigned long join_rhs_seq; /* token that starts the other JOIN column */
   unsigned long in_paren_seq; /* "(" of the IN list for in_col */
   int in_col;
+  unsigned long hint_paren_seq; /* "(" of an index hint list */
+  enum pa_hint_kind hint_kind;  /* ... its kind */
+  int hint_table;               /* ... and table, or -1 */
   struct pa_span ctes[PA_DIGEST_MAX_CTES];
   int n_ctes;
   struct pa_span aliases[PA_DIGEST_MAX_ALIASES];
@@ -1174,6 +1186,46 @@ static int pa_record_column(struct pa_parser *p, const struct pa_colref *r,
   return i;
 }
 
+/*
+  Append the index name t read in the hint list frame f, unless the list
+  follows no recorded table or the same entry is there.
+*/
+static void pa_record_hint(struct pa_parser *p, const struct pa_frame *f,
+                           const struct pa_tok *t)
+{
+  struct pa_digest_analysis *o= p->out;
+  struct pa_digest_hint h;
+  int i;
+
+  if (f->hint_table < 0)
+    return;
+  memset(&h, 0, sizeof(h));
+  h.table= f->hint_table;
+  h.kind= f->hint_kind;
+  /* the keyword, not an identifier: the server calls that index PRIMARY */
+  if (t->type == TK_WORD &&
+      pa_word_is(p->lx.s + t->coff, t->clen, "PRIMARY"))
+    memcpy(h.index, "PRIMARY", sizeof("PRIMARY"));
+  else
+  {
+    struct pa_span sp= pa_span_of(t);
+    pa_decode_flag(p, &sp, h.index);
+  }
+  if (h.index[0] == '\0')
+    return;
+  /* index names are case-insensitive in MariaDB */
+  for (i= 0; i < o->n_hints; i++)
+    if (o->hints[i].table == h.table && o->hints[i].kind == h.kind &&
+        pa_ieq(o->hints[i].index, h.index))
+      return;
+  if (o->n_hints >= PA_DIGEST_MAX_HINTS)
+  {
+    o->flags|= PA_DIGEST_F_TRUNCATED;
+    return;
+  }
+  o->hints[o->n_hints++]= h;
+}
+
 /* name [. name [. name]] [. *] starting with the consumed token first. */
 static void pa_parse_colref(struct pa_parser *p, const struct pa_tok *first,
                             struct pa_colref *r)
@@ -1382,6 +1434,7 @@ static void pa_table_ref(struct pa_parser *p, const struct pa_tok *first,
     if (allow_alias)
     {
       b->tbl_state= TS_AFTER_DERIVED;
+      b->hint_table= -1;
       return;
     }
   }
@@ -1411,6 +1464,7 @@ static void pa_table_ref(struct pa_parser *p, const struct pa_tok *first,
       if (pa_span_eq(p, &p->ctes[i], &name, 0))
         is_cte= 1;
   b->last_table= is_cte ? -1 : pa_record_table(p, &schema, &name, &alias);
+  b->hint_table= b->last_table;
 }
 
 static void pa_open_paren(struct pa_parser *p, const struct pa_tok *t)
@@ -1432,7 +1486,16 @@ static void pa_open_paren(struct pa_parser *p, const struct pa_tok *t)
   nf->no_record= f->no_record;
   nf->in_col= -1;
   nf->last_table= -1;
-  if (pa_is_kw(n0, KW_SELECT))
+  nf->hint_table= -1;
+  if (t->seq == p->hint_paren_seq)
+  {
+    nf->type= FR_HINT;
+    nf->hint_kind= p->hint_kind;
+    nf->hint_table= p->hint_table;
+    nf->hint_item= 1;
+    b->skip_next_paren= 0;
+  }
+  else if (pa_is_kw(n0, KW_SELECT))
   {
     nf->type= FR_QUERY;
     nf->block= p->depth;
@@ -1445,7 +1508,10 @@ static void pa_open_paren(struct pa_parser *p, const struct pa_tok *t)
     if (pa_is_kw(prev, KW_IN))
       p->out->flags|= PA_DIGEST_F_IN_SUBQUERY | PA_DIGEST_F_SUBQUERY;
     if (b->clause == CL_FROM && b->tbl_state == TS_EXPECT)
+    {
       b->tbl_state= TS_AFTER_DERIVED;
+      b->hint_table= -1;
+    }
     b->skip_next_paren= 0;
   }
   else if (b->skip_next_paren)
@@ -1514,6 +1580,7 @@ static void pa_close_paren(struct pa_parser *p)
     struct pa_frame *b= pa_block(p);
     b->clause= CL_FROM;
     b->tbl_state= TS_AFTER_DERIVED;
+    b->hint_table= -1;
   }
 }
 
@@ -1609,6 +1676,42 @@ static void pa_skip_interval(struct pa_parser *p)
     if (pa_peek(p, 0)->type == TK_WORD && pa_peek(p, 1)->type != TK_LPAREN)
       pa_skip(p);
   }
+}
+
+/*
+  USE / FORCE / IGNORE (kw) consumed, INDEX or KEY next: consume up to the
+  "(" of the list, which pa_open_paren turns into an FR_HINT frame.  FOR
+  JOIN / ORDER BY / GROUP BY is consumed here, so it neither counts as a
+  join nor starts an ORDER BY / GROUP BY clause.
+*/
+static void pa_index_hint(struct pa_parser *p, int kw)
+{
+  struct pa_frame *b= pa_block(p);
+  const struct pa_tok *n0;
+
+  pa_skip(p); /* INDEX | KEY */
+  if (pa_is_kw(pa_peek(p, 0), KW_FOR))
+  {
+    pa_skip(p);
+    n0= pa_peek(p, 0);
+    if (pa_is_kw(n0, KW_JOIN))
+      pa_skip(p);
+    else if (pa_is_kw(n0, KW_ORDER) || pa_is_kw(n0, KW_GROUP))
+    {
+      pa_skip(p);
+      if (pa_is_kw(pa_peek(p, 0), KW_BY))
+        pa_skip(p);
+    }
+  }
+  n0= pa_peek(p, 0);
+  if (n0->type != TK_LPAREN)
+    return;
+  p->hint_paren_seq= n0->seq;
+  p->hint_kind= kw == KW_USE     ? PA_HINT_USE
+                : kw == KW_FORCE ? PA_HINT_FORCE
+                                 : PA_HINT_IGNORE;
+  /* a hint belongs right after a table, its alias or another hint */
+  p->hint_table= b->tbl_state == TS_AFTER_TABLE ? b->hint_table : -1;
 }
 
 /* Keywords that steer the parser.  Returns 1 when handled. */
@@ -1729,14 +1832,11 @@ static int pa_keyword_token(struct pa_parser *p, const struct pa_tok *t,
   case KW_FORCE:
   case KW_IGNORE:
     n0= pa_peek(p, 0);
-    if (fg && from && (pa_is_kw(n0, KW_INDEX) || pa_is_kw(n0, KW_KEY)))
+    if (pa_is_kw(n0, KW_INDEX) || pa_is_kw(n0, KW_KEY))
     {
-      int guard= 0;
-      /* [FOR JOIN | FOR ORDER BY | FOR GROUP BY] must not count as joins */
-      while (guard++ < 8 && pa_peek(p, 0)->type != TK_LPAREN &&
-             pa_peek(p, 0)->type != TK_EOF)
-        pa_skip(p);
-      b->skip_next_paren= 1;
+      o->flags|= PA_DIGEST_F_INDEX_HINT;
+      if (fg && from)
+        pa_index_hint(p, t->sub);
     }
     return 1;
   case KW_PARTITION:
@@ -1963,8 +2063,10 @@ static void pa_token(struct pa_parser *p, const struct pa_tok *t)
     return;
   }
   f= pa_top(p);
-  if (f->type == FR_SKIP)
+  if (f->type == FR_SKIP || f->type == FR_HINT)
   {
+    int item= f->hint_item;
+    f->hint_item= 0;
     if (t->type == TK_LPAREN)
       f->nest++;
     else if (t->type == TK_RPAREN)
@@ -1973,6 +2075,14 @@ static void pa_token(struct pa_parser *p, const struct pa_tok *t)
         f->nest--;
       else
         pa_close_paren(p);
+    }
+    else if (f->type == FR_HINT && !f->nest)
+    {
+      /* ( name [, name ...] ): only names that start an item */
+      if (t->type == TK_COMMA)
+        f->hint_item= 1;
+      else if (item && (t->type == TK_WORD || t->type == TK_QIDENT))
+        pa_record_hint(p, f, t);
     }
     return;
   }
@@ -2106,6 +2216,7 @@ int pa_digest_analyze(const char *text, size_t len,
   p.depth= 1;
   p.fr[0].type= FR_TOP;
   p.fr[0].last_table= -1;
+  p.fr[0].hint_table= -1;
   p.fr[0].in_col= -1;
   p.in_col= -1;
 

@@ -33,6 +33,12 @@
     query block; NOT is ignored (NOT IN is reported as IN, NOT LIKE as
     LIKE).
   - Only the first statement is analysed: parsing stops at a top-level ';'.
+  - Index hints are reported only where they follow a recorded table (its
+    alias, or another hint).  After a derived table, a table function or a
+    CTE name (none has named indexes), after FOR SYSTEM_TIME ..., or past
+    PA_DIGEST_MAX_TABLES, a hint only sets PA_DIGEST_F_INDEX_HINT.  Only
+    the index names of a list are read; a name that is not a plain or
+    backquoted identifier (e.g. "x" without ANSI_QUOTES) is skipped.
 */
 #ifndef PA_DIGEST_H
 #define PA_DIGEST_H
@@ -44,6 +50,7 @@
 /* Array limits of struct pa_digest_analysis; hitting one sets TRUNCATED. */
 #define PA_DIGEST_MAX_TABLES 16
 #define PA_DIGEST_MAX_COLUMNS 64
+#define PA_DIGEST_MAX_HINTS 16
 
 /*
   Smallest literal OFFSET (rows) that counts as deep pagination: the server
@@ -119,6 +126,31 @@ struct pa_digest_column
   int ordinal;
 };
 
+/* USE / FORCE / IGNORE {INDEX | KEY} [FOR JOIN | ORDER BY | GROUP BY] */
+enum pa_hint_kind
+{
+  PA_HINT_USE,
+  PA_HINT_FORCE,
+  PA_HINT_IGNORE
+};
+
+/*
+  One index named in an index hint list.  Dropping or renaming that index
+  makes the statement fail ("Key 'x' doesn't exist in table"), whatever the
+  kind; IGNORE INDEX names it too.
+*/
+struct pa_digest_hint
+{
+  int table; /* index into tables[] of the table the hint follows, >= 0 */
+  /*
+    Index name as written (same copy rules as other identifiers); the bare
+    keyword PRIMARY, in any case, as "PRIMARY", which is how the server
+    names the primary key
+  */
+  char index[PA_IDENT_BYTES];
+  enum pa_hint_kind kind;
+};
+
 struct pa_digest_analysis
 {
   enum pa_stmt_kind kind;
@@ -128,6 +160,13 @@ struct pa_digest_analysis
   struct pa_digest_column columns[PA_DIGEST_MAX_COLUMNS];
   int n_joins;    /* JOIN keywords + comma joins in FROM, all query blocks */
   unsigned flags; /* PA_DIGEST_F_* */
+  /*
+    Index names in hint lists, in text order; one entry per (table, name
+    ignoring ASCII case, kind), so FOR JOIN / ORDER BY / GROUP BY variants
+    of one hint share it.  An empty list, USE INDEX (), adds none.
+  */
+  int n_hints;
+  struct pa_digest_hint hints[PA_DIGEST_MAX_HINTS];
 };
 
 /* SELECT * or t.* */
@@ -162,6 +201,12 @@ struct pa_digest_analysis
 #define PA_DIGEST_F_FUNC_ON_COLUMN (1u << 8)
 /* any nested SELECT: subquery, derived table, EXISTS, IN (SELECT ...) */
 #define PA_DIGEST_F_SUBQUERY (1u << 9)
+/*
+  Some index hint present: USE / FORCE / IGNORE followed by INDEX or KEY,
+  including USE INDEX () and hints not reported in hints[] (see the
+  limitations above)
+*/
+#define PA_DIGEST_F_INDEX_HINT (1u << 10)
 
 /*
   Analyse one statement.

@@ -4,4 +4,6 @@ SET(PA_CORE_SOURCES
   ${PA_CORE_DIR}/pa_digest.c
   ${PA_CORE_DIR}/pa_table.c
   ${PA_CORE_DIR}/pa_workload.c
+  ${PA_CORE_DIR}/pa_usage.c
+  ${PA_CORE_DIR}/pa_index.c
 )
