@@ -13,17 +13,32 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+static int ascii_ieq(const char *a, const char *b)
+{
+  for (; *a && *b; a++, b++)
+  {
+    char x= *a >= 'A' && *a <= 'Z' ? (char) (*a + 32) : *a;
+    char y= *b >= 'A' && *b <= 'Z' ? (char) (*b + 32) : *b;
+    if (x != y)
+      return 0;
+  }
+  return *a == *b;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   struct pa_digest_analysis a;
-  int i;
+  int i, k;
 
   if (pa_digest_analyze((const char *) data, size, &a) != 0)
     abort();
   if (a.kind < PA_STMT_OTHER || a.kind > PA_STMT_DELETE)
     abort();
   if (a.n_tables < 0 || a.n_tables > PA_DIGEST_MAX_TABLES || a.n_columns < 0 ||
-      a.n_columns > PA_DIGEST_MAX_COLUMNS || a.n_joins < 0)
+      a.n_columns > PA_DIGEST_MAX_COLUMNS || a.n_joins < 0 || a.n_hints < 0 ||
+      a.n_hints > PA_DIGEST_MAX_HINTS)
+    abort();
+  if (a.n_hints > 0 && !(a.flags & PA_DIGEST_F_INDEX_HINT))
     abort();
   for (i= 0; i < a.n_tables; i++)
   {
@@ -48,6 +63,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         c->use < PA_USE_EQ || c->use > PA_USE_GROUP || c->ordinal < 0 ||
         (c->desc != 0 && c->desc != 1))
       abort();
+  }
+  for (i= 0; i < a.n_hints; i++)
+  {
+    const struct pa_digest_hint *h= &a.hints[i];
+    /* a hint always belongs to a recorded table and names something */
+    if (h->table < 0 || h->table >= a.n_tables ||
+        !memchr(h->index, 0, sizeof(h->index)) || h->index[0] == '\0' ||
+        h->kind < PA_HINT_USE || h->kind > PA_HINT_IGNORE)
+      abort();
+    /* one entry per (table, kind, name ignoring ASCII case) */
+    for (k= 0; k < i; k++)
+      if (a.hints[k].table == h->table && a.hints[k].kind == h->kind &&
+          ascii_ieq(a.hints[k].index, h->index))
+        abort();
   }
   /* the input itself as a name: any bytes, not NUL-terminated in data */
   if (size < 300)

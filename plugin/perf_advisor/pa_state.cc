@@ -854,7 +854,8 @@ static void *snapshot_thread(void *)
     ulong interval= pa_snapshot_interval;
     set_timespec(abstime, interval ? interval : 3600);
     mysql_cond_timedwait(&COND_pa_thread, &LOCK_pa_thread, &abstime);
-    if (pa_thread_stop || !interval)
+    /* Woken early by a new interval: snapshot now, then follow it. */
+    if (pa_thread_stop || !pa_snapshot_interval)
       continue;
     mysql_mutex_unlock(&LOCK_pa_thread);
     pa_state_snapshot_now(NULL);
@@ -863,6 +864,13 @@ static void *snapshot_thread(void *)
   mysql_mutex_unlock(&LOCK_pa_thread);
   my_thread_end();
   return NULL;
+}
+
+void pa_state_wake()
+{
+  mysql_mutex_lock(&LOCK_pa_thread);
+  mysql_cond_signal(&COND_pa_thread);
+  mysql_mutex_unlock(&LOCK_pa_thread);
 }
 
 bool pa_state_init()

@@ -45,6 +45,9 @@ struct pa_state_index
 };
 
 bool pa_state_init();
+
+/* Make the snapshot thread notice a new perf_advisor_snapshot_interval. */
+void pa_state_wake();
 void pa_state_deinit();
 
 /*

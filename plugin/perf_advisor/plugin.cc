@@ -38,12 +38,19 @@ static MYSQL_SYSVAR_BOOL(
     "performance_schema and sys. Default OFF",
     NULL, NULL, FALSE);
 
+static void update_snapshot_interval(THD *, struct st_mysql_sys_var *,
+                                     void *var, const void *save)
+{
+  *(ulong *) var= *(const ulong *) save;
+  pa_state_wake();
+}
+
 static MYSQL_SYSVAR_ULONG(
     snapshot_interval, pa_snapshot_interval, PLUGIN_VAR_RQCMDARG,
-    "Seconds between saves of the index usage store to its file (it is also "
-    "saved at shutdown). Default 300; 0 saves only at shutdown and on "
+    "Seconds between snapshots of the index usage store to its file (it is "
+    "also saved at shutdown). Default 300; 0 saves only at shutdown and on "
     "perf_snapshot_now()",
-    NULL, NULL, 300, 0, 86400, 0);
+    NULL, update_snapshot_interval, 300, 0, 86400, 0);
 
 static MYSQL_SYSVAR_ULONGLONG(
     min_observation_seconds, pa_min_observation_seconds, PLUGIN_VAR_RQCMDARG,

@@ -1203,8 +1203,7 @@ static void pa_record_hint(struct pa_parser *p, const struct pa_frame *f,
   h.table= f->hint_table;
   h.kind= f->hint_kind;
   /* the keyword, not an identifier: the server calls that index PRIMARY */
-  if (t->type == TK_WORD &&
-      pa_word_is(p->lx.s + t->coff, t->clen, "PRIMARY"))
+  if (t->type == TK_WORD && pa_word_is(p->lx.s + t->coff, t->clen, "PRIMARY"))
     memcpy(h.index, "PRIMARY", sizeof("PRIMARY"));
   else
   {
@@ -1487,15 +1486,7 @@ static void pa_open_paren(struct pa_parser *p, const struct pa_tok *t)
   nf->in_col= -1;
   nf->last_table= -1;
   nf->hint_table= -1;
-  if (t->seq == p->hint_paren_seq)
-  {
-    nf->type= FR_HINT;
-    nf->hint_kind= p->hint_kind;
-    nf->hint_table= p->hint_table;
-    nf->hint_item= 1;
-    b->skip_next_paren= 0;
-  }
-  else if (pa_is_kw(n0, KW_SELECT))
+  if (pa_is_kw(n0, KW_SELECT))
   {
     nf->type= FR_QUERY;
     nf->block= p->depth;
@@ -1512,6 +1503,14 @@ static void pa_open_paren(struct pa_parser *p, const struct pa_tok *t)
       b->tbl_state= TS_AFTER_DERIVED;
       b->hint_table= -1;
     }
+    b->skip_next_paren= 0;
+  }
+  else if (t->seq == p->hint_paren_seq)
+  {
+    nf->type= FR_HINT;
+    nf->hint_kind= p->hint_kind;
+    nf->hint_table= p->hint_table;
+    nf->hint_item= 1;
     b->skip_next_paren= 0;
   }
   else if (b->skip_next_paren)

@@ -63,6 +63,17 @@ static int ctab(const char *name, enum pa_col_use use)
   return i < 0 ? -99 : A.columns[i].table;
 }
 
+/* Index of the hint on table naming index (exact bytes) as kind, or -1. */
+static int hint(int table, const char *index, enum pa_hint_kind kind)
+{
+  int i;
+  for (i= 0; i < A.n_hints; i++)
+    if (A.hints[i].table == table && A.hints[i].kind == kind &&
+        strcmp(A.hints[i].index, index) == 0)
+      return i;
+  return -1;
+}
+
 static void test_null_and_empty(void)
 {
   struct pa_digest_analysis a;
@@ -73,7 +84,7 @@ static void test_null_and_empty(void)
 
   CHECK(an("") == 0);
   CHECK(A.kind == PA_STMT_OTHER && A.n_tables == 0 && A.n_columns == 0 &&
-        A.flags == 0 && A.n_joins == 0);
+        A.flags == 0 && A.n_joins == 0 && A.n_hints == 0);
   CHECK(pa_digest_analyze("", 0, &A) == 0);
   CHECK(an("   \n\t ") == 0 && A.kind == PA_STMT_OTHER);
   CHECK(an("-- only a comment") == 0 && A.kind == PA_STMT_OTHER);
@@ -913,6 +924,339 @@ static void test_odd_bytes(void)
   CHECK(an("WITH a AS (SELECT 1)") == 0 && A.kind == PA_STMT_OTHER);
 }
 
+/*
+  Index hints.  Digests marked "real" were printed by MariaDB 10.11.18
+  (events_statements_summary_by_digest) for the statements written in raw
+  form in the comment before them.
+*/
+static void test_index_hints(void)
+{
+  char q[1024], big[301];
+  int i;
+
+  /* real: SELECT * FROM t1 FORCE INDEX (idx_a) WHERE a = 1 */
+  CHECK(an("SELECT * FROM `t1` FORCE INDEX ( `idx_a` ) WHERE `a` = ? ") == 0);
+  CHECK(A.n_tables == 1 && A.n_joins == 0 && A.n_hints == 1);
+  CHECK(hint(0, "idx_a", PA_HINT_FORCE) == 0);
+  CHECK(A.n_columns == 1 && ctab("a", PA_USE_EQ) == 0);
+  CHECK(A.flags == (PA_DIGEST_F_SELECT_STAR | PA_DIGEST_F_INDEX_HINT));
+
+  /* real: ... FROM db.t x USE INDEX FOR ORDER BY (k1, PRIMARY) ORDER BY a */
+  CHECK(an("SELECT * FROM `db` . `t` `x` USE INDEX FOR ORDER BY ( `k1` , "
+           "PRIMARY ) ORDER BY `a` ") == 0);
+  CHECK(A.n_tables == 1 && strcmp(A.tables[0].alias, "x") == 0);
+  CHECK(A.n_hints == 2 && hint(0, "k1", PA_HINT_USE) == 0 &&
+        hint(0, "PRIMARY", PA_HINT_USE) == 1);
+  /* FOR ORDER BY starts no ORDER BY clause */
+  CHECK(A.n_columns == 1 && ctab("a", PA_USE_ORDER) == 0);
+  CHECK(A.columns[0].ordinal == 0);
+  CHECK(A.flags == (PA_DIGEST_F_SELECT_STAR | PA_DIGEST_F_INDEX_HINT));
+
+  /* real: ... t1 use key (idx_a,k1) ignore index for join (primary) ... */
+  CHECK(an("SELECT * FROM `t1` USE KEY ( `idx_a` , `k1` ) IGNORE INDEX FOR "
+           "JOIN ( PRIMARY ) WHERE `b` = ? ") == 0);
+  CHECK(A.n_hints == 3 && hint(0, "idx_a", PA_HINT_USE) == 0 &&
+        hint(0, "k1", PA_HINT_USE) == 1 &&
+        hint(0, "PRIMARY", PA_HINT_IGNORE) == 2);
+  CHECK(A.n_joins == 0 && A.n_columns == 1 && ctab("b", PA_USE_EQ) == 0);
+
+  /* real: select * from t1 use index () where a=1 -- empty list */
+  CHECK(an("SELECT * FROM `t1` USE INDEX ( ) WHERE `a` = ? ") == 0);
+  CHECK(A.n_hints == 0 &&
+        A.flags == (PA_DIGEST_F_SELECT_STAR | PA_DIGEST_F_INDEX_HINT));
+  CHECK(A.n_columns == 1 && ctab("a", PA_USE_EQ) == 0);
+  CHECK(an("select * from t1 ignore key() where a = 1") == 0);
+  CHECK(A.n_hints == 0 && flag(PA_DIGEST_F_INDEX_HINT));
+  CHECK(ctab("a", PA_USE_EQ) == 0);
+
+  /*
+    real: select * from t1 as p force key for group by (`ключ`) join t q
+    ignore key (`a``b`) on p.a=q.a group by p.a
+  */
+  CHECK(an("SELECT * FROM `t1` AS `p` FORCE KEY FOR GROUP BY ( `ключ` ) JOIN "
+           "`t` `q` IGNORE KEY ( `a``b` ) ON `p` . `a` = `q` . `a` GROUP BY "
+           "`p` . `a` ") == 0);
+  CHECK(A.n_tables == 2 && A.n_joins == 1 && A.n_hints == 2);
+  CHECK_STR(A.tables[0].alias, "p");
+  CHECK_STR(A.tables[1].alias, "q");
+  CHECK(hint(0, "ключ", PA_HINT_FORCE) == 0);
+  CHECK(hint(1, "a`b", PA_HINT_IGNORE) == 1);
+  CHECK(A.n_columns == 3 && ctab("a", PA_USE_GROUP) == 0);
+  CHECK(A.flags == (PA_DIGEST_F_SELECT_STAR | PA_DIGEST_F_INDEX_HINT));
+
+  /* real: select * from t1 force index(idx_a) , t ignore index for ... */
+  CHECK(an("SELECT * FROM `t1` FORCE INDEX ( `idx_a` ) , `t` IGNORE INDEX "
+           "FOR ORDER BY ( `k1` ) ") == 0);
+  CHECK(A.n_tables == 2 && A.n_joins == 1 && A.n_hints == 2);
+  CHECK(hint(0, "idx_a", PA_HINT_FORCE) == 0 &&
+        hint(1, "k1", PA_HINT_IGNORE) == 1);
+  CHECK(A.n_columns == 0 && !flag(PA_DIGEST_F_TRUNCATED));
+
+  /* real: several hints on one table */
+  CHECK(an("SELECT * FROM `t1` USE INDEX ( `idx_a` ) USE INDEX FOR ORDER BY "
+           "( `k1` ) IGNORE INDEX FOR GROUP BY ( PRIMARY ) WHERE `a` = ? ") ==
+        0);
+  CHECK(A.n_tables == 1 && A.n_joins == 0 && A.n_hints == 3);
+  CHECK(hint(0, "idx_a", PA_HINT_USE) == 0 &&
+        hint(0, "k1", PA_HINT_USE) == 1 &&
+        hint(0, "PRIMARY", PA_HINT_IGNORE) == 2);
+  CHECK(A.n_columns == 1 && ctab("a", PA_USE_EQ) == 0);
+
+  /* real: UPDATE and multi-table DELETE */
+  CHECK(an("UPDATE `t1` FORCE INDEX ( `idx_a` ) SET `b` = ? WHERE `a` = ? ") ==
+        0);
+  CHECK(A.kind == PA_STMT_UPDATE && A.n_hints == 1 &&
+        hint(0, "idx_a", PA_HINT_FORCE) == 0);
+  CHECK(A.n_columns == 1 && ctab("a", PA_USE_EQ) == 0);
+  CHECK(an("DELETE `t1` FROM `t1` USE INDEX ( `idx_a` ) WHERE `a` = ? ") == 0);
+  CHECK(A.kind == PA_STMT_DELETE && A.n_tables == 1 && A.n_hints == 1 &&
+        hint(0, "idx_a", PA_HINT_USE) == 0);
+
+  /* raw SQL */
+  CHECK(an("select * from t1 force index(idx_a)") == 0);
+  CHECK(A.n_hints == 1 && hint(0, "idx_a", PA_HINT_FORCE) == 0);
+  CHECK(A.flags == (PA_DIGEST_F_SELECT_STAR | PA_DIGEST_F_INDEX_HINT));
+  CHECK(an("SELECT a FROM t USE KEY (a,b)") == 0);
+  CHECK(A.n_hints == 2 && hint(0, "a", PA_HINT_USE) == 0 &&
+        hint(0, "b", PA_HINT_USE) == 1);
+  CHECK(A.n_columns == 0 && A.n_joins == 0);
+  CHECK(an("Select * From db.t1 As x Ignore Key For Group By (`i 1`, primary) "
+           "where x.c = 1 group by x.c") == 0);
+  CHECK(A.n_hints == 2 && hint(0, "i 1", PA_HINT_IGNORE) == 0 &&
+        hint(0, "PRIMARY", PA_HINT_IGNORE) == 1);
+  CHECK(A.n_columns == 2 && ctab("c", PA_USE_EQ) == 0 &&
+        A.columns[col("c", PA_USE_GROUP)].ordinal == 0);
+  /* a quoted `primary` is an identifier: kept as written */
+  CHECK(an("select * from t use index (`primary`)") == 0);
+  CHECK(A.n_hints == 1 && hint(0, "primary", PA_HINT_USE) == 0);
+
+  /* one entry per table, kind and name (ignoring case) */
+  CHECK(an("select * from t use index (a) use index for join (A, b) "
+           "force index for order by (a)") == 0);
+  CHECK(A.n_hints == 3 && hint(0, "a", PA_HINT_USE) == 0 &&
+        hint(0, "b", PA_HINT_USE) == 1 && hint(0, "a", PA_HINT_FORCE) == 2);
+
+  /* self join: the hint points at the right copy */
+  CHECK(an("SELECT * FROM emp e FORCE INDEX (mgr) JOIN emp AS m USE INDEX "
+           "(PRIMARY) ON e.manager_id = m.id") == 0);
+  CHECK(A.n_tables == 2 && A.n_joins == 1 && A.n_hints == 2);
+  CHECK(hint(0, "mgr", PA_HINT_FORCE) == 0 &&
+        hint(1, "PRIMARY", PA_HINT_USE) == 1);
+  CHECK(ctab("manager_id", PA_USE_JOIN) == 0 && ctab("id", PA_USE_JOIN) == 1);
+
+  /* the existing join test: hints still do not count as joins */
+  CHECK(an("SELECT * FROM t1 USE INDEX FOR JOIN (i1) JOIN t2 FORCE KEY (i2) "
+           "ON t1.a = t2.a IGNORE INDEX FOR ORDER BY (i3)") == 0);
+  CHECK(A.n_tables == 2 && A.n_joins == 1 && A.n_columns == 2);
+  CHECK(hint(0, "i1", PA_HINT_USE) == 0 && hint(1, "i2", PA_HINT_FORCE) == 1);
+
+  /* nested join parentheses, LEFT JOIN, and a subquery's own FROM */
+  CHECK(an("SELECT * FROM (t1 USE INDEX (i1) JOIN t2 b FORCE INDEX (i2) ON "
+           "t1.a = b.a) LEFT JOIN t3 IGNORE INDEX (i3) ON t3.c = t1.c WHERE "
+           "t3.d IN (SELECT d FROM t4 FORCE KEY (i4))") == 0);
+  CHECK(A.n_tables == 4 && A.n_joins == 2 && A.n_hints == 4);
+  CHECK(hint(0, "i1", PA_HINT_USE) == 0 && hint(1, "i2", PA_HINT_FORCE) == 1 &&
+        hint(2, "i3", PA_HINT_IGNORE) == 2 &&
+        hint(3, "i4", PA_HINT_FORCE) == 3);
+  CHECK(ctab("d", PA_USE_IN) == 2);
+
+  /* executable comments hold real hints */
+  CHECK(an("SELECT * FROM t /*M!100100 FORCE INDEX (i) */ WHERE a > 1") == 0);
+  CHECK(A.n_hints == 1 && hint(0, "i", PA_HINT_FORCE) == 0);
+
+  /* list items that are not names, and odd lists */
+  CHECK(an("SELECT * FROM t USE INDEX (\"x\", 'y', 1, ?, `z`)") == 0);
+  CHECK(A.n_hints == 1 && hint(0, "z", PA_HINT_USE) == 0);
+  CHECK(an("SELECT * FROM t USE INDEX ((a), b c, d.e, ``)") == 0);
+  CHECK(A.n_hints == 2 && hint(0, "b", PA_HINT_USE) == 0 &&
+        hint(0, "d", PA_HINT_USE) == 1);
+  CHECK(A.n_tables == 1 && A.n_columns == 0);
+  /* no list at all: nothing is skipped */
+  CHECK(an("SELECT * FROM t USE INDEX WHERE a = 1") == 0);
+  CHECK(A.n_hints == 0 && flag(PA_DIGEST_F_INDEX_HINT));
+  CHECK(ctab("a", PA_USE_EQ) == 0);
+
+  /* nothing with named indexes before the hint: only the flag */
+  CHECK(an("SELECT * FROM ( SELECT `a` FROM `t` ) `d` USE INDEX ( `x` ) ") ==
+        0);
+  CHECK(A.n_tables == 1 && A.n_hints == 0 && flag(PA_DIGEST_F_INDEX_HINT));
+  CHECK(an("SELECT * FROM t1 JOIN (SELECT a FROM t2) AS d FORCE INDEX (x) ON "
+           "d.a = t1.a") == 0);
+  CHECK(A.n_tables == 2 && A.n_hints == 0 && A.n_joins == 1);
+  CHECK(an("WITH c AS (SELECT a FROM t) SELECT * FROM c FORCE INDEX (x)") ==
+        0);
+  CHECK(A.n_tables == 1 && A.n_hints == 0 && flag(PA_DIGEST_F_INDEX_HINT));
+  CHECK(an("SELECT * FROM t1 JOIN JSON_TABLE('[1]', '$[*]' COLUMNS (a INT "
+           "PATH '$')) AS jt USE INDEX (x) ON 1") == 0);
+  CHECK(A.n_tables == 1 && A.n_hints == 0);
+  CHECK(an("SELECT * FROM t FOR SYSTEM_TIME ALL USE INDEX (x)") == 0);
+  CHECK(A.n_hints == 0 && flag(PA_DIGEST_F_INDEX_HINT));
+
+  /* IGNORE as a statement modifier is no hint */
+  CHECK(an("UPDATE LOW_PRIORITY IGNORE t SET a = a + 1 WHERE id = 3") == 0);
+  CHECK(A.n_hints == 0 && !flag(PA_DIGEST_F_INDEX_HINT));
+  CHECK(an("INSERT IGNORE INTO `t11` VALUES (?) ") == 0);
+  CHECK(A.n_hints == 0 && !flag(PA_DIGEST_F_INDEX_HINT));
+  CHECK(an("SELECT * FROM t") == 0 && A.n_hints == 0 &&
+        !flag(PA_DIGEST_F_INDEX_HINT));
+
+  /* cut in the middle of a hint */
+  CHECK(an("SELECT * FROM `t1` FORCE INDEX ( `idx_a` , ") == 0);
+  CHECK(A.n_hints == 1 && hint(0, "idx_a", PA_HINT_FORCE) == 0);
+  CHECK(flag(PA_DIGEST_F_TRUNCATED));
+  CHECK(an("SELECT * FROM `t1` FORCE INDEX ( `idx_a` ") == 0);
+  CHECK(A.n_hints == 1 && flag(PA_DIGEST_F_TRUNCATED));
+  CHECK(an("SELECT * FROM `t1` FORCE INDEX ( `idx") == 0);
+  CHECK(A.n_hints == 0 && flag(PA_DIGEST_F_TRUNCATED));
+  CHECK(an("SELECT * FROM `t1` FORCE INDEX FOR ORDER BY ") == 0);
+  CHECK(A.n_hints == 0 && A.n_columns == 0 && flag(PA_DIGEST_F_TRUNCATED) &&
+        flag(PA_DIGEST_F_INDEX_HINT));
+  CHECK(an("SELECT * FROM `t1` USE INDEX FOR ") == 0 &&
+        flag(PA_DIGEST_F_TRUNCATED));
+  CHECK(an("SELECT * FROM `t1` IGNORE KEY ") == 0 &&
+        flag(PA_DIGEST_F_TRUNCATED));
+  CHECK(an("select * from t1 force index (idx_a, idx_b...") == 0);
+  CHECK(hint(0, "idx_a", PA_HINT_FORCE) == 0 && flag(PA_DIGEST_F_TRUNCATED));
+  CHECK(an("SELECT * FROM `t1` FORCE INDEX ( `idx_a` ) ") == 0 &&
+        !flag(PA_DIGEST_F_TRUNCATED));
+
+  /* over-long name: cut and flagged like any identifier */
+  memset(big, 'k', 300);
+  big[300]= '\0';
+  snprintf(q, sizeof(q), "SELECT * FROM t USE INDEX (`%s`)", big);
+  CHECK(an(q) == 0 && A.n_hints == 1);
+  CHECK(strlen(A.hints[0].index) == PA_IDENT_BYTES - 1);
+  CHECK(flag(PA_DIGEST_F_TRUNCATED));
+
+  /* exactly PA_DIGEST_MAX_HINTS, then one more */
+  strcpy(q, "SELECT * FROM t FORCE INDEX (i0");
+  for (i= 1; i < PA_DIGEST_MAX_HINTS; i++)
+    snprintf(q + strlen(q), sizeof(q) - strlen(q), ", i%d", i);
+  strcat(q, ", I0) WHERE a = 1");
+  CHECK(an(q) == 0 && A.n_hints == PA_DIGEST_MAX_HINTS);
+  CHECK(!flag(PA_DIGEST_F_TRUNCATED) && ctab("a", PA_USE_EQ) == 0);
+  strcpy(q, "SELECT * FROM t FORCE INDEX (i0");
+  for (i= 1; i < PA_DIGEST_MAX_HINTS + 4; i++)
+    snprintf(q + strlen(q), sizeof(q) - strlen(q), ", i%d", i);
+  strcat(q, ") JOIN u USE INDEX (j) WHERE a = 1");
+  CHECK(an(q) == 0 && A.n_hints == PA_DIGEST_MAX_HINTS);
+  CHECK(flag(PA_DIGEST_F_TRUNCATED) && flag(PA_DIGEST_F_INDEX_HINT));
+  CHECK(strcmp(A.hints[PA_DIGEST_MAX_HINTS - 1].index, "i15") == 0);
+  CHECK(A.n_tables == 2 && A.n_joins == 1 && col("a", PA_USE_EQ) >= 0);
+  /* a hint on a table past PA_DIGEST_MAX_TABLES is lost, and flagged */
+  strcpy(q, "SELECT * FROM t0");
+  for (i= 1; i <= PA_DIGEST_MAX_TABLES; i++)
+    snprintf(q + strlen(q), sizeof(q) - strlen(q), ", t%d", i);
+  strcat(q, " USE INDEX (x)");
+  CHECK(an(q) == 0 && A.n_tables == PA_DIGEST_MAX_TABLES);
+  CHECK(A.n_hints == 0 && flag(PA_DIGEST_F_TRUNCATED));
+}
+
+/*
+  Every prefix of statements with hints, alone and with the "..." cut
+  mark: no crash or over-read, every hint sane and a prefix (ASCII case
+  aside) of an expected one on the same table, and a cut inside any
+  parenthesis flagged.  The whole text gives exactly the expected hints.
+*/
+struct hint_want
+{
+  const char *table, *index;
+  enum pa_hint_kind kind;
+};
+
+static int hint_fits(const struct pa_digest_hint *x, const struct hint_want *w,
+                     int n)
+{
+  size_t xl= strlen(x->index), i;
+  int k;
+  if (x->table < 0 || x->table >= A.n_tables || xl == 0 ||
+      !memchr(x->index, 0, sizeof(x->index)))
+    return 0;
+  for (k= 0; k < n; k++)
+  {
+    if (strcmp(A.tables[x->table].name, w[k].table) != 0 ||
+        strlen(w[k].index) < xl || x->kind != w[k].kind)
+      continue;
+    for (i= 0; i < xl; i++)
+      if ((x->index[i] | 0x20) != (w[k].index[i] | 0x20))
+        break;
+    if (i == xl)
+      return 1;
+  }
+  return 0;
+}
+
+static void test_hint_prefixes(void)
+{
+  static const struct
+  {
+    const char *text;
+    int n;
+    struct hint_want want[4];
+  } cases[]= {
+      {"SELECT * FROM `db` . `t` `x` USE INDEX FOR ORDER BY ( `k1` , "
+       "PRIMARY ) IGNORE KEY ( `k2` ) JOIN `u` FORCE INDEX ( `ku` ) ON `x` . "
+       "`a` = `u` . `a` WHERE `x` . `b` = ? ",
+       4,
+       {{"t", "k1", PA_HINT_USE},
+        {"t", "PRIMARY", PA_HINT_USE},
+        {"t", "k2", PA_HINT_IGNORE},
+        {"u", "ku", PA_HINT_FORCE}}},
+      {"select * from t1 a force index(idx_a, idx_b) join t2 b use key for "
+       "join (primary) on a.id = b.id",
+       3,
+       {{"t1", "idx_a", PA_HINT_FORCE},
+        {"t1", "idx_b", PA_HINT_FORCE},
+        {"t2", "PRIMARY", PA_HINT_USE}}},
+  };
+  size_t c, k, j;
+  char buf[512];
+  int pass, h;
+
+  for (c= 0; c < sizeof(cases) / sizeof(cases[0]); c++)
+  {
+    const char *s= cases[c].text;
+    const struct hint_want *w= cases[c].want;
+    size_t n= strlen(s);
+    int bad= 0, bad_cut= 0, bad_whole= 0;
+    for (k= 0; k <= n; k++)
+    {
+      int open= 0;
+      for (j= 0; j < k; j++)
+        open+= s[j] == '(' ? 1 : s[j] == ')' ? -1 : 0;
+      for (pass= 0; pass < 2; pass++)
+      {
+        size_t len= k;
+        memcpy(buf, s, k);
+        if (pass)
+        {
+          memcpy(buf + k, "...", 3);
+          len+= 3;
+        }
+        if (an_len(buf, len) != 0 || A.n_hints < 0 || A.n_hints > cases[c].n)
+        {
+          bad++;
+          continue;
+        }
+        for (h= 0; h < A.n_hints; h++)
+          if (!hint_fits(&A.hints[h], w, cases[c].n))
+            bad++;
+        if (open > 0 && !flag(PA_DIGEST_F_TRUNCATED))
+          bad_cut++;
+      }
+    }
+    CHECK(bad == 0);
+    CHECK(bad_cut == 0);
+    if (an(s) != 0 || A.n_hints != cases[c].n || flag(PA_DIGEST_F_TRUNCATED))
+      bad_whole++;
+    for (h= 0; !bad_whole && h < cases[c].n; h++)
+      if (hint(pa_digest_find_table(&A, NULL, w[h].table), w[h].index,
+               w[h].kind) != h)
+        bad_whole++;
+    CHECK(bad_whole == 0);
+  }
+}
+
 /* Random and mutated inputs: only that nothing crashes or over-reads. */
 static void test_random(void)
 {
@@ -1031,6 +1375,8 @@ int main(void)
   test_prefixes();
   test_limits();
   test_odd_bytes();
+  test_index_hints();
+  test_hint_prefixes();
   test_random();
   return PA_TEST_END("test_digest");
 }
