@@ -6,4 +6,6 @@ SET(PA_CORE_SOURCES
   ${PA_CORE_DIR}/pa_workload.c
   ${PA_CORE_DIR}/pa_usage.c
   ${PA_CORE_DIR}/pa_index.c
+  ${PA_CORE_DIR}/pa_text.c
+  ${PA_CORE_DIR}/pa_advice.c
 )
