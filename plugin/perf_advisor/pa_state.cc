@@ -67,6 +67,8 @@ struct pa_tbl_rec
   pa_idx_rec *idx;
   uint n_dig;                 /* digests touching it at the last refresh */
   uint64_t *dig_avg;          /* their average latencies, picoseconds */
+  uint n_hint;                /* index names hinted at the last refresh */
+  char **hint;                /* each my_malloc'ed */
   uint64_t scan_raw;          /* refresh scratch: the no-index COUNT_READ */
   ulonglong scan_gen;         /* refresh that set scan_raw */
 };
@@ -89,9 +91,19 @@ static const uchar *tbl_get_key(const void *r, size_t *len, my_bool)
   return t->key;
 }
 
+static void hints_clear(pa_tbl_rec *t)
+{
+  for (uint i= 0; i < t->n_hint; i++)
+    my_free(t->hint[i]);
+  my_free(t->hint);
+  t->hint= NULL;
+  t->n_hint= 0;
+}
+
 static void tbl_free(void *r)
 {
   pa_tbl_rec *t= (pa_tbl_rec *) r;
+  hints_clear(t);
   my_free(t->idx);
   my_free(t->dig_avg);
   my_free(t);
@@ -285,6 +297,32 @@ static void merge_pfs(pa_pfs_data *d, MEM_ROOT *root)
     my_free(t->dig_avg);
     t->dig_avg= NULL;
     t->n_dig= 0;
+    hints_clear(t);
+  }
+  if (pa_digests_on)
+  {
+    /* Index hints: a hinted index must never be called safe to drop. */
+    for (size_t i= 0; i < w.n_hints; i++)
+    {
+      const pa_workload_hint *h= &w.hints[i];
+      uint len= make_key(key, h->schema, strlen(h->schema), h->name,
+                         strlen(h->name));
+      pa_tbl_rec *t= len ? tbl_find(key, len) : NULL;
+      bool seen= false;
+      char **n;
+      if (!t)
+        continue;
+      for (uint k= 0; k < t->n_hint && !seen; k++)
+        seen= !my_strcasecmp(system_charset_info, t->hint[k], h->index);
+      if (seen || !(n= (char **) my_realloc(key_memory_pa_state, t->hint,
+                                            (t->n_hint + 1) * sizeof(char *),
+                                            MYF(MY_ALLOW_ZERO_PTR))))
+        continue;
+      t->hint= n;
+      if ((t->hint[t->n_hint]= my_strdup(key_memory_pa_state, h->index,
+                                         MYF(0))))
+        t->n_hint++;
+    }
   }
   if (pa_digests_on)
   {
@@ -491,6 +529,13 @@ void pa_state_read_table(THD *thd, MEM_ROOT *root, const TABLE_SHARE *share,
   {
     memcpy(out->digest_avg_ps, t->dig_avg, t->n_dig * sizeof(uint64_t));
     out->n_digests= t->n_dig;
+  }
+  if (t && t->n_hint &&
+      (out->hints= (char **) alloc_root(root, t->n_hint * sizeof(char *))))
+  {
+    for (uint i= 0; i < t->n_hint; i++)
+      if ((out->hints[out->n_hints]= strdup_root(root, t->hint[i])))
+        out->n_hints++;
   }
   mysql_mutex_unlock(&LOCK_pa_state);
   (void) thd;

@@ -35,6 +35,8 @@ struct pa_state_table
   uint n_digests;               /* digests touching the table */
   uint64_t *digest_avg_ps;      /* their average latencies, on the caller's
                                    root; n_digests elements */
+  uint n_hints;                 /* index names in index hints of digests */
+  char **hints;                 /* on the caller's root */
 };
 
 /* One index, looked up in the store by name. */

@@ -680,11 +680,20 @@ static int index_usage_record(THD *thd, TABLE_LIST *tables, TABLE *table,
     add_fks(def, &fks, true);
     add_fks(def, &parents, false);
   }
-  if (pa_index_analyze(def, NULL, c->verdicts))
-    return 0;
-
   pa_state_read_table(thd, &table->mem_root, share, db_name, table_name, &st,
                       (uint) def->n_indexes, names, hashes, su);
+  /* An index named in a hint of an observed statement: dropping it would
+     make that statement fail. */
+  int hinted[PA_TABLE_MAX_INDEXES];
+  for (int x= 0; x < def->n_indexes; x++)
+  {
+    hinted[x]= 0;
+    for (uint h= 0; h < st.n_hints && !hinted[x]; h++)
+      hinted[x]= !my_strcasecmp(system_charset_info, st.hints[h],
+                                def->indexes[x].name);
+  }
+  if (pa_index_analyze(def, hinted, c->verdicts))
+    return 0;
   innodb= !strcmp(share->db_type() ? ha_resolve_storage_engine_name(
                                          share->db_type() == partition_hton &&
                                                  share->partition_info_str_len

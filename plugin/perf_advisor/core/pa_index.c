@@ -4,9 +4,7 @@
   The analysis runs in passes over the whole table, so that later passes
   see every verdict of the earlier ones:
     1. classify each index (duplicate > left_prefix > pk_suffix);
-    2. drop any redundancy cycle (only malformed input, such as a column
-       named twice in one index, can build one; reporting none of its
-       members is the safe answer);
+    2. break redundancy cycles (see break_cycles());
     3. foreign-key blockers of single indexes;
     4. PA_BLOCK_COVERING on every covering index;
     5. per foreign key, keep one serving index if all would be drop-safe.
@@ -288,28 +286,43 @@ static void classify(const struct pa_table_def *def, const uint32_t *splits,
   v->redundant_with= best;
 }
 
+/*
+  Left prefixes only widen and duplicates point to a keeper, so a cycle of
+  verdicts needs a pk_suffix edge, where the stored index gets no wider.
+  With PRIMARY KEY(a, b(5)), say:
+    KEY(id)       left prefix of KEY(id, a(10)),
+    KEY(id,a(10)) left prefix of KEY(id, a),
+    KEY(id,a)     pk_suffix of KEY(id).
+  Every verdict alone is right, but dropping all of them would drop them
+  all.  Rule 4 keeps the shorter index of a pk_suffix pair, so the cycle is
+  cut there: that index loses its own verdict.  A cycle without such an
+  edge (not expected) loses the verdict of the index it was found from.
+*/
 static void break_cycles(int n, struct pa_index_verdict *out)
 {
-  unsigned char on_cycle[PA_TABLE_MAX_INDEXES];
-  int i, j, steps;
+  int i, j, steps, keep;
 
   for (i= 0; i < n; i++)
   {
-    on_cycle[i]= 0;
-    for (j= out[i].redundant_with, steps= 0; j >= 0 && steps < n;
+    for (j= out[i].redundant_with, steps= 0; j >= 0 && j != i && steps < n;
          j= out[j].redundant_with, steps++)
-      if (j == i)
+    {
+    }
+    if (j != i)
+      continue;
+    keep= i;
+    do
+    {
+      if (out[j].redundancy == PA_RED_PK_SUFFIX)
       {
-        on_cycle[i]= 1;
+        keep= out[j].redundant_with;
         break;
       }
+      j= out[j].redundant_with;
+    } while (j != i);
+    out[keep].redundancy= PA_RED_NONE;
+    out[keep].redundant_with= -1;
   }
-  for (i= 0; i < n; i++)
-    if (on_cycle[i])
-    {
-      out[i].redundancy= PA_RED_NONE;
-      out[i].redundant_with= -1;
-    }
 }
 
 /* ------------------------------------------------------- foreign keys */

@@ -77,12 +77,16 @@ int pa_workload_build(struct pa_workload *w,
     return 0;
   if (n > SIZE_MAX / PA_DIGEST_MAX_TABLES / sizeof(*w->refs))
     return -1;
+  if (n > SIZE_MAX / PA_DIGEST_MAX_HINTS / sizeof(*w->hints))
+    return -1;
   cap= n * PA_DIGEST_MAX_TABLES;
   an= a->alloc(a->ctx, sizeof(*an));
   w->refs= a->alloc(a->ctx, cap * sizeof(*w->refs));
-  if (!an || !w->refs)
+  w->hints= a->alloc(a->ctx, n * PA_DIGEST_MAX_HINTS * sizeof(*w->hints));
+  if (!an || !w->refs || !w->hints)
   {
     w->refs= NULL;
+    w->hints= NULL;
     return -1;
   }
 
@@ -103,12 +107,32 @@ int pa_workload_build(struct pa_workload *w,
       r->name= dup_str(a, an->tables[t].name);
       if (!r->schema || !r->name)
       {
-        w->n_refs= 0;
+        w->n_refs= w->n_hints= 0;
         w->refs= NULL;
+        w->hints= NULL;
         return -1;
       }
       r->digest= i;
       w->n_refs++;
+    }
+    for (t= 0; t < an->n_hints; t++)
+    {
+      const struct pa_digest_table *ht= &an->tables[an->hints[t].table];
+      struct pa_workload_hint *h= &w->hints[w->n_hints];
+      const char *schema= ht->schema[0] ? ht->schema : digests[i].schema;
+      if (!schema || !schema[0] || !ht->name[0])
+        continue;
+      h->schema= dup_str(a, schema);
+      h->name= dup_str(a, ht->name);
+      h->index= dup_str(a, an->hints[t].index);
+      if (!h->schema || !h->name || !h->index)
+      {
+        w->n_refs= w->n_hints= 0;
+        w->refs= NULL;
+        w->hints= NULL;
+        return -1;
+      }
+      w->n_hints++;
     }
   }
   w->n_digests= n;

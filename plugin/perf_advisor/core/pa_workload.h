@@ -28,12 +28,22 @@ struct pa_workload_ref
   size_t digest;            /* index into the digest array */
 };
 
+/* An index named in an index hint of some digest. */
+struct pa_workload_hint
+{
+  const char *schema;       /* resolved schema of the hinted table */
+  const char *name;         /* table name */
+  const char *index;        /* index name as written ("PRIMARY" for it) */
+};
+
 struct pa_workload
 {
   const struct pa_digest_stat *digests;
   size_t n_digests;
   struct pa_workload_ref *refs;   /* sorted by schema, name, digest; unique */
   size_t n_refs;
+  struct pa_workload_hint *hints; /* in digest order; may repeat */
+  size_t n_hints;
   int fold_case;                  /* compare names ASCII case-insensitively */
 };
 

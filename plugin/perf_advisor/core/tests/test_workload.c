@@ -157,8 +157,37 @@ static void test_edges(void)
   }
 }
 
+static void test_hints(void)
+{
+  static const struct pa_digest_stat digests[]= {
+      D("erp",
+        "SELECT * FROM `tabItem` FORCE INDEX ( `item_group` ) WHERE "
+        "`item_group` = ?",
+        4, 1),
+      D("erp",
+        "SELECT * FROM `other` . `t` `x` USE INDEX FOR ORDER BY ( `k1` , "
+        "PRIMARY ) ORDER BY `a`",
+        1, 1),
+      D(NULL, "SELECT * FROM `t` IGNORE INDEX ( `k` )", 1, 1)};
+  struct arena ar= {{0}, 0, -1};
+  struct pa_alloc a= {arena_alloc, &ar};
+  struct pa_workload w;
+
+  CHECK(pa_workload_build(&w, digests, 3, 0, &a) == 0);
+  CHECK(w.n_hints == 3);
+  CHECK_STR(w.hints[0].schema, "erp");
+  CHECK_STR(w.hints[0].name, "tabItem");
+  CHECK_STR(w.hints[0].index, "item_group");
+  CHECK_STR(w.hints[1].schema, "other");
+  CHECK_STR(w.hints[1].name, "t");
+  CHECK_STR(w.hints[1].index, "k1");
+  CHECK_STR(w.hints[2].index, "PRIMARY");
+  arena_free(&ar);
+}
+
 int main(void)
 {
+  test_hints();
   test_attribution();
   test_edges();
   return PA_TEST_END("test_workload");
