@@ -118,7 +118,8 @@ char *pa_sql_optimize_table(const struct pa_alloc *a, const char *schema,
   It is therefore at most 64 characters and 192 bytes.
 
   table: NULL is taken as "".  cols: n_cols names (NULL taken as ""); cols
-  may be NULL when n_cols is 0.  NULL only when a fails or n_cols < 0.
+  may be NULL when n_cols is 0.  NULL only when a fails, n_cols < 0, or
+  cols is NULL while n_cols > 0.
 */
 char *pa_sql_index_name(const struct pa_alloc *a, const char *table,
                         const char *const *cols, int n_cols);

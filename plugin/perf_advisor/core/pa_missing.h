@@ -1,0 +1,155 @@
+/*
+  perf_advisor core: missing indexes — the composite index a statement
+  pattern needs, for one table.
+
+  Input: the table's index definitions and the statement digests that touch
+  it, each with its analysis (pa_digest.h) and performance_schema counters.
+
+  1. A digest is a candidate when some execution used no index or no good
+     index, or when it examines at least PA_MISSING_EXAMINE_RATIO rows per
+     row sent (per execution when it sends fewer rows than it runs):
+       rows_examined / max(rows_sent, exec_count, 1) >= 10.
+  2. From the columns of this table a candidate gets one proposal, in the
+     order an index prefix can use them:
+       a. equality columns: "= ?" (PA_USE_EQ), then join columns
+          (PA_USE_JOIN: what this table is looked up by when it is the
+          inner table of a join), then IN lists (PA_USE_IN; like equality
+          for the prefix, kept after it);
+       b. one range column (PA_USE_RANGE), the first by ordinal: an index
+          cannot use any key part after a range;
+       c. ORDER BY columns, in their order, when they are all plain columns
+          of this table in one direction, no IN column is in the proposal
+          (several IN values give several ranges, so the index order is not
+          the result order), and a range column, if any, is the first ORDER
+          BY item that is not bound by equality;
+       d. otherwise, when the statement has no ORDER BY column, GROUP BY
+          columns under the same conditions.
+     Columns compare ASCII case-insensitively (MariaDB column names are
+     case-insensitive) and each appears once; at most PA_MISSING_MAX_COLS.
+     A column used inside a function or with a leading-wildcard LIKE cannot
+     be searched through an index: each such use is reported in unindexable
+     and adds nothing to the proposal (another, sargable use of the same
+     column still does).
+  3. A proposal is dropped, and counted in n_covered, when an existing
+     B-tree index that is not IGNORED already serves it (see "serves"
+     below).  With a clustered primary key (InnoDB) a secondary index is
+     taken with the primary key columns the engine appends to it.
+  4. Proposals merge when one serves another; the longer one is kept and
+     sums the counters of both.
+  5. Ranking: score = sum over the merged digests of
+       exec_count * rows_examined / max(rows_sent, 1),
+     largest first, then by column list (byte order, name by name).
+
+  "Columns X serve proposal P" (X an index or a longer proposal): X starts
+  with P's columns, whole (no prefix key part), where P's first n_equality
+  columns may come in any order, since equality on a set of columns narrows
+  an index the same way whatever their order.  After a merge n_equality is
+  the smallest of the merged ones, so whatever serves the merged proposal
+  serves every digest in it.  Key part directions are not compared: a
+  uniform ORDER BY is read forwards or backwards.
+
+  Limitations:
+  - Columns are taken only where pa_digest resolved them to this table
+    (table index); an unqualified column of a join is not.  A self-join
+    gives one entry per alias: the caller chooses which.
+  - Expressions in ORDER BY / GROUP BY are invisible when they come last
+    (pa_digest reports only column items, leaving gaps for expressions in
+    between); a gap, or two items at one position (two query blocks),
+    disables sort columns.
+  - Selectivity is unknown: equality columns keep statement order.
+*/
+#ifndef PA_MISSING_H
+#define PA_MISSING_H
+
+#include "pa_types.h"
+#include "pa_digest.h"
+#include "pa_index.h"
+
+/* Widest proposed index, in columns. */
+#define PA_MISSING_MAX_COLS 5
+/* digest_pos values kept per proposal. */
+#define PA_MISSING_MAX_DIGESTS 16
+/* Rows examined per row sent (or per execution) that marks a candidate. */
+#define PA_MISSING_EXAMINE_RATIO 10
+
+/* One statement digest touching the table. */
+struct pa_missing_digest
+{
+  const struct pa_digest_analysis *an; /* analysis of the digest text */
+  int table;                 /* index into an->tables[] of THIS table */
+  uint64_t exec_count;       /* executions */
+  uint64_t rows_examined;    /* rows, summed over executions */
+  uint64_t rows_sent;        /* rows, summed over executions */
+  uint64_t no_index_used;    /* executions that used no index */
+  uint64_t no_good_index_used; /* executions that used no good index */
+  uint64_t sum_ps;           /* total latency, picoseconds */
+  size_t digest_pos;         /* caller's id for this digest, echoed back */
+};
+
+struct pa_missing_proposal
+{
+  int n_cols;                /* 1 .. PA_MISSING_MAX_COLS */
+  /* leading columns of cols that may be reordered freely (equality and IN
+     columns), 0 .. n_cols */
+  int n_equality;
+  char cols[PA_MISSING_MAX_COLS][PA_IDENT_BYTES]; /* names as in the text */
+  double score;              /* see the ranking above; rows */
+  uint64_t exec_count;       /* executions, summed over merged digests */
+  uint64_t rows_examined;    /* rows, summed (saturating) */
+  uint64_t rows_sent;        /* rows, summed (saturating) */
+  uint64_t sum_ps;           /* picoseconds, summed (saturating) */
+  int n_merged;              /* digests merged into this proposal, >= 1 */
+  int n_digests;             /* min(n_merged, PA_MISSING_MAX_DIGESTS) */
+  size_t digests[PA_MISSING_MAX_DIGESTS]; /* digest_pos, in merge order */
+};
+
+/* A predicate no B-tree index can serve, from one candidate digest. */
+struct pa_missing_unindexable
+{
+  char col[PA_IDENT_BYTES];
+  const char *reason;        /* static: "function" | "leading_wildcard" */
+  size_t digest_pos;
+};
+
+/* A candidate whose proposal an existing index already serves. */
+struct pa_missing_covered
+{
+  size_t digest_pos;
+  char covered_by[PA_IDENT_BYTES]; /* the first such index, in definition
+                                      order */
+  int n_cols;
+  char cols[PA_MISSING_MAX_COLS][PA_IDENT_BYTES]; /* the proposal */
+};
+
+struct pa_missing_result
+{
+  int n_props;
+  struct pa_missing_proposal *props;         /* ranked; NULL when none */
+  int n_unindexable;
+  struct pa_missing_unindexable *unindexable; /* digest order, then column
+                                                 order; NULL when none */
+  int n_covered;
+  struct pa_missing_covered *covered;        /* digest order; NULL when
+                                                none */
+};
+
+/*
+  Analyse the digests d[0 .. n - 1] of the table described by def.
+
+  Preconditions: def, a and out are not NULL; def->n_indexes is 0 ..
+  PA_TABLE_MAX_INDEXES and every index has 1 .. PA_INDEX_MAX_COLS columns;
+  d may be NULL only when n is 0; every d[i].an is not NULL and d[i].table
+  is 0 .. d[i].an->n_tables - 1.  Nothing is retained from the inputs.
+
+  out is overwritten; its arrays come from a (owned by a's owner).  Each
+  unindexable (column, reason) is reported once per digest.
+
+  Returns 0; -1 when a precondition fails (out is then zeroed if not NULL)
+  or an allocation fails (out zeroed).
+*/
+int pa_missing_analyze(const struct pa_table_def *def,
+                       const struct pa_missing_digest *d, size_t n,
+                       const struct pa_alloc *a,
+                       struct pa_missing_result *out);
+
+#endif

@@ -1,0 +1,618 @@
+/*
+  perf_advisor core: table-scoped and statement-scoped rules.
+*/
+#include "pa_rules.h"
+#include "pa_sql.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+const char *pa_fmt_bytes(uint64_t bytes, char *buf, size_t size)
+{
+  static const char *units[]= {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+  double v= (double) bytes;
+  int u= 0;
+  while (v >= 1024.0 && u < 6)
+  {
+    v/= 1024.0;
+    u++;
+  }
+  if (u == 0)
+    snprintf(buf, size, "%" PRIu64 " B", bytes);
+  else
+    snprintf(buf, size, "%.1f %s", v, units[u]);
+  return buf;
+}
+
+/* "2 h", "3.5 d": a window, for messages. */
+static const char *fmt_window(uint64_t s, char *buf, size_t size)
+{
+  if (s < 120)
+    snprintf(buf, size, "%" PRIu64 " s", s);
+  else if (s < 7200)
+    snprintf(buf, size, "%" PRIu64 " min", s / 60);
+  else if (s < 172800)
+    snprintf(buf, size, "%.1f h", (double) s / 3600.0);
+  else
+    snprintf(buf, size, "%.1f d", (double) s / 86400.0);
+  return buf;
+}
+
+static struct pa_rec *new_rec(struct pa_rec_list *out,
+                              const struct pa_rule_table *t,
+                              const char *index, enum pa_priority prio,
+                              const char *action)
+{
+  struct pa_rec *r= pa_rec_new(out);
+  if (!r)
+    return NULL;
+  r->priority= prio;
+  r->action= action;
+  if (t)
+  {
+    r->schema= t->schema;
+    r->table= t->name;
+  }
+  r->index= index;
+  return r;
+}
+
+static void json_table(struct pa_json *j, const struct pa_rule_table *t)
+{
+  pa_json_str(j, "schema", t->schema);
+  pa_json_str(j, "table", t->name);
+  pa_json_str(j, "engine", t->engine);
+  pa_json_u64(j, "table_rows", t->facts.rows);
+}
+
+/* indexing: a large, thinly indexed table that is read by scanning. */
+static int rule_indexing(const struct pa_rule_table *t,
+                         const struct pa_thresholds *th,
+                         struct pa_rec_list *out)
+{
+  const struct pa_alloc *a= out->a;
+  char b1[32], b2[32], w[32];
+  struct pa_rec *r;
+  struct pa_buf b;
+  struct pa_json j;
+  double ratio;
+
+  if (!t->facts.sizes_known || !t->metrics.ratio_known || !t->io_known)
+    return 0;
+  if (t->facts.rows <= th->large_table_rows)
+    return 0;
+  ratio= t->metrics.index_to_data_ratio;
+  if (ratio >= th->min_index_ratio)
+    return 0;
+  /* Evidence that it is scanned: at least one table's worth of rows read
+     without an index. */
+  if (t->full_scan_reads == 0 || t->full_scan_reads < t->facts.rows)
+    return 0;
+  if (!(r= new_rec(out, t, NULL, PA_PRIO_HIGH, "analyze_query_patterns")))
+    return -1;
+  pa_rec_set_id(r, "indexing", t->schema, t->name, (const char *) NULL);
+  r->message= pa_strdupf(
+      a,
+      "%s.%s has %" PRIu64 " rows and %s of indexes for %s of data "
+      "(ratio %.2f < %.2f), and %" PRIu64
+      " rows were read by full scans in %s: find the queries that scan it "
+      "(PERF_QUERY_ANALYSIS) and index their predicates.",
+      t->schema, t->name, t->facts.rows,
+      pa_fmt_bytes(t->facts.index_length, b1, sizeof(b1)),
+      pa_fmt_bytes(t->facts.data_length, b2, sizeof(b2)), ratio,
+      th->min_index_ratio, t->full_scan_reads,
+      fmt_window(t->observed_seconds, w, sizeof(w)));
+  r->benefit= (double) t->full_scan_reads;
+  r->benefit_text= pa_strdupf(a, "%" PRIu64 " rows read by full scans",
+                              t->full_scan_reads);
+  pa_buf_init(&b, a);
+  pa_json_begin(&j, &b);
+  json_table(&j, t);
+  pa_json_u64(&j, "data_length", t->facts.data_length);
+  pa_json_u64(&j, "index_length", t->facts.index_length);
+  pa_json_dbl(&j, "index_to_data_ratio", ratio);
+  pa_json_u64(&j, "full_scan_reads", t->full_scan_reads);
+  pa_json_u64(&j, "rows_read", t->rows_read);
+  pa_json_u64(&j, "observed_seconds", t->observed_seconds);
+  pa_json_u64(&j, "threshold_large_table_rows", th->large_table_rows);
+  pa_json_dbl(&j, "threshold_min_index_ratio", th->min_index_ratio);
+  pa_json_end(&j);
+  r->evidence= pa_buf_str(&b);
+  return r->message && r->evidence ? 0 : -1;
+}
+
+/* The soft drop: ignore, watch, then drop; or drop an ignored index. */
+static int soft_drop_sql(struct pa_rec *r, const struct pa_alloc *a,
+                         const struct pa_rule_table *t,
+                         const struct pa_index_def *d)
+{
+  if (d->is_ignored)
+  {
+    r->sql= pa_sql_drop_index(a, t->schema, t->name, d->name);
+    r->rollback_sql= pa_sql_create_index(a, t->schema, t->name, d->name,
+                                         d->cols, d->n_cols, 0);
+    return r->sql && r->rollback_sql ? 0 : -1;
+  }
+  r->sql= pa_sql_alter_index_ignored(a, t->schema, t->name, d->name, 1);
+  r->rollback_sql=
+      pa_sql_alter_index_ignored(a, t->schema, t->name, d->name, 0);
+  r->final_sql= pa_sql_drop_index(a, t->schema, t->name, d->name);
+  return r->sql && r->rollback_sql && r->final_sql ? 0 : -1;
+}
+
+/* Big enough to be worth a DBA's time. */
+static int worth_it(const struct pa_rule_table *t,
+                    const struct pa_rule_index *x,
+                    const struct pa_thresholds *th)
+{
+  if (x->size_known)
+    return x->size_bytes >= th->min_index_bytes;
+  return t->facts.sizes_known && t->facts.rows >= th->min_table_rows;
+}
+
+static void json_index(struct pa_json *j, const struct pa_rule_index *x,
+                       struct pa_buf *tmp)
+{
+  char cols[1024];
+  pa_json_str(j, "index", x->def->name);
+  pa_json_str(j, "columns",
+              pa_index_columns_text(x->def, cols, sizeof(cols)));
+  pa_json_str(j, "usage_status", pa_usage_status_name(x->status));
+  pa_json_u64(j, "read_count", x->reads);
+  pa_json_u64(j, "observed_seconds", x->observed_seconds);
+  if (x->size_known)
+    pa_json_u64(j, "size_bytes", x->size_bytes);
+  else
+    pa_json_null(j, "size_bytes");
+  (void) tmp;
+}
+
+static int rule_index_drops(const struct pa_rule_table *t,
+                            const struct pa_thresholds *th,
+                            struct pa_rec_list *out)
+{
+  const struct pa_alloc *a= out->a;
+  int i;
+
+  for (i= 0; t->def && i < t->def->n_indexes; i++)
+  {
+    const struct pa_rule_index *x= &t->indexes[i];
+    const struct pa_index_def *d= x->def;
+    const struct pa_index_verdict *v= x->verdict;
+    char size[32], w[32], cols[1024];
+    struct pa_rec *r;
+    struct pa_buf b;
+    struct pa_json j;
+    int redundant= v->redundancy != PA_RED_NONE && v->redundant_with >= 0;
+
+    if (!pa_index_drop_safe(v) || d->is_primary || d->is_unique)
+      continue;
+    if (!redundant && x->status != PA_USAGE_UNUSED)
+      continue;
+    if (!worth_it(t, x, th))
+      continue;
+    if (!(r= new_rec(out, t, d->name, PA_PRIO_MEDIUM,
+                     d->is_ignored ? "drop_index" : "ignore_then_drop_index")))
+      return -1;
+    pa_index_columns_text(d, cols, sizeof(cols));
+    if (x->size_known)
+      pa_fmt_bytes(x->size_bytes, size, sizeof(size));
+    else
+      snprintf(size, sizeof(size), "an unknown size");
+    if (redundant)
+    {
+      const char *other= t->def->indexes[v->redundant_with].name;
+      pa_rec_set_id(r, "redundant_index", t->schema, t->name, d->name,
+                    (const char *) NULL);
+      r->message= pa_strdupf(
+          a,
+          "Index %s (%s) of %s.%s is %s %s and can be dropped, saving "
+          "%s%s; ignore it first, watch, then drop it.",
+          d->name, cols, t->schema, t->name,
+          v->redundancy == PA_RED_DUPLICATE     ? "a duplicate of"
+          : v->redundancy == PA_RED_LEFT_PREFIX ? "a left prefix of"
+                                                : "the primary-key-suffixed "
+                                                  "twin of",
+          other, size,
+          x->status == PA_USAGE_UNUSED ? " (it is also unused)" : "");
+    }
+    else
+    {
+      pa_rec_set_id(r, "index_cleanup", t->schema, t->name, d->name,
+                    (const char *) NULL);
+      r->message= pa_strdupf(
+          a,
+          "Index %s (%s) of %s.%s was not read in %s of observation; it "
+          "takes %s. Ignore it first, watch, then drop it.",
+          d->name, cols, t->schema, t->name,
+          fmt_window(x->observed_seconds, w, sizeof(w)), size);
+    }
+    if (!r->message || soft_drop_sql(r, a, t, d))
+      return -1;
+    r->benefit= x->size_known ? (double) x->size_bytes : 0.0;
+    r->benefit_text= x->size_known ? pa_strdupf(a, "%s of index", size)
+                                   : NULL;
+    pa_buf_init(&b, a);
+    pa_json_begin(&j, &b);
+    json_table(&j, t);
+    json_index(&j, x, &b);
+    if (redundant)
+    {
+      pa_json_str(&j, "redundancy", pa_redundancy_name(v->redundancy));
+      pa_json_str(&j, "redundant_with",
+                  t->def->indexes[v->redundant_with].name);
+    }
+    pa_json_u64(&j, "threshold_min_index_bytes", th->min_index_bytes);
+    pa_json_end(&j);
+    if (!(r->evidence= pa_buf_str(&b)))
+      return -1;
+  }
+  return 0;
+}
+
+static int rule_fragmentation(const struct pa_rule_table *t,
+                              const struct pa_thresholds *th,
+                              struct pa_rec_list *out)
+{
+  const struct pa_alloc *a= out->a;
+  char b1[32], b2[32];
+  struct pa_rec *r;
+  struct pa_buf b;
+  struct pa_json j;
+
+  if (!t->facts.sizes_known || !t->metrics.frag_known)
+    return 0;
+  if (t->metrics.fragmentation_pct <= th->fragmentation_pct ||
+      t->facts.data_free < th->fragmentation_bytes)
+    return 0;
+  if (!(r= new_rec(out, t, NULL, PA_PRIO_LOW, "optimize_table")))
+    return -1;
+  pa_rec_set_id(r, "fragmentation", t->schema, t->name, (const char *) NULL);
+  r->message= pa_strdupf(
+      a,
+      "%s.%s has %s free inside %s of data (%.1f%% fragmented): OPTIMIZE "
+      "TABLE rebuilds it and returns the space (InnoDB rebuilds online, "
+      "but it reads and writes the whole table).",
+      t->schema, t->name, pa_fmt_bytes(t->facts.data_free, b1, sizeof(b1)),
+      pa_fmt_bytes(t->facts.data_length, b2, sizeof(b2)),
+      t->metrics.fragmentation_pct);
+  r->sql= pa_sql_optimize_table(a, t->schema, t->name);
+  r->benefit= (double) t->facts.data_free;
+  r->benefit_text= pa_strdupf(a, "%s reclaimed", b1);
+  pa_buf_init(&b, a);
+  pa_json_begin(&j, &b);
+  json_table(&j, t);
+  pa_json_u64(&j, "data_length", t->facts.data_length);
+  pa_json_u64(&j, "data_free", t->facts.data_free);
+  pa_json_dbl(&j, "fragmentation_pct", t->metrics.fragmentation_pct);
+  pa_json_dbl(&j, "threshold_fragmentation_pct", th->fragmentation_pct);
+  pa_json_u64(&j, "threshold_fragmentation_bytes", th->fragmentation_bytes);
+  pa_json_end(&j);
+  r->evidence= pa_buf_str(&b);
+  return r->message && r->sql && r->evidence ? 0 : -1;
+}
+
+int pa_rules_table(const struct pa_rule_table *t,
+                   const struct pa_thresholds *th, struct pa_rec_list *out)
+{
+  if (rule_indexing(t, th, out) || rule_index_drops(t, th, out) ||
+      rule_fragmentation(t, th, out))
+    return -1;
+  return out->oom ? -1 : 0;
+}
+
+/* ---- statement rules -------------------------------------------------- */
+
+/* The first 200 bytes of a digest text, for messages. */
+static char *short_text(const struct pa_alloc *a, const char *text)
+{
+  size_t n= strlen(text);
+  if (n <= 200)
+    return pa_strdup(a, text);
+  /* cut on a UTF-8 character boundary */
+  n= 200;
+  while (n > 0 && ((unsigned char) text[n] & 0xC0) == 0x80)
+    n--;
+  return pa_strdupf(a, "%.*s...", (int) n, text);
+}
+
+static void json_digest(struct pa_json *j, const struct pa_rule_digest *d)
+{
+  pa_json_str(j, "digest", d->digest);
+  pa_json_str(j, "schema", d->schema);
+  pa_json_str(j, "digest_text", d->text);
+  pa_json_u64(j, "exec_count", d->exec_count);
+  pa_json_dbl(j, "avg_ms", (double) d->avg_ps / 1e9);
+  pa_json_dbl(j, "total_s", (double) d->sum_ps / 1e12);
+  pa_json_u64(j, "rows_examined", d->rows_examined);
+  pa_json_u64(j, "rows_sent", d->rows_sent);
+  pa_json_u64(j, "no_index_used", d->no_index_used);
+  pa_json_u64(j, "no_good_index_used", d->no_good_index_used);
+}
+
+static char *tables_text(const struct pa_alloc *a,
+                         const struct pa_digest_analysis *an)
+{
+  struct pa_buf b;
+  int i;
+  pa_buf_init(&b, a);
+  for (i= 0; i < an->n_tables; i++)
+  {
+    if (i)
+      pa_buf_puts(&b, ", ");
+    if (an->tables[i].schema[0])
+      pa_buf_printf(&b, "%s.", an->tables[i].schema);
+    pa_buf_puts(&b, an->tables[i].name);
+  }
+  return pa_buf_str(&b);
+}
+
+static struct pa_rec *pattern_rec(struct pa_rec_list *out,
+                                  const struct pa_rule_digest *d,
+                                  const char *pattern, enum pa_priority p,
+                                  const char *action)
+{
+  struct pa_rec *r= new_rec(out, NULL, NULL, p, action);
+  if (r)
+  {
+    pa_rec_set_id(r, "query_pattern", pattern, d->digest ? d->digest : "",
+                  d->schema ? d->schema : "", (const char *) NULL);
+    r->benefit= (double) d->sum_ps / 1e12;
+    r->benefit_text= pa_strdupf(out->a, "%.3f s of statement time",
+                                (double) d->sum_ps / 1e12);
+  }
+  return r;
+}
+
+static int pattern_evidence(struct pa_rec *r, const struct pa_alloc *a,
+                            const struct pa_rule_digest *d,
+                            const char *pattern)
+{
+  struct pa_buf b;
+  struct pa_json j;
+  pa_buf_init(&b, a);
+  pa_json_begin(&j, &b);
+  pa_json_str(&j, "pattern", pattern);
+  json_digest(&j, d);
+  pa_json_end(&j);
+  r->evidence= pa_buf_str(&b);
+  return r->message && r->evidence ? 0 : -1;
+}
+
+int pa_rules_digest(const struct pa_rule_digest *d,
+                    const struct pa_thresholds *th, struct pa_rec_list *out)
+{
+  const struct pa_alloc *a= out->a;
+  const struct pa_digest_analysis *an= d->an;
+  struct pa_rec *r;
+  char *txt, *tabs;
+
+  if (!an || !d->text)
+    return 0;
+  if (!(txt= short_text(a, d->text)) || !(tabs= tables_text(a, an)))
+    return -1;
+
+  if (d->avg_ps > th->slow_query_ps && d->exec_count > 0)
+  {
+    struct pa_buf b;
+    struct pa_json j;
+    if (!(r= new_rec(out, NULL, NULL, PA_PRIO_HIGH,
+                     "add_indexes_or_rewrite_query")))
+      return -1;
+    if (an->n_tables == 1)
+    {
+      r->schema= an->tables[0].schema[0] ? pa_strdup(a, an->tables[0].schema)
+                                         : d->schema;
+      r->table= pa_strdup(a, an->tables[0].name);
+    }
+    pa_rec_set_id(r, "query_optimization", d->digest ? d->digest : "",
+                  d->schema ? d->schema : "", (const char *) NULL);
+    r->message= pa_strdupf(
+        a,
+        "A statement ran %" PRIu64 " times at %.1f ms on average (above "
+        "%.0f ms), examining %" PRIu64 " rows to send %" PRIu64
+        " (tables: %s): add the indexes its predicates need or rewrite it. "
+        "Statement: %s",
+        d->exec_count, (double) d->avg_ps / 1e9,
+        (double) th->slow_query_ps / 1e9, d->rows_examined, d->rows_sent,
+        an->n_tables ? tabs : "none", txt);
+    r->benefit= (double) d->sum_ps / 1e12;
+    r->benefit_text= pa_strdupf(a, "%.3f s of statement time",
+                                (double) d->sum_ps / 1e12);
+    pa_buf_init(&b, a);
+    pa_json_begin(&j, &b);
+    json_digest(&j, d);
+    pa_json_dbl(&j, "threshold_slow_query_ms", (double) th->slow_query_ps / 1e9);
+    pa_json_end(&j);
+    if (!(r->evidence= pa_buf_str(&b)) || !r->message)
+      return -1;
+  }
+
+  if (an->flags & PA_DIGEST_F_IN_SUBQUERY)
+  {
+    if (!(r= pattern_rec(out, d, "in_subquery", PA_PRIO_LOW,
+                         "rewrite_subquery_as_join")) ||
+        !(r->message= pa_strdupf(
+              a,
+              "A statement filters with IN (SELECT ...) (%" PRIu64
+              " runs): if the optimizer does not turn it into a semi-join "
+              "(check EXPLAIN), rewrite it as a JOIN. Statement: %s",
+              d->exec_count, txt)) ||
+        pattern_evidence(r, a, d, "in_subquery"))
+      return -1;
+  }
+  if ((uint64_t) an->n_joins > th->max_joins)
+  {
+    if (!(r= pattern_rec(out, d, "many_joins", PA_PRIO_LOW,
+                         "reduce_joins_or_denormalize")) ||
+        !(r->message= pa_strdupf(
+              a,
+              "A statement joins %d tables (more than %" PRIu64 "): check "
+              "each join has an index on its join column, or denormalize "
+              "what is always read together. Statement: %s",
+              an->n_joins + 1, th->max_joins, txt)) ||
+        pattern_evidence(r, a, d, "many_joins"))
+      return -1;
+  }
+  if (an->flags & PA_DIGEST_F_ORDER_BY_RAND)
+  {
+    if (!(r= pattern_rec(out, d, "order_by_rand", PA_PRIO_MEDIUM,
+                         "avoid_order_by_rand")) ||
+        !(r->message= pa_strdupf(
+              a,
+              "A statement sorts by RAND() (%" PRIu64 " runs), reading and "
+              "sorting every candidate row: pick random keys in the "
+              "application or from a precomputed id range. Statement: %s",
+              d->exec_count, txt)) ||
+        pattern_evidence(r, a, d, "order_by_rand"))
+      return -1;
+  }
+  if ((an->flags & PA_DIGEST_F_DEEP_OFFSET) ||
+      ((an->flags & PA_DIGEST_F_OFFSET) && d->rows_sent > 0 &&
+       d->rows_examined / d->rows_sent >= 100 && d->exec_count >= 10))
+  {
+    if (!(r= pattern_rec(out, d, "deep_offset", PA_PRIO_MEDIUM,
+                         "use_keyset_pagination")) ||
+        !(r->message= pa_strdupf(
+              a,
+              "A paginated statement uses LIMIT ... OFFSET and examines "
+              "%" PRIu64 " rows to send %" PRIu64 ": every page reads and "
+              "throws away all rows before it. Use keyset pagination "
+              "(WHERE key > last_seen ORDER BY key LIMIT n). Statement: %s",
+              d->rows_examined, d->rows_sent, txt)) ||
+        pattern_evidence(r, a, d, "deep_offset"))
+      return -1;
+  }
+  if ((an->flags & PA_DIGEST_F_SINGLE_ROW_INSERT) &&
+      d->exec_count >= th->single_insert_calls)
+  {
+    if (!(r= pattern_rec(out, d, "single_row_insert", PA_PRIO_LOW,
+                         "batch_inserts")) ||
+        !(r->message= pa_strdupf(
+              a,
+              "A single-row INSERT ran %" PRIu64 " times (at least %" PRIu64
+              "): batch rows into multi-row INSERTs inside one transaction "
+              "to save a round trip and a commit per row. Statement: %s",
+              d->exec_count, th->single_insert_calls, txt)) ||
+        pattern_evidence(r, a, d, "single_row_insert"))
+      return -1;
+  }
+  return out->oom ? -1 : 0;
+}
+
+/* Whether col is the first key part of some non-ignored BTREE index. */
+static const char *leading_index(const struct pa_rule_table *t,
+                                 const char *col)
+{
+  int i;
+  for (i= 0; t->def && i < t->def->n_indexes; i++)
+  {
+    const struct pa_index_def *d= &t->def->indexes[i];
+    size_t k;
+    const char *x= d->cols[0].name, *y= col;
+    if (d->type != PA_IDX_BTREE || d->is_ignored || d->n_cols < 1)
+      continue;
+    for (k= 0; x[k] && y[k]; k++)
+    {
+      char cx= x[k], cy= y[k];
+      if (cx >= 'A' && cx <= 'Z')
+        cx+= 'a' - 'A';
+      if (cy >= 'A' && cy <= 'Z')
+        cy+= 'a' - 'A';
+      if (cx != cy)
+        break;
+    }
+    if (!x[k] && !y[k])
+      return d->name;
+  }
+  return NULL;
+}
+
+int pa_rules_digest_table(const struct pa_rule_digest *d, int ti,
+                          const struct pa_rule_table *t,
+                          const struct pa_thresholds *th,
+                          struct pa_rec_list *out)
+{
+  const struct pa_alloc *a= out->a;
+  const struct pa_digest_analysis *an= d->an;
+  struct pa_rec *r;
+  char *txt;
+  int c;
+
+  if (!an || !d->text || ti < 0 || ti >= an->n_tables)
+    return 0;
+  if (!(txt= short_text(a, d->text)))
+    return -1;
+
+  if ((an->flags & PA_DIGEST_F_SELECT_STAR) && an->kind == PA_STMT_SELECT &&
+      t->n_columns > th->wide_table_columns)
+  {
+    if (!(r= pattern_rec(out, d, "select_star_wide", PA_PRIO_LOW,
+                         "select_needed_columns")))
+      return -1;
+    r->schema= t->schema;
+    r->table= t->name;
+    pa_rec_set_id(r, "query_pattern", "select_star_wide", t->schema,
+                  t->name, d->digest ? d->digest : "", (const char *) NULL);
+    if (!(r->message= pa_strdupf(
+              a,
+              "A statement reads SELECT * from %s.%s, which has %u columns "
+              "(more than %" PRIu64 "): name the columns it needs, so less "
+              "is read, sent and sorted, and covering indexes can serve it. "
+              "Statement: %s",
+              t->schema, t->name, t->n_columns, th->wide_table_columns,
+              txt)) ||
+        pattern_evidence(r, a, d, "select_star_wide"))
+      return -1;
+  }
+  for (c= 0; c < an->n_columns; c++)
+  {
+    const struct pa_digest_column *col= &an->columns[c];
+    const char *idx;
+    if (col->table != ti)
+      continue;
+    if (col->use == PA_USE_LIKE_LEADING_WILDCARD)
+    {
+      if (!(r= pattern_rec(out, d, "leading_wildcard", PA_PRIO_MEDIUM,
+                           "avoid_leading_wildcard")))
+        return -1;
+      r->schema= t->schema;
+      r->table= t->name;
+      pa_rec_set_id(r, "query_pattern", "leading_wildcard", t->schema,
+                    t->name, col->name, d->digest ? d->digest : "",
+                    (const char *) NULL);
+      if (!(r->message= pa_strdupf(
+                a,
+                "A statement filters %s.%s.%s with LIKE '%%...': no B-tree "
+                "index can serve a leading wildcard, so no index is proposed; "
+                "use a FULLTEXT index or a prefix search instead. "
+                "Statement: %s",
+                t->schema, t->name, col->name, txt)) ||
+          pattern_evidence(r, a, d, "leading_wildcard"))
+        return -1;
+    }
+    else if (col->use == PA_USE_FUNC && (idx= leading_index(t, col->name)))
+    {
+      if (!(r= pattern_rec(out, d, "function_on_indexed_column",
+                           PA_PRIO_MEDIUM, "make_predicate_sargable")))
+        return -1;
+      r->schema= t->schema;
+      r->table= t->name;
+      r->index= idx;
+      pa_rec_set_id(r, "query_pattern", "function_on_indexed_column",
+                    t->schema, t->name, col->name,
+                    d->digest ? d->digest : "", (const char *) NULL);
+      if (!(r->message= pa_strdupf(
+                a,
+                "A statement applies a function or arithmetic to %s.%s.%s in "
+                "its condition, so index %s cannot be used: compare the bare "
+                "column with a computed range instead (e.g. col >= ? AND col "
+                "< ? rather than DATE(col) = ?). Statement: %s",
+                t->schema, t->name, col->name, idx, txt)) ||
+          pattern_evidence(r, a, d, "function_on_indexed_column"))
+        return -1;
+    }
+  }
+  return out->oom ? -1 : 0;
+}
