@@ -1,0 +1,488 @@
+/*
+  perf_advisor: one table, collected once for every renderer (pa_model.h).
+
+  Locking: none of its own.  The usage store locks itself; the per-statement
+  scratch belongs to the statement's thread.
+*/
+#include "pa_model.h"
+
+#include <mysql/service_sql.h>
+#include <set_var.h>
+#include <sql_acl.h>
+#include <sql_error.h>
+#include <sql_table.h>
+
+my_bool pa_include_system_schemas;
+
+/* A statement runs on one OS thread: thread-locals tell statements apart. */
+static thread_local query_id_t pa_stmt_query_id;
+static thread_local const TABLE *pa_stmt_table;
+
+void pa_statement_begin(THD *thd, const TABLE *is_table)
+{
+  if (pa_stmt_query_id == thd->query_id && pa_stmt_table == is_table)
+    return;
+  pa_stmt_query_id= thd->query_id;
+  pa_stmt_table= is_table;
+  pa_state_refresh_if_stale(thd);
+}
+
+bool pa_is_system_schema(const LEX_CSTRING *db)
+{
+  static const LEX_CSTRING sys[]= {{STRING_WITH_LEN("mysql")},
+                                   {STRING_WITH_LEN("information_schema")},
+                                   {STRING_WITH_LEN("performance_schema")},
+                                   {STRING_WITH_LEN("sys")}};
+  for (const LEX_CSTRING &s : sys)
+    if (db->length == s.length &&
+        !my_strcasecmp(system_charset_info, db->str, s.str))
+      return true;
+  return false;
+}
+
+bool pa_model_skip(THD *thd, TABLE_LIST *tables, bool res,
+                   const LEX_CSTRING *db)
+{
+  if (res)
+  {
+    /* The table vanished or cannot be opened: a warning, then go on. */
+    convert_error_to_warning(thd);
+    return true;
+  }
+  if (tables->view || tables->schema_table || !tables->table)
+    return true;
+  if (!pa_include_system_schemas && pa_is_system_schema(db))
+    return true;
+  TABLE_SHARE *share= tables->table->s;
+  return share->tmp_table != NO_TMP_TABLE ||
+         share->table_type == TABLE_TYPE_SEQUENCE;
+}
+
+void pa_store_u64(Field *f, bool known, uint64_t v)
+{
+  if (!known)
+    return;
+  f->set_notnull();
+  f->store((longlong) v, true);
+}
+
+void pa_store_double(Field *f, bool known, double v)
+{
+  if (!known)
+    return;
+  f->set_notnull();
+  f->store(v);
+}
+
+void pa_store_str(Field *f, const char *s)
+{
+  if (!s)
+    return;
+  f->set_notnull();
+  f->store(s, strlen(s), system_charset_info);
+}
+
+const char *pa_yes_no(bool b) { return b ? "YES" : "NO"; }
+
+/* Per-statement scratch, on the I_S table's root. */
+struct iu_ctx
+{
+  pa_table_def *def;               /* about 1 MB: allocated once */
+  pa_table_model *model;           /* reused for every table */
+  /* InnoDB index sizes of one schema, loaded when the scan enters it */
+  char sizes_db[NAME_LEN + 1];
+  bool sizes_loaded;
+  struct size_row
+  {
+    char table[FN_REFLEN];         /* as InnoDB names it (encoded) */
+    char index[NAME_LEN + 1];
+    uint64_t pages;
+  } *sizes;
+  size_t n_sizes;
+  uint64_t page_size;              /* bytes */
+};
+
+static thread_local query_id_t iu_query_id;
+static thread_local const TABLE *iu_table;
+static thread_local iu_ctx *iu_current;
+
+static iu_ctx *iu_context(THD *thd, TABLE *is_table)
+{
+  if (iu_current && iu_query_id == thd->query_id && iu_table == is_table)
+    return iu_current;
+  iu_ctx *c= (iu_ctx *) alloc_root(&is_table->mem_root, sizeof(iu_ctx));
+  if (!c || !(c->def= (pa_table_def *) alloc_root(&is_table->mem_root,
+                                                  sizeof(pa_table_def))) ||
+      !(c->model= (pa_table_model *) alloc_root(&is_table->mem_root,
+                                                sizeof(pa_table_model))))
+    return NULL;
+  c->sizes_db[0]= 0;
+  c->sizes_loaded= false;
+  c->sizes= NULL;
+  c->n_sizes= 0;
+  c->page_size= 0;
+  {
+    sys_var *var=
+        find_sys_var(thd, STRING_WITH_LEN("innodb_page_size"), true);
+    bool is_null= true;
+    longlong v= var ? var->val_int(&is_null, thd, OPT_GLOBAL, &null_clex_str)
+                    : 0;
+    c->page_size= is_null || v < 0 ? 0 : (uint64_t) v;
+  }
+  iu_query_id= thd->query_id;
+  iu_table= is_table;
+  iu_current= c;
+  return c;
+}
+
+/* Load mysql.innodb_index_stats 'size' rows of one schema. */
+static void iu_load_sizes(THD *thd, iu_ctx *c, TABLE *is_table,
+                          const LEX_CSTRING *db)
+{
+  char enc_db[FN_REFLEN], query[FN_REFLEN * 2 + 256], *q;
+  MYSQL *mysql;
+  MYSQL_RES *res;
+  MYSQL_ROW row;
+
+  if (c->sizes_loaded && !strcmp(c->sizes_db, db->str))
+    return;
+  c->sizes_loaded= true;
+  strmake(c->sizes_db, db->str, NAME_LEN);
+  c->n_sizes= 0;
+  tablename_to_filename(db->str, enc_db, sizeof(enc_db));
+  q= strmov(query, "SELECT table_name, index_name, stat_value FROM "
+                   "mysql.innodb_index_stats WHERE stat_name='size' AND "
+                   "database_name='");
+  /* The encoded name is filename-safe; escape anyway. */
+  for (const char *p= enc_db; *p; p++)
+  {
+    if (*p == '\'' || *p == '\\')
+      *q++= '\\';
+    *q++= *p;
+  }
+  strmov(q, "'");
+  if (!(mysql= mysql_init(NULL)))
+    return;
+  if (!mysql_real_connect_local(mysql) ||
+      mysql_real_query(mysql, query, (ulong) strlen(query)) ||
+      !(res= mysql_store_result(mysql)))
+  {
+    push_warning_printf(thd, Sql_condition::WARN_LEVEL_WARN, ER_UNKNOWN_ERROR,
+                        "perf_advisor: cannot read index sizes: %s",
+                        mysql_error(mysql));
+    mysql_close(mysql);
+    return;
+  }
+  size_t n= (size_t) mysql_num_rows(res);
+  c->sizes= n ? (iu_ctx::size_row *) alloc_root(
+                    &is_table->mem_root, n * sizeof(iu_ctx::size_row))
+              : NULL;
+  while (c->sizes && (row= mysql_fetch_row(res)) && c->n_sizes < n)
+  {
+    iu_ctx::size_row *r= &c->sizes[c->n_sizes];
+    if (!row[0] || !row[1] || !row[2])
+      continue;
+    strmake(r->table, row[0], sizeof(r->table) - 1);
+    strmake(r->index, row[1], sizeof(r->index) - 1);
+    r->pages= (uint64_t) strtoull(row[2], NULL, 10);
+    c->n_sizes++;
+  }
+  mysql_free_result(res);
+  mysql_close(mysql);
+}
+
+/* Pages of one index, summed over partitions; false when unknown. */
+static bool iu_index_pages(const iu_ctx *c, const char *enc_table,
+                           const char *index, uint64_t *pages)
+{
+  size_t tl= strlen(enc_table);
+  bool found= false;
+  *pages= 0;
+  for (size_t i= 0; i < c->n_sizes; i++)
+  {
+    const iu_ctx::size_row *r= &c->sizes[i];
+    if (strncmp(r->table, enc_table, tl) ||
+        (r->table[tl] && strncmp(r->table + tl, "#P#", 3) &&
+         strncmp(r->table + tl, "#p#", 3)))
+      continue;
+    if (strcmp(r->index, index))
+      continue;
+    found= true;
+    pa_add_saturating(pages, r->pages);
+  }
+  return found;
+}
+
+
+
+/* Copy a name into a core identifier buffer; false when it does not fit. */
+static bool copy_ident(char *dst, const LEX_CSTRING *src)
+{
+  if (src->length >= PA_IDENT_BYTES)
+    return false;
+  memcpy(dst, src->str, src->length);
+  dst[src->length]= 0;
+  return true;
+}
+
+/* Add the foreign keys of list (this table's columns in `mine`) to def. */
+static void add_fks(pa_table_def *def, List<FOREIGN_KEY_INFO> *list,
+                    bool child_side)
+{
+  List_iterator_fast<FOREIGN_KEY_INFO> it(*list);
+  FOREIGN_KEY_INFO *fk;
+  while ((fk= it++) && def->n_fks < PA_TABLE_MAX_FKS)
+  {
+    pa_fk_def *d= &def->fks[def->n_fks];
+    List_iterator_fast<LEX_CSTRING> cols(child_side ? fk->foreign_fields
+                                                    : fk->referenced_fields);
+    LEX_CSTRING *col;
+    if (!copy_ident(d->name, fk->foreign_id))
+      continue;
+    d->n_cols= 0;
+    while ((col= cols++) && d->n_cols < PA_INDEX_MAX_COLS)
+      if (copy_ident(d->cols[d->n_cols], col))
+        d->n_cols++;
+    if (d->n_cols)
+      def->n_fks++;
+  }
+}
+
+static uint64_t def_fingerprint(const pa_index_def *d)
+{
+  uint64_t h= pa_usage_hash(PA_USAGE_HASH_SEED, &d->type, sizeof(d->type));
+  h= pa_usage_hash(h, &d->is_unique, sizeof(d->is_unique));
+  for (int k= 0; k < d->n_cols; k++)
+  {
+    h= pa_usage_hash(h, d->cols[k].name, strlen(d->cols[k].name) + 1);
+    h= pa_usage_hash(h, &d->cols[k].prefix_len, sizeof(d->cols[k].prefix_len));
+    h= pa_usage_hash(h, &d->cols[k].desc, sizeof(d->cols[k].desc));
+  }
+  return h;
+}
+
+static void load_facts(pa_table_model *m)
+{
+  handler *file= m->show_table->db_stat ? m->show_table->file : NULL;
+  memset(&m->facts, 0, sizeof(m->facts));
+  m->facts.index_count= m->share->keys;
+  if (file)
+  {
+    /* The flags information_schema.TABLES and .STATISTICS use: with
+       HA_STATUS_TIME, InnoDB does not report an empty table as having one
+       row; HA_STATUS_CONST brings the cardinality estimates. */
+    if (!file->info(HA_STATUS_VARIABLE | HA_STATUS_TIME | HA_STATUS_CONST |
+                    HA_STATUS_VARIABLE_EXTRA | HA_STATUS_NO_LOCK))
+    {
+      m->facts.sizes_known= 1;
+      m->facts.rows= file->stats.records;
+      m->facts.avg_row_length= file->stats.mean_rec_length;
+      m->facts.data_length= file->stats.data_file_length;
+      m->facts.index_length= file->stats.index_file_length;
+      m->facts.data_free= file->stats.delete_length;
+    }
+  }
+  pa_table_compute(&m->facts, &m->metrics);
+}
+
+static const char *engine_name(const TABLE_SHARE *share)
+{
+  handlerton *hton= share->db_type();
+#ifdef WITH_PARTITION_STORAGE_ENGINE
+  if (hton == partition_hton && share->partition_info_str_len)
+    hton= plugin_hton(share->default_part_plugin);
+#endif
+  return hton ? ha_resolve_storage_engine_name(hton) : NULL;
+}
+
+/* Index definitions of the share -> core structs. */
+static void load_definitions(THD *thd, pa_table_model *m)
+{
+  TABLE_SHARE *share= m->share;
+  pa_table_def *def= m->def;
+
+  def->clustered_pk= (m->show_table->file->ha_table_flags() &
+                      HA_PRIMARY_KEY_IN_READ_INDEX) != 0;
+  def->n_indexes= 0;
+  def->n_fks= 0;
+  for (uint i= 0; i < share->keys && def->n_indexes < PA_TABLE_MAX_INDEXES;
+       i++)
+  {
+    KEY *key= &share->key_info[i];
+    pa_index_def *d= &def->indexes[def->n_indexes];
+    if (key->flags & HA_INVISIBLE_KEY)
+      continue;
+    if (!copy_ident(d->name, &key->name))
+      continue;
+    d->is_primary= i == share->primary_key && share->primary_key != MAX_KEY;
+    d->is_unique= (key->flags & HA_NOSAME) != 0;
+    d->is_ignored= key->is_ignored;
+    switch (key->algorithm)
+    {
+    case HA_KEY_ALG_FULLTEXT:
+      d->type= PA_IDX_FULLTEXT;
+      break;
+    case HA_KEY_ALG_RTREE:
+      d->type= PA_IDX_SPATIAL;
+      break;
+    case HA_KEY_ALG_HASH:
+    case HA_KEY_ALG_LONG_HASH:
+      d->type= PA_IDX_HASH;
+      break;
+    default:
+      d->type= (key->flags & HA_FULLTEXT) ? PA_IDX_FULLTEXT
+               : (key->flags & HA_SPATIAL) ? PA_IDX_SPATIAL
+               : PA_IDX_BTREE;
+    }
+    d->n_cols= 0;
+    KEY_PART_INFO *kp= key->key_part;
+    for (uint j= 0; j < key->user_defined_key_parts; j++, kp++)
+    {
+      pa_index_col *col;
+      if (!kp->field || kp->field->invisible >= INVISIBLE_SYSTEM)
+        continue;
+      if (d->n_cols >= PA_INDEX_MAX_COLS)
+        break;
+      col= &d->cols[d->n_cols];
+      if (!copy_ident(col->name, &kp->field->field_name))
+        continue;
+      col->desc= (kp->key_part_flag & HA_REVERSE_SORT) != 0;
+      col->prefix_len= 0;
+      if (!(key->flags & HA_FULLTEXT) &&
+          kp->length != share->field[kp->fieldnr - 1]->key_length())
+        col->prefix_len= kp->length / kp->field->charset()->mbmaxlen;
+      d->n_cols++;
+    }
+    if (!d->n_cols)
+      continue;
+    m->key_of[def->n_indexes]= i;
+    def->n_indexes++;
+  }
+  List<FOREIGN_KEY_INFO> fks, parents;
+  m->show_table->file->get_foreign_key_list(thd, &fks);
+  m->show_table->file->get_parent_foreign_key_list(thd, &parents);
+  add_fks(def, &fks, true);
+  add_fks(def, &parents, false);
+}
+
+pa_table_model *pa_model_build(THD *thd, TABLE_LIST *tables, TABLE *is_table,
+                               const LEX_CSTRING *db, const LEX_CSTRING *name,
+                               bool with_indexes)
+{
+  iu_ctx *c;
+  pa_table_model *m;
+  const char *names[PA_TABLE_MAX_INDEXES];
+  uint64_t hashes[PA_TABLE_MAX_INDEXES];
+  int hinted[PA_TABLE_MAX_INDEXES];
+  char enc_table[FN_REFLEN];
+
+  pa_statement_begin(thd, is_table);
+  if (!(c= iu_context(thd, is_table)))
+    return NULL;
+  m= c->model;
+  m->show_table= tables->table;
+  m->share= m->show_table->s;
+  m->db= db;
+  m->name= name;
+  m->def= c->def;
+  m->def->n_indexes= 0;
+  m->def->n_fks= 0;
+  m->now= pa_now();
+  m->engine= engine_name(m->share);
+  m->need_column_checks= false;
+  load_facts(m);
+
+  if (with_indexes && m->show_table->file)
+  {
+#ifndef NO_EMBEDDED_ACCESS_CHECKS
+    /* As information_schema.STATISTICS: with column privileges only, an
+       index is shown when every one of its columns is visible. */
+    if (!(thd->col_access & TABLE_ACLS))
+    {
+      check_grant(thd, SELECT_ACL, tables, 0, 1, 1);
+      if (!(tables->grant.privilege & TABLE_ACLS))
+        m->need_column_checks= true;
+    }
+#endif
+    load_definitions(thd, m);
+  }
+  for (int x= 0; x < m->def->n_indexes; x++)
+  {
+    names[x]= m->def->indexes[x].name;
+    hashes[x]= def_fingerprint(&m->def->indexes[x]);
+  }
+  pa_state_read_table(thd, &is_table->mem_root, m->share, db, name, &m->st,
+                      (uint) m->def->n_indexes, names, hashes, m->su);
+
+  /* An index named in a hint of an observed statement: dropping it would
+     make that statement fail. */
+  for (int x= 0; x < m->def->n_indexes; x++)
+  {
+    hinted[x]= 0;
+    for (uint h= 0; h < m->st.n_hints && !hinted[x]; h++)
+      hinted[x]= !my_strcasecmp(system_charset_info, m->st.hints[h],
+                                m->def->indexes[x].name);
+  }
+  if (pa_index_analyze(m->def, hinted, m->verdicts))
+    m->def->n_indexes= 0;
+
+  bool innodb= m->engine && !strcmp(m->engine, "InnoDB");
+  if (innodb && m->def->n_indexes)
+  {
+    iu_load_sizes(thd, c, is_table, db);
+    tablename_to_filename(name->str, enc_table, sizeof(enc_table));
+  }
+  for (int x= 0; x < m->def->n_indexes; x++)
+  {
+    const pa_index_def *d= &m->def->indexes[x];
+    const pa_index_verdict *v= &m->verdicts[x];
+    uint64_t pages;
+    bool constraint= d->is_primary || d->is_unique ||
+                     (v->blockers & PA_BLOCK_FK);
+    m->size_known[x]= innodb && c->page_size &&
+                      iu_index_pages(c, enc_table, d->name, &pages);
+    m->size_bytes[x]= m->size_known[x] ? pages * c->page_size : 0;
+
+    pa_rule_index *ri= &m->rule_idx[x];
+    ri->def= d;
+    ri->verdict= v;
+    ri->status= pa_usage_status(m->su[x].known ? &m->su[x].u : NULL,
+                                m->st.known && m->st.complete, constraint,
+                                m->now, pa_min_observation_seconds);
+    ri->reads= m->su[x].u.total[0];
+    ri->observed_seconds= pa_usage_window(&m->su[x].u, m->now);
+    ri->size_known= m->size_known[x];
+    ri->size_bytes= m->size_bytes[x];
+  }
+
+  pa_rule_table *rt= &m->rule;
+  rt->schema= db->str;
+  rt->name= name->str;
+  rt->engine= m->engine ? m->engine : "";
+  rt->facts= m->facts;
+  rt->metrics= m->metrics;
+  rt->io_known= m->st.known;
+  rt->rows_read= m->st.table.total[0];
+  rt->full_scan_reads= m->st.table.total[2];
+  rt->observed_seconds= pa_usage_window(&m->st.table, m->now);
+  rt->n_columns= m->share->fields;
+  rt->def= m->def;
+  rt->indexes= m->rule_idx;
+  return m;
+}
+
+bool pa_model_index_visible(THD *thd, TABLE_LIST *tables,
+                            const pa_table_model *m, int x)
+{
+#ifndef NO_EMBEDDED_ACCESS_CHECKS
+  if (!m->need_column_checks)
+    return true;
+  const KEY *key= &m->share->key_info[m->key_of[x]];
+  const KEY_PART_INFO *kp= key->key_part;
+  for (uint j= 0; j < key->user_defined_key_parts; j++, kp++)
+    if (get_column_grant(thd, &tables->grant, m->db->str, m->name->str,
+                         kp->field->field_name.str) == NO_ACL)
+      return false;
+#endif
+  return true;
+}

@@ -1,0 +1,78 @@
+/*
+  perf_advisor: one table, collected once for every renderer that needs it.
+
+  PERF_INDEX_USAGE, PERF_RECOMMENDATIONS and PERF_QUERY_ANALYSIS all see a
+  table through pa_table_model: its sizes, its index definitions and their
+  verdicts (pa_index), its counters from the usage store, its InnoDB index
+  sizes.  Built in process_table, on per-statement scratch memory.
+*/
+#ifndef PA_MODEL_H
+#define PA_MODEL_H
+
+#include "pa_state.h"
+
+extern "C" {
+#include "pa_index.h"
+#include "pa_rules.h"
+}
+
+extern my_bool pa_include_system_schemas;
+
+struct pa_table_model
+{
+  TABLE *show_table;
+  TABLE_SHARE *share;
+  const LEX_CSTRING *db, *name;
+  pa_table_def *def;                  /* per-statement scratch (1 MB) */
+  pa_index_verdict verdicts[PA_TABLE_MAX_INDEXES];
+  uint key_of[PA_TABLE_MAX_INDEXES];  /* def position -> key number */
+  pa_state_index su[PA_TABLE_MAX_INDEXES];
+  pa_state_table st;
+  bool size_known[PA_TABLE_MAX_INDEXES];
+  uint64_t size_bytes[PA_TABLE_MAX_INDEXES];
+  pa_table_facts facts;
+  pa_table_metrics metrics;
+  pa_rule_index rule_idx[PA_TABLE_MAX_INDEXES];
+  pa_rule_table rule;                 /* the rules' view of all of this */
+  const char *engine;
+  bool need_column_checks;            /* the caller has column grants only */
+  int64_t now;
+};
+
+/*
+  The first row of a statement (per I_S table instance) brings the store up
+  to date.  Call from every process_table before reading the store.
+*/
+void pa_statement_begin(THD *thd, const TABLE *is_table);
+
+/* mysql, information_schema, performance_schema, sys */
+bool pa_is_system_schema(const LEX_CSTRING *db);
+
+/*
+  Whether process_table should skip this table: an open error (turned into
+  a warning), a view, an I_S table, a temporary table, a sequence, a system
+  schema unless perf_advisor_include_system_schemas.
+*/
+bool pa_model_skip(THD *thd, TABLE_LIST *tables, bool res,
+                   const LEX_CSTRING *db);
+
+/*
+  Build the model of one opened table.  with_indexes: also definitions,
+  verdicts, index counters and sizes.  Returns NULL on out-of-memory.
+*/
+pa_table_model *pa_model_build(THD *thd, TABLE_LIST *tables, TABLE *is_table,
+                               const LEX_CSTRING *db, const LEX_CSTRING *name,
+                               bool with_indexes);
+
+/* Whether the caller may see index x (all its columns, with column
+   grants only). */
+bool pa_model_index_visible(THD *thd, TABLE_LIST *tables,
+                            const pa_table_model *m, int x);
+
+/* Field helpers: a value, or NULL (the default) when unknown. */
+void pa_store_u64(Field *f, bool known, uint64_t v);
+void pa_store_double(Field *f, bool known, double v);
+void pa_store_str(Field *f, const char *s);     /* NULL s: leave NULL */
+const char *pa_yes_no(bool b);
+
+#endif
