@@ -276,3 +276,68 @@ void pa_collect_userstat(const TABLE_SHARE *share, uint64_t raw[3],
      an index. */
   raw[2]= pa_userstat_full_scan_reads(raw[0], index_reads);
 }
+
+static void *root_alloc(void *ctx, size_t bytes)
+{
+  return alloc_root((MEM_ROOT *) ctx, bytes);
+}
+
+bool pa_collect_digests(THD *thd, MEM_ROOT *root, pa_digest_set *set)
+{
+  MYSQL *mysql= mysql_init(NULL);
+  MYSQL_RES *res= NULL;
+  MYSQL_ROW row;
+  size_t n, i= 0;
+  pa_alloc a= {root_alloc, root};
+
+  memset((void *) set, 0, sizeof(*set));
+  if (!mysql)
+    return false;
+  if (!mysql_real_connect_local(mysql) ||
+      !(res= run(thd, mysql, "reading statement digests",
+                 "SELECT SCHEMA_NAME, DIGEST, DIGEST_TEXT, COUNT_STAR,"
+                 " SUM_TIMER_WAIT, AVG_TIMER_WAIT, SUM_ROWS_EXAMINED,"
+                 " SUM_ROWS_SENT, SUM_NO_INDEX_USED, SUM_NO_GOOD_INDEX_USED,"
+                 " SUM_CREATED_TMP_DISK_TABLES"
+                 " FROM performance_schema.events_statements_summary_by_digest"
+                 " WHERE DIGEST_TEXT IS NOT NULL")))
+  {
+    if (!res)
+      warn(thd, "cannot read statement digests", mysql);
+    mysql_close(mysql);
+    return false;
+  }
+  n= (size_t) mysql_num_rows(res);
+  set->d= (pa_digest_full *) alloc_root(root, (n ? n : 1) *
+                                                  sizeof(pa_digest_full));
+  set->stats= (pa_digest_stat *) alloc_root(root, (n ? n : 1) *
+                                                      sizeof(pa_digest_stat));
+  while (set->d && set->stats && (row= mysql_fetch_row(res)) && i < n)
+  {
+    unsigned long *len= mysql_fetch_lengths(res);
+    pa_digest_full *d= &set->d[i];
+    if (!row[2])
+      continue;
+    d->stat.schema= row[0] ? strdup_root(root, row[0]) : NULL;
+    d->digest= row[1] ? strdup_root(root, row[1]) : "";
+    if (!(d->text= strmake_root(root, row[2], len[2])))
+      break;
+    d->stat.text= d->text;
+    d->stat.text_len= len[2];
+    d->stat.exec_count= to_u64(row[3]);
+    d->sum_ps= to_u64(row[4]);
+    d->stat.avg_ps= to_u64(row[5]);
+    d->rows_examined= to_u64(row[6]);
+    d->rows_sent= to_u64(row[7]);
+    d->no_index_used= to_u64(row[8]);
+    d->no_good_index_used= to_u64(row[9]);
+    d->tmp_disk_tables= to_u64(row[10]);
+    set->stats[i]= d->stat;
+    i++;
+  }
+  mysql_free_result(res);
+  mysql_close(mysql);
+  set->n= i;
+  return !pa_workload_build(&set->w, set->stats, set->n,
+                            lower_case_table_names != 0, &a);
+}

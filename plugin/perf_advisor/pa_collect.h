@@ -63,6 +63,33 @@ void pa_collect_userstat(const TABLE_SHARE *share, uint64_t raw[3],
                          uint n, const char *const *index_names,
                          uint64_t *idx_raw);
 
+/* One statement digest with everything the advisor uses. */
+struct pa_digest_full
+{
+  pa_digest_stat stat;           /* schema, text, count, avg: pa_workload */
+  const char *digest;            /* DIGEST: 32 hex digits */
+  const char *text;              /* DIGEST_TEXT, NUL-terminated */
+  uint64_t sum_ps;               /* SUM_TIMER_WAIT, picoseconds */
+  uint64_t rows_examined, rows_sent;       /* sums over executions */
+  uint64_t no_index_used, no_good_index_used; /* executions */
+  uint64_t tmp_disk_tables;      /* SUM_CREATED_TMP_DISK_TABLES */
+};
+
+/* All digests, indexed by the tables they name. */
+struct pa_digest_set
+{
+  pa_digest_full *d;
+  size_t n;
+  pa_digest_stat *stats;         /* the stat parts, for pa_workload */
+  pa_workload w;
+};
+
+/*
+  Read events_statements_summary_by_digest into set (memory from root) and
+  index it by table.  false, with a warning on thd, when it cannot be read.
+*/
+bool pa_collect_digests(THD *thd, MEM_ROOT *root, pa_digest_set *set);
+
 /* Seconds since the epoch / milliseconds of a monotonic-enough clock. */
 int64_t pa_now();
 ulonglong pa_now_ms();

@@ -6,7 +6,7 @@
   Data path: collect (server -> plain structs, once per statement) ->
   analyze (pure C) -> render (I_S rows).
 */
-#include "pa_model.h"
+#include "pa_recs.h"
 
 #include <sql_i_s.h>
 #include <sql_show.h>
@@ -71,7 +71,80 @@ static MYSQL_SYSVAR_STR(
     "restarts. Default perf_advisor_usage.dat",
     NULL, NULL, "perf_advisor_usage.dat");
 
+static MYSQL_SYSVAR_ULONGLONG(
+    large_table_rows, pa_large_table_rows, PLUGIN_VAR_RQCMDARG,
+    "indexing rule: a table with more rows than this, thinly indexed and "
+    "read by full scans, is reported. Default 100000",
+    NULL, NULL, 100000, 0, ULONGLONG_MAX, 0);
+
+static MYSQL_SYSVAR_DOUBLE(
+    min_index_ratio, pa_min_index_ratio, PLUGIN_VAR_RQCMDARG,
+    "indexing rule: INDEX_LENGTH / DATA_LENGTH below which a large scanned "
+    "table counts as thinly indexed. Default 0.3",
+    NULL, NULL, 0.3, 0, 1000, 0);
+
+static MYSQL_SYSVAR_ULONGLONG(
+    min_index_bytes, pa_min_index_bytes, PLUGIN_VAR_RQCMDARG,
+    "index_cleanup and redundant_index rules: indexes smaller than this many "
+    "bytes are not worth a recommendation. Default 1048576 (1 MiB); 0 "
+    "reports every one",
+    NULL, NULL, 1048576, 0, ULONGLONG_MAX, 0);
+
+static MYSQL_SYSVAR_ULONGLONG(
+    min_table_rows, pa_min_table_rows, PLUGIN_VAR_RQCMDARG,
+    "index_cleanup and redundant_index rules, when an index's size is "
+    "unknown (not InnoDB): only tables with at least this many rows. "
+    "Default 10000",
+    NULL, NULL, 10000, 0, ULONGLONG_MAX, 0);
+
+static MYSQL_SYSVAR_DOUBLE(
+    fragmentation_pct, pa_fragmentation_pct, PLUGIN_VAR_RQCMDARG,
+    "fragmentation rule: FRAGMENTATION_PCT above which (with DATA_FREE above "
+    "perf_advisor_fragmentation_bytes) OPTIMIZE TABLE is suggested. "
+    "Default 20",
+    NULL, NULL, 20, 0, 100, 0);
+
+static MYSQL_SYSVAR_ULONGLONG(
+    fragmentation_bytes, pa_fragmentation_bytes, PLUGIN_VAR_RQCMDARG,
+    "fragmentation rule: DATA_FREE bytes above which a fragmented table is "
+    "reported. Default 268435456 (256 MiB)",
+    NULL, NULL, 256ULL << 20, 0, ULONGLONG_MAX, 0);
+
+static MYSQL_SYSVAR_ULONG(
+    max_joins, pa_max_joins, PLUGIN_VAR_RQCMDARG,
+    "query_pattern rule: statements joining more tables than this plus one "
+    "are reported. Default 3",
+    NULL, NULL, 3, 0, 1000, 0);
+
+static MYSQL_SYSVAR_ULONG(
+    wide_table_columns, pa_wide_table_columns, PLUGIN_VAR_RQCMDARG,
+    "query_pattern rule: SELECT * from a table with more columns than this "
+    "is reported. Default 20",
+    NULL, NULL, 20, 0, 4096, 0);
+
+static MYSQL_SYSVAR_ULONGLONG(
+    single_insert_calls, pa_single_insert_calls, PLUGIN_VAR_RQCMDARG,
+    "query_pattern rule: a single-row INSERT run at least this many times "
+    "is reported for batching. Default 10000",
+    NULL, NULL, 10000, 1, ULONGLONG_MAX, 0);
+
+static MYSQL_SYSVAR_ULONG(
+    max_recommendations, pa_max_recommendations, PLUGIN_VAR_RQCMDARG,
+    "PERF_RECOMMENDATIONS shows at most this many rows, the most important "
+    "first. Default 100; 0 shows all",
+    NULL, NULL, 100, 0, 1000000, 0);
+
 static struct st_mysql_sys_var *pa_system_variables[]= {
+    MYSQL_SYSVAR(large_table_rows),
+    MYSQL_SYSVAR(min_index_ratio),
+    MYSQL_SYSVAR(min_index_bytes),
+    MYSQL_SYSVAR(min_table_rows),
+    MYSQL_SYSVAR(fragmentation_pct),
+    MYSQL_SYSVAR(fragmentation_bytes),
+    MYSQL_SYSVAR(max_joins),
+    MYSQL_SYSVAR(wide_table_columns),
+    MYSQL_SYSVAR(single_insert_calls),
+    MYSQL_SYSVAR(max_recommendations),
     MYSQL_SYSVAR(slow_query_ms),
     MYSQL_SYSVAR(include_system_schemas),
     MYSQL_SYSVAR(snapshot_interval),
@@ -383,6 +456,9 @@ static struct st_mysql_information_schema index_usage_plugin= {
 
 } // namespace Show
 
+static struct st_mysql_information_schema pa_recs_plugin= {
+    MYSQL_INFORMATION_SCHEMA_INTERFACE_VERSION};
+
 /*
   The library's own plugin: it carries the perf_advisor_* system variables
   (a variable's prefix is the name of the plugin that declares it) and the
@@ -441,6 +517,20 @@ maria_declare_plugin(perf_advisor){
     "perf_advisor: index usage, redundancy and drop safety",
     PLUGIN_LICENSE_GPL,
     Show::index_usage_init,
+    NULL,
+    0x0100,
+    NULL,
+    NULL,
+    "1.0",
+    MariaDB_PLUGIN_MATURITY_BETA},
+{
+    MYSQL_INFORMATION_SCHEMA_PLUGIN,
+    &pa_recs_plugin,
+    "PERF_RECOMMENDATIONS",
+    "perf_advisor developers",
+    "perf_advisor: a ranked list of what to do, with ready-to-run SQL",
+    PLUGIN_LICENSE_GPL,
+    pa_recs_init,
     NULL,
     0x0100,
     NULL,

@@ -76,30 +76,30 @@
 struct pa_missing_digest
 {
   const struct pa_digest_analysis *an; /* analysis of the digest text */
-  int table;                 /* index into an->tables[] of THIS table */
-  uint64_t exec_count;       /* executions */
-  uint64_t rows_examined;    /* rows, summed over executions */
-  uint64_t rows_sent;        /* rows, summed over executions */
-  uint64_t no_index_used;    /* executions that used no index */
+  int table;                   /* index into an->tables[] of THIS table */
+  uint64_t exec_count;         /* executions */
+  uint64_t rows_examined;      /* rows, summed over executions */
+  uint64_t rows_sent;          /* rows, summed over executions */
+  uint64_t no_index_used;      /* executions that used no index */
   uint64_t no_good_index_used; /* executions that used no good index */
-  uint64_t sum_ps;           /* total latency, picoseconds */
-  size_t digest_pos;         /* caller's id for this digest, echoed back */
+  uint64_t sum_ps;             /* total latency, picoseconds */
+  size_t digest_pos;           /* caller's id for this digest, echoed back */
 };
 
 struct pa_missing_proposal
 {
-  int n_cols;                /* 1 .. PA_MISSING_MAX_COLS */
+  int n_cols; /* 1 .. PA_MISSING_MAX_COLS */
   /* leading columns of cols that may be reordered freely (equality and IN
      columns), 0 .. n_cols */
   int n_equality;
   char cols[PA_MISSING_MAX_COLS][PA_IDENT_BYTES]; /* names as in the text */
-  double score;              /* see the ranking above; rows */
-  uint64_t exec_count;       /* executions, summed over merged digests */
-  uint64_t rows_examined;    /* rows, summed (saturating) */
-  uint64_t rows_sent;        /* rows, summed (saturating) */
-  uint64_t sum_ps;           /* picoseconds, summed (saturating) */
-  int n_merged;              /* digests merged into this proposal, >= 1 */
-  int n_digests;             /* min(n_merged, PA_MISSING_MAX_DIGESTS) */
+  double score;           /* see the ranking above; rows */
+  uint64_t exec_count;    /* executions, summed over merged digests */
+  uint64_t rows_examined; /* rows, summed (saturating) */
+  uint64_t rows_sent;     /* rows, summed (saturating) */
+  uint64_t sum_ps;        /* picoseconds, summed (saturating) */
+  int n_merged;           /* digests merged into this proposal, >= 1 */
+  int n_digests;          /* min(n_merged, PA_MISSING_MAX_DIGESTS) */
   size_t digests[PA_MISSING_MAX_DIGESTS]; /* digest_pos, in merge order */
 };
 
@@ -107,7 +107,7 @@ struct pa_missing_proposal
 struct pa_missing_unindexable
 {
   char col[PA_IDENT_BYTES];
-  const char *reason;        /* static: "function" | "leading_wildcard" */
+  const char *reason; /* static: "function" | "leading_wildcard" */
   size_t digest_pos;
 };
 
@@ -124,13 +124,13 @@ struct pa_missing_covered
 struct pa_missing_result
 {
   int n_props;
-  struct pa_missing_proposal *props;         /* ranked; NULL when none */
+  struct pa_missing_proposal *props; /* ranked; NULL when none */
   int n_unindexable;
   struct pa_missing_unindexable *unindexable; /* digest order, then column
                                                  order; NULL when none */
   int n_covered;
-  struct pa_missing_covered *covered;        /* digest order; NULL when
-                                                none */
+  struct pa_missing_covered *covered; /* digest order; NULL when
+                                         none */
 };
 
 /*

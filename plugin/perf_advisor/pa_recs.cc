@@ -1,0 +1,491 @@
+/*
+  perf_advisor: PERF_RECOMMENDATIONS and PERF_QUERY_ANALYSIS.
+
+  PERF_RECOMMENDATIONS is a ranked, capped list, so it needs every finding
+  before it stores its first row: its fill function walks the tables with
+  the server's own get_all_tables() (privileges and WHERE pushdown as for
+  every per-table I_S table), collecting findings instead of rows, then adds
+  the server-wide ones, sorts, caps and stores.
+
+  Locking: none of its own; per-statement state is on the I_S table's
+  memory root and reached through a thread-local while the statement runs.
+*/
+#include "pa_recs.h"
+
+#include <sql_acl.h>
+#include <sql_i_s.h>
+#include <sql_parse.h>
+#include <sql_show.h>
+
+extern "C" {
+#include "pa_missing.h"
+#include "pa_sql.h"
+}
+
+ulonglong pa_large_table_rows;
+double pa_min_index_ratio;
+ulonglong pa_min_index_bytes;
+ulonglong pa_min_table_rows;
+double pa_fragmentation_pct;
+ulonglong pa_fragmentation_bytes;
+ulong pa_max_joins;
+ulong pa_wide_table_columns;
+ulonglong pa_single_insert_calls;
+ulong pa_max_recommendations;
+
+/* Exported by the server (sql_show.cc) but declared in no header. */
+bool get_lookup_field_values(THD *, COND *, bool, TABLE_LIST *,
+                             LOOKUP_FIELD_VALUES *);
+
+static void *root_alloc(void *ctx, size_t bytes)
+{
+  return alloc_root((MEM_ROOT *) ctx, bytes);
+}
+
+static void thresholds(pa_thresholds *th)
+{
+  th->large_table_rows= pa_large_table_rows;
+  th->min_index_ratio= pa_min_index_ratio;
+  th->min_index_bytes= pa_min_index_bytes;
+  th->min_table_rows= pa_min_table_rows;
+  th->fragmentation_pct= pa_fragmentation_pct;
+  th->fragmentation_bytes= pa_fragmentation_bytes;
+  th->slow_query_ps= pa_state_slow_threshold_ps();
+  th->max_joins= pa_max_joins;
+  th->wide_table_columns= pa_wide_table_columns;
+  th->single_insert_calls= pa_single_insert_calls;
+}
+
+/* Per-statement state of a PERF_RECOMMENDATIONS fill. */
+struct recs_ctx
+{
+  MEM_ROOT *root;
+  pa_alloc alloc;
+  pa_rec_list list;
+  pa_thresholds th;
+  bool digests_ok;           /* the caller has PROCESS and digests loaded */
+  pa_digest_set digests;
+  pa_digest_analysis *scratch;  /* one analysis, reused */
+};
+
+static thread_local recs_ctx *recs_current;
+
+/* Findings point at names the walk reuses: give them their own copies. */
+static void stabilize(recs_ctx *c, size_t from)
+{
+  for (size_t i= from; i < c->list.n; i++)
+  {
+    pa_rec *r= &c->list.recs[i];
+    r->schema= r->schema ? strdup_root(c->root, r->schema) : NULL;
+    r->table= r->table ? strdup_root(c->root, r->table) : NULL;
+    r->index= r->index ? strdup_root(c->root, r->index) : NULL;
+  }
+}
+
+/* The real name of a column of the table (case-insensitive), or NULL. */
+static const char *real_column(const TABLE_SHARE *share, const char *name)
+{
+  for (uint i= 0; i < share->fields; i++)
+    if (!my_strcasecmp(system_charset_info, share->field[i]->field_name.str,
+                       name))
+      return share->field[i]->field_name.str;
+  return NULL;
+}
+
+/* The digests of one table, analyzed; at most this many, costliest first. */
+#define PA_RECS_MAX_TABLE_DIGESTS 64
+
+struct table_digest
+{
+  size_t pos;                /* in c->digests.d */
+  int ti;                    /* the table's position in an->tables */
+  pa_digest_analysis *an;
+};
+
+static int cmp_sum_desc(void *arg, const void *a, const void *b)
+{
+  const pa_digest_full *d= (const pa_digest_full *) arg;
+  uint64_t x= d[*(const size_t *) a].sum_ps, y= d[*(const size_t *) b].sum_ps;
+  return x > y ? -1 : x < y;
+}
+
+static int missing_index_recs(recs_ctx *c, pa_table_model *m,
+                              table_digest *td, int n)
+{
+  pa_missing_digest md[PA_RECS_MAX_TABLE_DIGESTS];
+  pa_missing_result res;
+  const pa_alloc *a= &c->alloc;
+
+  for (int i= 0; i < n; i++)
+  {
+    const pa_digest_full *d= &c->digests.d[td[i].pos];
+    md[i].an= td[i].an;
+    md[i].table= td[i].ti;
+    md[i].exec_count= d->stat.exec_count;
+    md[i].rows_examined= d->rows_examined;
+    md[i].rows_sent= d->rows_sent;
+    md[i].no_index_used= d->no_index_used;
+    md[i].no_good_index_used= d->no_good_index_used;
+    md[i].sum_ps= d->sum_ps;
+    md[i].digest_pos= td[i].pos;
+  }
+  if (pa_missing_analyze(m->def, md, (size_t) n, a, &res))
+    return -1;
+  for (int p= 0; p < res.n_props; p++)
+  {
+    const pa_missing_proposal *pr= &res.props[p];
+    const char *cols[PA_MISSING_MAX_COLS];
+    pa_index_col icols[PA_MISSING_MAX_COLS];
+    bool ok= true, slow= false;
+    pa_buf colbuf, b;
+    pa_json j;
+    pa_rec *r;
+
+    for (int k= 0; k < pr->n_cols && ok; k++)
+    {
+      /* The text may spell a column differently, or name one through an
+         alias the tokenizer resolved wrongly: only real columns. */
+      if (!(cols[k]= real_column(m->share, pr->cols[k])))
+        ok= false;
+      else
+      {
+        memset(&icols[k], 0, sizeof(icols[k]));
+        strmake(icols[k].name, cols[k], sizeof(icols[k].name) - 1);
+      }
+    }
+    if (!ok)
+      continue;
+    for (int k= 0; k < pr->n_digests; k++)
+      slow|= c->digests.d[pr->digests[k]].stat.avg_ps > c->th.slow_query_ps;
+    if (!(r= pa_rec_new(&c->list)))
+      return -1;
+    r->priority= slow ? PA_PRIO_HIGH : PA_PRIO_MEDIUM;
+    r->action= "create_index";
+    r->schema= m->db->str;
+    r->table= m->name->str;
+    pa_buf_init(&colbuf, a);
+    for (int k= 0; k < pr->n_cols; k++)
+      pa_buf_printf(&colbuf, "%s%s", k ? "," : "", cols[k]);
+    char *name= pa_sql_index_name(a, m->name->str, cols, pr->n_cols);
+    r->index= name;
+    pa_rec_set_id(r, "missing_index", m->db->str, m->name->str,
+                  pa_buf_str(&colbuf), (const char *) NULL);
+    r->sql= pa_sql_create_index(a, m->db->str, m->name->str, name, icols,
+                                pr->n_cols, 0);
+    r->rollback_sql= pa_sql_drop_index(a, m->db->str, m->name->str, name);
+    r->message= pa_strdupf(
+        a,
+        "Statements on %s.%s filter or sort by (%s) and no index starts "
+        "with those columns: %d statement pattern(s) ran %" PRIu64
+        " times, examining %" PRIu64 " rows to send %" PRIu64
+        ". Create index %s.",
+        m->db->str, m->name->str, pa_buf_str(&colbuf), pr->n_merged,
+        pr->exec_count, pr->rows_examined, pr->rows_sent, name);
+    r->benefit= pr->score;
+    r->benefit_text= pa_strdupf(a, "%.3f s of statement time",
+                                (double) pr->sum_ps / 1e12);
+    pa_buf_init(&b, a);
+    pa_json_begin(&j, &b);
+    pa_json_str(&j, "schema", m->db->str);
+    pa_json_str(&j, "table", m->name->str);
+    pa_json_str(&j, "columns", pa_buf_str(&colbuf));
+    pa_json_i64(&j, "equality_columns", pr->n_equality);
+    pa_json_dbl(&j, "score", pr->score);
+    pa_json_u64(&j, "exec_count", pr->exec_count);
+    pa_json_u64(&j, "rows_examined", pr->rows_examined);
+    pa_json_u64(&j, "rows_sent", pr->rows_sent);
+    pa_json_dbl(&j, "total_s", (double) pr->sum_ps / 1e12);
+    {
+      pa_buf list;
+      pa_buf_init(&list, a);
+      pa_buf_puts(&list, "[");
+      for (int k= 0; k < pr->n_digests; k++)
+      {
+        const pa_digest_full *d= &c->digests.d[pr->digests[k]];
+        pa_json dj;
+        if (k)
+          pa_buf_puts(&list, ", ");
+        pa_json_begin(&dj, &list);
+        pa_json_str(&dj, "digest", d->digest);
+        pa_json_str(&dj, "digest_text", d->text);
+        pa_json_u64(&dj, "exec_count", d->stat.exec_count);
+        pa_json_dbl(&dj, "avg_ms", (double) d->stat.avg_ps / 1e9);
+        pa_json_end(&dj);
+      }
+      pa_buf_puts(&list, "]");
+      pa_json_raw(&j, "digests", pa_buf_str(&list));
+    }
+    pa_json_end(&j);
+    r->evidence= pa_buf_str(&b);
+    if (!r->message || !r->sql || !r->evidence || !name)
+      return -1;
+  }
+  return 0;
+}
+
+/* Digest-derived findings of one table. */
+static int table_digest_recs(recs_ctx *c, pa_table_model *m)
+{
+  size_t first, last, picked[PA_RECS_MAX_TABLE_DIGESTS];
+  table_digest td[PA_RECS_MAX_TABLE_DIGESTS];
+  int n= 0;
+
+  pa_workload_find(&c->digests.w, m->db->str, m->name->str, &first, &last);
+  if (first == last)
+    return 0;
+  size_t total= last - first;
+  size_t *all= (size_t *) alloc_root(c->root, total * sizeof(size_t));
+  if (!all)
+    return -1;
+  for (size_t i= 0; i < total; i++)
+    all[i]= c->digests.w.refs[first + i].digest;
+  my_qsort2(all, total, sizeof(size_t), cmp_sum_desc,
+            c->digests.d);
+  for (size_t i= 0; i < total && n < PA_RECS_MAX_TABLE_DIGESTS; i++)
+    picked[n++]= all[i];
+
+  for (int i= 0; i < n; i++)
+  {
+    const pa_digest_full *d= &c->digests.d[picked[i]];
+    pa_digest_analysis *an=
+        (pa_digest_analysis *) alloc_root(c->root, sizeof(*an));
+    pa_rule_digest rd;
+    if (!an || pa_digest_analyze(d->text, d->stat.text_len, an))
+      return -1;
+    td[i].pos= picked[i];
+    td[i].an= an;
+    td[i].ti= pa_digest_find_table(an, NULL, m->name->str);
+    if (td[i].ti < 0)
+      td[i].ti= 0;
+    rd.schema= d->stat.schema;
+    rd.text= d->text;
+    rd.digest= d->digest;
+    rd.an= an;
+    rd.exec_count= d->stat.exec_count;
+    rd.sum_ps= d->sum_ps;
+    rd.avg_ps= d->stat.avg_ps;
+    rd.rows_examined= d->rows_examined;
+    rd.rows_sent= d->rows_sent;
+    rd.no_index_used= d->no_index_used;
+    rd.no_good_index_used= d->no_good_index_used;
+    if (pa_rules_digest_table(&rd, td[i].ti, &m->rule, &c->th, &c->list))
+      return -1;
+  }
+  return missing_index_recs(c, m, td, n);
+}
+
+static int recs_table(THD *thd, TABLE_LIST *tables, TABLE *table, bool res,
+                      const LEX_CSTRING *db_name,
+                      const LEX_CSTRING *table_name)
+{
+  recs_ctx *c= recs_current;
+  pa_table_model *m;
+  size_t from;
+
+  if (!c || pa_model_skip(thd, tables, res, db_name) ||
+      !tables->table->file)
+    return 0;
+  if (!(m= pa_model_build(thd, tables, table, db_name, table_name, true)))
+    return 1;
+  /* With column privileges only, the findings about indexes the caller
+     cannot see are left out with them. */
+  for (int x= 0; x < m->def->n_indexes; x++)
+    if (!pa_model_index_visible(thd, tables, m, x))
+      return 0;
+  from= c->list.n;
+  if (pa_rules_table(&m->rule, &c->th, &c->list) ||
+      (c->digests_ok && table_digest_recs(c, m)))
+  {
+    my_error(ER_OUT_OF_RESOURCES, MYF(0));
+    return 1;
+  }
+  stabilize(c, from);
+  return 0;
+}
+
+/* Findings about statements as a whole (PROCESS only). */
+static int statement_recs(recs_ctx *c)
+{
+  for (size_t i= 0; i < c->digests.n; i++)
+  {
+    const pa_digest_full *d= &c->digests.d[i];
+    pa_rule_digest rd;
+    if (pa_digest_analyze(d->text, d->stat.text_len, c->scratch))
+      continue;
+    rd.schema= d->stat.schema;
+    rd.text= d->text;
+    rd.digest= d->digest;
+    rd.an= c->scratch;
+    rd.exec_count= d->stat.exec_count;
+    rd.sum_ps= d->sum_ps;
+    rd.avg_ps= d->stat.avg_ps;
+    rd.rows_examined= d->rows_examined;
+    rd.rows_sent= d->rows_sent;
+    rd.no_index_used= d->no_index_used;
+    rd.no_good_index_used= d->no_good_index_used;
+    size_t from= c->list.n;
+    if (pa_rules_digest(&rd, &c->th, &c->list))
+      return -1;
+    /* table names in the rows come from the scratch analysis */
+    stabilize(c, from);
+  }
+  return 0;
+}
+
+namespace Show {
+
+enum pa_recs_col
+{
+  RC_ID,
+  RC_TYPE,
+  RC_PRIORITY,
+  RC_TABLE_SCHEMA,
+  RC_TABLE_NAME,
+  RC_INDEX_NAME,
+  RC_MESSAGE,
+  RC_ACTION,
+  RC_SUGGESTED_SQL,
+  RC_ROLLBACK_SQL,
+  RC_FINAL_SQL,
+  RC_ESTIMATED_BENEFIT,
+  RC_EVIDENCE,
+  RC_COLUMNS
+};
+
+static ST_FIELD_INFO recs_fields[]= {
+    Column("ID", Varchar(16), NOT_NULL, OPEN_FULL_TABLE),
+    Column("TYPE", Varchar(32), NOT_NULL, OPEN_FULL_TABLE),
+    Column("PRIORITY", Varchar(8), NOT_NULL, OPEN_FULL_TABLE),
+    Column("TABLE_SCHEMA", Name(), NULLABLE, OPEN_FRM_ONLY),
+    Column("TABLE_NAME", Name(), NULLABLE, OPEN_FRM_ONLY),
+    Column("INDEX_NAME", Name(), NULLABLE, OPEN_FULL_TABLE),
+    Column("MESSAGE", Varchar(2048), NOT_NULL, OPEN_FULL_TABLE),
+    Column("ACTION", Varchar(64), NOT_NULL, OPEN_FULL_TABLE),
+    Column("SUGGESTED_SQL", Varchar(4096), NULLABLE, OPEN_FULL_TABLE),
+    Column("ROLLBACK_SQL", Varchar(4096), NULLABLE, OPEN_FULL_TABLE),
+    Column("FINAL_SQL", Varchar(4096), NULLABLE, OPEN_FULL_TABLE),
+    Column("ESTIMATED_BENEFIT", Varchar(128), NULLABLE, OPEN_FULL_TABLE),
+    Column("EVIDENCE", Longtext(65535), NOT_NULL, OPEN_FULL_TABLE),
+    CEnd()};
+
+static_assert(sizeof(recs_fields) / sizeof(recs_fields[0]) == RC_COLUMNS + 1,
+              "PERF_RECOMMENDATIONS: enum and column array disagree");
+
+/*
+  What optimize_for_get_all_tables() does for tables whose fill_table is
+  get_all_tables itself: the lookup values of TABLE_SCHEMA / TABLE_NAME in
+  the WHERE clause, so that get_all_tables() opens only those tables.
+*/
+static bool plan_walk(THD *thd, TABLE_LIST *tables, COND *cond)
+{
+  IS_table_read_plan *plan= new (thd->mem_root) IS_table_read_plan();
+  if (!plan)
+    return true;
+  tables->is_table_read_plan= plan;
+  tables->table_open_method= OPEN_FULL_TABLE;
+  if (get_lookup_field_values(thd, cond, true, tables,
+                              &plan->lookup_field_vals))
+  {
+    plan->no_rows= true;
+    return false;
+  }
+  if (!plan->lookup_field_vals.wild_db_value &&
+      !plan->lookup_field_vals.wild_table_value &&
+      ((plan->lookup_field_vals.db_value.str &&
+        !plan->lookup_field_vals.db_value.str[0]) ||
+       (plan->lookup_field_vals.table_value.str &&
+        !plan->lookup_field_vals.table_value.str[0])))
+  {
+    plan->no_rows= true;
+    return false;
+  }
+  plan->partial_cond=
+      plan->has_db_lookup_value() && plan->has_table_lookup_value()
+          ? NULL
+          : make_cond_for_info_schema(thd, cond, tables);
+  return false;
+}
+
+static void store_rec(TABLE *table, const pa_rec *r)
+{
+  Field **f= table->field;
+  restore_record(table, s->default_values);
+  pa_store_str(f[RC_ID], r->id);
+  pa_store_str(f[RC_TYPE], r->type);
+  pa_store_str(f[RC_PRIORITY], pa_priority_name(r->priority));
+  pa_store_str(f[RC_TABLE_SCHEMA], r->schema);
+  pa_store_str(f[RC_TABLE_NAME], r->table);
+  pa_store_str(f[RC_INDEX_NAME], r->index);
+  pa_store_str(f[RC_MESSAGE], r->message);
+  pa_store_str(f[RC_ACTION], r->action);
+  pa_store_str(f[RC_SUGGESTED_SQL], r->sql);
+  pa_store_str(f[RC_ROLLBACK_SQL], r->rollback_sql);
+  pa_store_str(f[RC_FINAL_SQL], r->final_sql);
+  pa_store_str(f[RC_ESTIMATED_BENEFIT], r->benefit_text);
+  pa_store_str(f[RC_EVIDENCE], r->evidence ? r->evidence : "{}");
+}
+
+static int recs_fill(THD *thd, TABLE_LIST *tables, COND *cond)
+{
+  recs_ctx c;
+  int err;
+
+  if (thd->lex->describe)
+    return 0;
+  c.root= &tables->table->mem_root;
+  c.alloc.alloc= root_alloc;
+  c.alloc.ctx= c.root;
+  pa_rec_list_init(&c.list, &c.alloc);
+  thresholds(&c.th);
+  c.digests_ok= false;
+  memset((void *) &c.digests, 0, sizeof(c.digests));
+  if (!(c.scratch= (pa_digest_analysis *) alloc_root(c.root,
+                                                     sizeof(*c.scratch))))
+    return 1;
+
+  pa_statement_begin(thd, tables->table);
+  /* Statement texts and what is derived from them need PROCESS, as the
+     digests in performance_schema do. */
+  if (!check_global_access(thd, PROCESS_ACL, true) && pa_pfs_enabled(thd))
+    c.digests_ok= pa_collect_digests(thd, c.root, &c.digests);
+
+  if (plan_walk(thd, tables, cond))
+    return 1;
+  recs_current= &c;
+  err= get_all_tables(thd, tables, cond);
+  recs_current= NULL;
+  if (err)
+    return err;
+
+  if (c.digests_ok && statement_recs(&c))
+    return 1;
+  if (c.list.oom)
+  {
+    my_error(ER_OUT_OF_RESOURCES, MYF(0));
+    return 1;
+  }
+  pa_rec_sort(&c.list);
+  size_t n= c.list.n;
+  if (pa_max_recommendations && n > pa_max_recommendations)
+    n= pa_max_recommendations;
+  for (size_t i= 0; i < n; i++)
+  {
+    store_rec(tables->table, &c.list.recs[i]);
+    if (schema_table_store_record(thd, tables->table))
+      return 1;
+  }
+  return 0;
+}
+
+} // namespace Show
+
+int pa_recs_init(void *p)
+{
+  ST_SCHEMA_TABLE *schema= (ST_SCHEMA_TABLE *) p;
+  schema->fields_info= Show::recs_fields;
+  schema->fill_table= Show::recs_fill;
+  schema->process_table= recs_table;
+  schema->idx_field1= Show::RC_TABLE_SCHEMA;
+  schema->idx_field2= Show::RC_TABLE_NAME;
+  return 0;
+}

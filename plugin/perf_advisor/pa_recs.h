@@ -1,0 +1,25 @@
+/*
+  perf_advisor: PERF_RECOMMENDATIONS, PERF_QUERY_ANALYSIS and
+  PERF_CACHE_STATS.
+*/
+#ifndef PA_RECS_H
+#define PA_RECS_H
+
+#include "pa_model.h"
+
+/* Thresholds (system variables, declared in plugin.cc). */
+extern ulonglong pa_large_table_rows;
+extern double pa_min_index_ratio;
+extern ulonglong pa_min_index_bytes;
+extern ulonglong pa_min_table_rows;
+extern double pa_fragmentation_pct;
+extern ulonglong pa_fragmentation_bytes;
+extern ulong pa_max_joins;
+extern ulong pa_wide_table_columns;
+extern ulonglong pa_single_insert_calls;
+extern ulong pa_max_recommendations;
+
+int pa_recs_init(void *p);
+int pa_query_analysis_init(void *p);
+
+#endif
