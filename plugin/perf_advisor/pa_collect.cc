@@ -13,6 +13,7 @@
 #include <set_var.h>
 
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
 int64_t pa_now()
@@ -340,4 +341,187 @@ bool pa_collect_digests(THD *thd, MEM_ROOT *root, pa_digest_set *set)
   set->n= i;
   return !pa_workload_build(&set->w, set->stats, set->n,
                             lower_case_table_names != 0, &a);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Server variables and status                                             */
+
+enum state_kind
+{
+  SK_U64,     /* a number */
+  SK_BOOL,    /* ON/OFF (or 1/0) */
+  SK_INT,     /* a small number */
+  SK_QCTYPE,  /* OFF / ON / DEMAND */
+  SK_I64      /* a number that may be -1 */
+};
+
+struct state_field
+{
+  const char *name;          /* as information_schema spells it */
+  size_t offset;
+  enum state_kind kind;
+};
+
+#define SF(name, field, kind) \
+  {name, offsetof(pa_server_state, field), kind}
+
+static const state_field state_fields[]= {
+    SF("UPTIME", uptime_s, SK_U64),
+    SF("INNODB_BUFFER_POOL_SIZE", innodb_buffer_pool_size, SK_U64),
+    SF("INNODB_BUFFER_POOL_SIZE_MAX", innodb_buffer_pool_size_max, SK_U64),
+    SF("INNODB_PAGE_SIZE", innodb_page_size, SK_U64),
+    SF("INNODB_LOG_FILE_SIZE", innodb_log_file_size, SK_U64),
+    SF("INNODB_LOG_BUFFER_SIZE", innodb_log_buffer_size, SK_U64),
+    SF("INNODB_FILE_PER_TABLE", innodb_file_per_table, SK_BOOL),
+    SF("INNODB_FLUSH_LOG_AT_TRX_COMMIT", innodb_flush_log_at_trx_commit,
+       SK_INT),
+    SF("INNODB_BUFFER_POOL_DUMP_AT_SHUTDOWN",
+       innodb_buffer_pool_dump_at_shutdown, SK_BOOL),
+    SF("INNODB_BUFFER_POOL_LOAD_AT_STARTUP",
+       innodb_buffer_pool_load_at_startup, SK_BOOL),
+    SF("TMP_TABLE_SIZE", tmp_table_size, SK_U64),
+    SF("MAX_HEAP_TABLE_SIZE", max_heap_table_size, SK_U64),
+    SF("MAX_CONNECTIONS", max_connections, SK_U64),
+    SF("OPEN_FILES_LIMIT", open_files_limit, SK_U64),
+    SF("TABLE_OPEN_CACHE", table_open_cache, SK_U64),
+    SF("TABLE_DEFINITION_CACHE", table_definition_cache, SK_U64),
+    SF("THREAD_CACHE_SIZE", thread_cache_size, SK_U64),
+    SF("KEY_BUFFER_SIZE", key_buffer_size, SK_U64),
+    SF("KEY_CACHE_BLOCK_SIZE", key_cache_block_size, SK_U64),
+    SF("QUERY_CACHE_SIZE", query_cache_size, SK_U64),
+    SF("QUERY_CACHE_TYPE", query_cache_type, SK_QCTYPE),
+    SF("SORT_BUFFER_SIZE", sort_buffer_size, SK_U64),
+    SF("JOIN_BUFFER_SIZE", join_buffer_size, SK_U64),
+    SF("READ_BUFFER_SIZE", read_buffer_size, SK_U64),
+    SF("READ_RND_BUFFER_SIZE", read_rnd_buffer_size, SK_U64),
+    SF("THREAD_STACK", thread_stack, SK_U64),
+    SF("BINLOG_CACHE_SIZE", binlog_cache_size, SK_U64),
+    SF("ARIA_PAGECACHE_BUFFER_SIZE", aria_pagecache_buffer_size, SK_U64),
+    SF("PERFORMANCE_SCHEMA", performance_schema, SK_BOOL),
+    SF("USERSTAT", userstat, SK_BOOL),
+    SF("PERFORMANCE_SCHEMA_DIGESTS_SIZE", performance_schema_digests_size,
+       SK_I64),
+    SF("INNODB_BUFFER_POOL_READ_REQUESTS", Innodb_buffer_pool_read_requests,
+       SK_U64),
+    SF("INNODB_BUFFER_POOL_READS", Innodb_buffer_pool_reads, SK_U64),
+    SF("INNODB_BUFFER_POOL_PAGES_TOTAL", Innodb_buffer_pool_pages_total,
+       SK_U64),
+    SF("INNODB_BUFFER_POOL_PAGES_FREE", Innodb_buffer_pool_pages_free,
+       SK_U64),
+    SF("INNODB_BUFFER_POOL_PAGES_DATA", Innodb_buffer_pool_pages_data,
+       SK_U64),
+    SF("INNODB_OS_LOG_WRITTEN", Innodb_os_log_written, SK_U64),
+    SF("CREATED_TMP_TABLES", Created_tmp_tables, SK_U64),
+    SF("CREATED_TMP_DISK_TABLES", Created_tmp_disk_tables, SK_U64),
+    SF("MAX_USED_CONNECTIONS", Max_used_connections, SK_U64),
+    SF("THREADS_CREATED", Threads_created, SK_U64),
+    SF("THREADS_CACHED", Threads_cached, SK_U64),
+    SF("CONNECTIONS", Connections, SK_U64),
+    SF("COM_COMMIT", Com_commit, SK_U64),
+    SF("HANDLER_COMMIT", Handler_commit, SK_U64),
+    SF("QCACHE_HITS", Qcache_hits, SK_U64),
+    SF("QCACHE_INSERTS", Qcache_inserts, SK_U64),
+    SF("QCACHE_NOT_CACHED", Qcache_not_cached, SK_U64),
+    SF("QCACHE_LOWMEM_PRUNES", Qcache_lowmem_prunes, SK_U64),
+    SF("QCACHE_FREE_MEMORY", Qcache_free_memory, SK_U64),
+    SF("COM_SELECT", Com_select, SK_U64),
+    SF("TABLE_OPEN_CACHE_HITS", Table_open_cache_hits, SK_U64),
+    SF("TABLE_OPEN_CACHE_MISSES", Table_open_cache_misses, SK_U64),
+    SF("TABLE_OPEN_CACHE_OVERFLOWS", Table_open_cache_overflows, SK_U64),
+    SF("OPEN_TABLES", Open_tables, SK_U64),
+    SF("OPENED_TABLES", Opened_tables, SK_U64),
+    SF("OPEN_TABLE_DEFINITIONS", Open_table_definitions, SK_U64),
+    SF("OPENED_TABLE_DEFINITIONS", Opened_table_definitions, SK_U64),
+    SF("KEY_READ_REQUESTS", Key_read_requests, SK_U64),
+    SF("KEY_READS", Key_reads, SK_U64),
+    SF("KEY_BLOCKS_USED", Key_blocks_used, SK_U64),
+    SF("KEY_BLOCKS_UNUSED", Key_blocks_unused, SK_U64),
+    SF("PERFORMANCE_SCHEMA_DIGEST_LOST", Performance_schema_digest_lost,
+       SK_U64)};
+
+static void set_state_field(pa_server_state *s, const state_field *f,
+                            const char *v)
+{
+  char *p= (char *) s + f->offset;
+  switch (f->kind)
+  {
+  case SK_U64:
+    *(uint64_t *) p= to_u64(v);
+    break;
+  case SK_I64:
+    *(int64_t *) p= (int64_t) strtoll(v, NULL, 10);
+    break;
+  case SK_BOOL:
+    *(int *) p= !strcasecmp(v, "ON") || !strcmp(v, "1");
+    break;
+  case SK_INT:
+    *(int *) p= atoi(v);
+    break;
+  case SK_QCTYPE:
+    *(int *) p= !strcasecmp(v, "ON") ? 1 : !strcasecmp(v, "DEMAND") ? 2 : 0;
+    break;
+  }
+}
+
+/* Physical RAM, or the cgroup (v2, then v1) memory limit when lower. */
+static uint64_t memory_bytes()
+{
+  long pages= sysconf(_SC_PHYS_PAGES), page= sysconf(_SC_PAGE_SIZE);
+  uint64_t ram= pages > 0 && page > 0 ? (uint64_t) pages * (uint64_t) page : 0;
+  static const char *limits[]= {"/sys/fs/cgroup/memory.max",
+                                "/sys/fs/cgroup/memory/memory.limit_in_bytes"};
+  for (const char *path : limits)
+  {
+    FILE *f= fopen(path, "r");
+    char buf[64];
+    if (!f)
+      continue;
+    if (fgets(buf, sizeof(buf), f) && buf[0] >= '0' && buf[0] <= '9')
+    {
+      uint64_t lim= to_u64(buf);
+      if (lim > 0 && (ram == 0 || lim < ram))
+        ram= lim;
+    }
+    fclose(f);
+  }
+  return ram;
+}
+
+bool pa_collect_server_state(THD *thd, pa_server_state *s)
+{
+  MYSQL *mysql;
+  MYSQL_RES *res;
+  MYSQL_ROW row;
+  String q;
+  bool any= false;
+
+  pa_config_state_init(s);
+  s->ram_bytes= memory_bytes();
+  q.append(STRING_WITH_LEN(
+      "SELECT VARIABLE_NAME, VARIABLE_VALUE FROM information_schema."
+      "GLOBAL_VARIABLES UNION ALL SELECT VARIABLE_NAME, VARIABLE_VALUE FROM "
+      "information_schema.GLOBAL_STATUS"));
+  if (!(mysql= mysql_init(NULL)))
+    return false;
+  if (!mysql_real_connect_local(mysql) ||
+      !(res= run(thd, mysql, "reading server variables", q.c_ptr())))
+  {
+    mysql_close(mysql);
+    return false;
+  }
+  while ((row= mysql_fetch_row(res)))
+  {
+    if (!row[0] || !row[1])
+      continue;
+    for (const state_field &f : state_fields)
+      if (!strcmp(f.name, row[0]))
+      {
+        set_state_field(s, &f, row[1]);
+        any= true;
+        break;
+      }
+  }
+  mysql_free_result(res);
+  mysql_close(mysql);
+  return any;
 }

@@ -13,6 +13,7 @@
 #include <sql_class.h>
 
 extern "C" {
+#include "pa_config.h"
 #include "pa_table.h"
 #include "pa_usage.h"
 #include "pa_workload.h"
@@ -89,6 +90,14 @@ struct pa_digest_set
   index it by table.  false, with a warning on thd, when it cannot be read.
 */
 bool pa_collect_digests(THD *thd, MEM_ROOT *root, pa_digest_set *set);
+
+/*
+  Server variables and status counters the configuration and cache rules
+  use, and the memory the server may use (physical RAM, or the cgroup
+  limit when lower).  Fields that cannot be read stay unknown.  false, with
+  a warning on thd, when nothing could be read.
+*/
+bool pa_collect_server_state(THD *thd, pa_server_state *s);
 
 /* Seconds since the epoch / milliseconds of a monotonic-enough clock. */
 int64_t pa_now();

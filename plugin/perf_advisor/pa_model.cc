@@ -225,27 +225,44 @@ static bool copy_ident(char *dst, const LEX_CSTRING *src)
   return true;
 }
 
-/* Add the foreign keys of list (this table's columns in `mine`) to def. */
-static void add_fks(pa_table_def *def, List<FOREIGN_KEY_INFO> *list,
+/*
+  Add the foreign keys of list (this table's columns: the foreign ones on
+  the child side, the referenced ones on the parent side) to def.  Returns
+  false when one could not be represented: the caller must then assume
+  every index may be needed by a foreign key.
+*/
+static bool add_fks(pa_table_def *def, List<FOREIGN_KEY_INFO> *list,
                     bool child_side)
 {
   List_iterator_fast<FOREIGN_KEY_INFO> it(*list);
   FOREIGN_KEY_INFO *fk;
-  while ((fk= it++) && def->n_fks < PA_TABLE_MAX_FKS)
+  bool complete= true;
+  while ((fk= it++))
   {
     pa_fk_def *d= &def->fks[def->n_fks];
     List_iterator_fast<LEX_CSTRING> cols(child_side ? fk->foreign_fields
                                                     : fk->referenced_fields);
     LEX_CSTRING *col;
-    if (!copy_ident(d->name, fk->foreign_id))
+    if (def->n_fks >= PA_TABLE_MAX_FKS || !copy_ident(d->name, fk->foreign_id))
+    {
+      complete= false;
       continue;
+    }
     d->n_cols= 0;
-    while ((col= cols++) && d->n_cols < PA_INDEX_MAX_COLS)
-      if (copy_ident(d->cols[d->n_cols], col))
-        d->n_cols++;
-    if (d->n_cols)
+    while ((col= cols++))
+    {
+      if (d->n_cols >= PA_INDEX_MAX_COLS ||
+          !copy_ident(d->cols[d->n_cols], col))
+      {
+        complete= false;
+        break;
+      }
+      d->n_cols++;
+    }
+    if (d->n_cols && complete)
       def->n_fks++;
   }
+  return complete;
 }
 
 static uint64_t def_fingerprint(const pa_index_def *d)
@@ -361,8 +378,7 @@ static void load_definitions(THD *thd, pa_table_model *m)
   List<FOREIGN_KEY_INFO> fks, parents;
   m->show_table->file->get_foreign_key_list(thd, &fks);
   m->show_table->file->get_parent_foreign_key_list(thd, &parents);
-  add_fks(def, &fks, true);
-  add_fks(def, &parents, false);
+  m->fks_complete= add_fks(def, &fks, true) & add_fks(def, &parents, false);
 }
 
 pa_table_model *pa_model_build(THD *thd, TABLE_LIST *tables, TABLE *is_table,
@@ -390,6 +406,7 @@ pa_table_model *pa_model_build(THD *thd, TABLE_LIST *tables, TABLE *is_table,
   m->now= pa_now();
   m->engine= engine_name(m->share);
   m->need_column_checks= false;
+  m->fks_complete= true;
   load_facts(m);
 
   if (with_indexes && m->show_table->file)
@@ -425,6 +442,12 @@ pa_table_model *pa_model_build(THD *thd, TABLE_LIST *tables, TABLE *is_table,
   }
   if (pa_index_analyze(m->def, hinted, m->verdicts))
     m->def->n_indexes= 0;
+  if (!m->fks_complete)
+  {
+    /* A foreign key the core could not see may need any index. */
+    for (int x= 0; x < m->def->n_indexes; x++)
+      m->verdicts[x].blockers|= PA_BLOCK_FK;
+  }
 
   bool innodb= m->engine && !strcmp(m->engine, "InnoDB");
   if (innodb && m->def->n_indexes)

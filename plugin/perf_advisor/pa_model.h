@@ -36,6 +36,7 @@ struct pa_table_model
   pa_rule_table rule;                 /* the rules' view of all of this */
   const char *engine;
   bool need_column_checks;            /* the caller has column grants only */
+  bool fks_complete;                  /* every foreign key was represented */
   int64_t now;
 };
 

@@ -20,6 +20,6 @@ extern ulonglong pa_single_insert_calls;
 extern ulong pa_max_recommendations;
 
 int pa_recs_init(void *p);
-int pa_query_analysis_init(void *p);
+int pa_cache_stats_init(void *p);
 
 #endif

@@ -458,6 +458,8 @@ static struct st_mysql_information_schema index_usage_plugin= {
 
 static struct st_mysql_information_schema pa_recs_plugin= {
     MYSQL_INFORMATION_SCHEMA_INTERFACE_VERSION};
+static struct st_mysql_information_schema pa_cache_plugin= {
+    MYSQL_INFORMATION_SCHEMA_INTERFACE_VERSION};
 
 /*
   The library's own plugin: it carries the perf_advisor_* system variables
@@ -531,6 +533,20 @@ maria_declare_plugin(perf_advisor){
     "perf_advisor: a ranked list of what to do, with ready-to-run SQL",
     PLUGIN_LICENSE_GPL,
     pa_recs_init,
+    NULL,
+    0x0100,
+    NULL,
+    NULL,
+    "1.0",
+    MariaDB_PLUGIN_MATURITY_BETA},
+{
+    MYSQL_INFORMATION_SCHEMA_PLUGIN,
+    &pa_cache_plugin,
+    "PERF_CACHE_STATS",
+    "perf_advisor developers",
+    "perf_advisor: size, use and hit ratio of the server's caches",
+    PLUGIN_LICENSE_GPL,
+    pa_cache_stats_init,
     NULL,
     0x0100,
     NULL,

@@ -11,11 +11,12 @@
     whole redo log and innodb_log_files_in_group no longer exists.
     innodb_log_file_size is dynamic: its update function starts an online
     resize (log_sys.resize_start) and SET GLOBAL waits until it is done.
-  - A query cache hit increments Com_select (mysql_parse() bumps
-    com_stat[SQLCOM_SELECT] when query_cache_send_result_to_client() answers),
-    unlike MySQL 5.x where Qcache_hits are outside Com_select.  Qcache_not_cached
-    counts every SELECT the cache declined (non-cacheable, or without
-    SQL_CACHE under query_cache_type=DEMAND).
+  - A query cache hit increments Com_select: mysql_parse() bumps
+    com_stat[SQLCOM_SELECT] when query_cache_send_result_to_client()
+    answers.  (The MySQL manual says a hit counts in Qcache_hits, not
+    Com_select: formulas such as Qcache_hits / (Qcache_hits + Com_select)
+    are wrong here.)  Qcache_not_cached counts every SELECT the cache
+    declined (non-cacheable, or without SQL_CACHE under DEMAND).
   - query_cache_type defaults to OFF; when it is OFF the cache memory is freed
     whatever query_cache_size says.
   - performance_schema and performance_schema_digests_size are read-only
@@ -88,6 +89,7 @@ struct pa_server_state
   uint64_t Created_tmp_disk_tables;
   uint64_t Max_used_connections;       /* connections (peak) */
   uint64_t Threads_created;            /* threads */
+  uint64_t Threads_cached;             /* threads idle in the cache now */
   uint64_t Connections;                /* connection attempts */
   uint64_t Com_commit;                 /* explicit COMMIT statements */
   uint64_t Handler_commit;             /* engine commit calls */
@@ -229,8 +231,11 @@ int pa_config_memory(const struct pa_server_state *s,
   t: thresholds, NULL for the defaults.  Records are of type
   "configuration" or "cache"; their ids are pa_rec_set_id(rec, type,
   <rule code>, NULL) and the evidence JSON names the rule as "rule".
-  Suggested sizes never exceed what physical RAM allows under the memory
-  estimate; with RAM unknown no size is suggested.  sql is set only for
+  Memory-growing suggestions (innodb_buffer_pool_size, max_connections,
+  tmp_table_size / max_heap_table_size, key_buffer_size) share the room RAM
+  leaves under the memory estimate, in that order, so running all of them
+  together keeps the estimate within RAM; with RAM or any input of the
+  estimate unknown, no such size is suggested.  sql is set only for
   variables that are dynamic in 10.11, rollback_sql restores the current
   value.  Strings live in out's allocator.
   Returns 0, or -1 when an allocation failed (out->oom is set and out holds

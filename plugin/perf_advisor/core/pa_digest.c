@@ -941,6 +941,23 @@ static void pa_skip(struct pa_parser *p)
   pa_next(p, &t);
 }
 
+/* ASCII case-insensitive comparison of n bytes. */
+static int pa_ascii_ncasecmp(const char *a, const char *b, size_t n)
+{
+  size_t i;
+  for (i= 0; i < n; i++)
+  {
+    unsigned char x= (unsigned char) a[i], y= (unsigned char) b[i];
+    if (x >= 'A' && x <= 'Z')
+      x+= 'a' - 'A';
+    if (y >= 'A' && y <= 'Z')
+      y+= 'a' - 'A';
+    if (x != y)
+      return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
 static int pa_is_kw(const struct pa_tok *t, enum pa_kw kw)
 {
   return t->type == TK_WORD && t->sub == (int) kw;
@@ -1329,10 +1346,12 @@ static void pa_cond_column(struct pa_parser *p, const struct pa_tok *t,
     else if (pa_is_kw(op, KW_LIKE))
     {
       const struct pa_tok *pat= pa_peek(p, k + 1);
-      use= PA_USE_RANGE;
-      if (pat->type == TK_STRING && pat->clen > 0 &&
-          (p->lx.s[pat->coff] == '%' || p->lx.s[pat->coff] == '_'))
-        use= PA_USE_LIKE_LEADING_WILDCARD;
+      use= PA_USE_LIKE_UNKNOWN;
+      if (pat->type == TK_STRING)
+        use= pat->clen > 0 && (p->lx.s[pat->coff] == '%' ||
+                               p->lx.s[pat->coff] == '_')
+                 ? PA_USE_LIKE_LEADING_WILDCARD
+                 : PA_USE_RANGE;
     }
   }
   if (use < 0)
@@ -1549,7 +1568,12 @@ static void pa_open_paren(struct pa_parser *p, const struct pa_tok *t)
     if (pa_is_kw(prev, KW_AGG) || pa_is_kw(prev, KW_MATCH) ||
         pa_is_kw(prev, KW_AGAINST))
       nf->no_record= 1;
-    if (pa_is_kw(prev, KW_RAND) && b->clause == CL_ORDER)
+    /* MariaDB's digests print the function name backquoted: `RAND` ( ) */
+    if ((pa_is_kw(prev, KW_RAND) ||
+         (prev->type == TK_QIDENT && prev->clen == 4 &&
+          !pa_ascii_ncasecmp((const char *) p->lx.s + prev->coff, "rand",
+                             4))) &&
+        b->clause == CL_ORDER)
       p->out->flags|= PA_DIGEST_F_ORDER_BY_RAND;
   }
   else if (b->clause == CL_VALUES && f == b)

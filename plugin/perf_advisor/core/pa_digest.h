@@ -76,9 +76,8 @@ enum pa_col_use
   /* col IN (list of two or more values, or a subquery) */
   PA_USE_IN,
   /*
-    <, <=, >, >=, BETWEEN, LIKE 'prefix%', LIKE ? (pattern unknown), and,
-    because the range optimizer turns them into ranges too, != / <> and
-    IS NOT NULL
+    <, <=, >, >=, BETWEEN, LIKE 'prefix%', and, because the range
+    optimizer turns them into ranges too, != / <> and IS NOT NULL
   */
   PA_USE_RANGE,
   /* LIKE '%x' / '_x' literal: no B-tree index can serve it */
@@ -95,7 +94,13 @@ enum pa_col_use
   /* ORDER BY col [ASC|DESC] */
   PA_USE_ORDER,
   /* GROUP BY col */
-  PA_USE_GROUP
+  PA_USE_GROUP,
+  /*
+    LIKE with a pattern the text does not show (LIKE ? in a digest, LIKE
+    col, LIKE CONCAT(...)): a range when the pattern has a fixed prefix,
+    useless to an index when it starts with a wildcard; nobody can tell
+  */
+  PA_USE_LIKE_UNKNOWN
 };
 
 struct pa_digest_table

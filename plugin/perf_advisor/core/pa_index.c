@@ -67,8 +67,9 @@ static int name_eq(const char *a, const char *b)
   Whether a and b may name the same column under the server's
   case-insensitive collation: ASCII folds as in name_eq(), and any run of
   non-ASCII bytes matches any other such run, since a case pair may differ
-  in bytes and even in length (e.g. U+0130 and i).  Used where a false
-  "equal" only keeps an index.
+  in bytes and even in length (U+023A and U+2C65 take 2 and 3 bytes).
+  Used where a false "equal" only keeps an index.  Pairs of an ASCII and a
+  non-ASCII letter (U+212A KELVIN SIGN and k) are not matched.
 */
 static int name_may_eq(const char *a, const char *b)
 {
@@ -277,8 +278,8 @@ static void classify(const struct pa_table_def *def, const uint32_t *splits,
     return;
   for (j= 0; j < def->n_indexes; j++)
     if (pk_pair(def, splits, i, j) &&
-        (best < 0 || (is_unique(&def->indexes[j]) &&
-                      !is_unique(&def->indexes[best]))))
+        (best < 0 ||
+         (is_unique(&def->indexes[j]) && !is_unique(&def->indexes[best]))))
       best= j;
   if (best < 0 || (is_unique(x) && !is_unique(&def->indexes[best])))
     return;
@@ -289,7 +290,7 @@ static void classify(const struct pa_table_def *def, const uint32_t *splits,
 /*
   Left prefixes only widen and duplicates point to a keeper, so a cycle of
   verdicts needs a pk_suffix edge, where the stored index gets no wider.
-  With PRIMARY KEY(a, b(5)), say:
+  With PRIMARY KEY(a), say:
     KEY(id)       left prefix of KEY(id, a(10)),
     KEY(id,a(10)) left prefix of KEY(id, a),
     KEY(id,a)     pk_suffix of KEY(id).
@@ -304,10 +305,9 @@ static void break_cycles(int n, struct pa_index_verdict *out)
 
   for (i= 0; i < n; i++)
   {
-    for (j= out[i].redundant_with, steps= 0; j >= 0 && j != i && steps < n;
-         j= out[j].redundant_with, steps++)
-    {
-    }
+    j= out[i].redundant_with;
+    for (steps= 0; j >= 0 && j != i && steps < n; steps++)
+      j= out[j].redundant_with;
     if (j != i)
       continue;
     keep= i;
@@ -429,8 +429,7 @@ static void fk_blockers(const struct pa_table_def *def, int pk,
       if (!(servers[f] & self) &&
           !fk_may_serve(def, pk, &def->indexes[i], &def->fks[f]))
         continue;
-      if (!(servers[f] & ~self) ||
-          (with >= 0 && !(servers[f] >> with & 1)))
+      if (!(servers[f] & ~self) || (with >= 0 && !(servers[f] >> with & 1)))
         block_fk(&out[i], f);
     }
 }
@@ -499,10 +498,10 @@ int pa_index_analyze(const struct pa_table_def *def, const int *hint_blocked,
   for (i= 0; i < def->n_indexes; i++)
   {
     const struct pa_index_def *x= &def->indexes[i];
-    splits[i]= (def->clustered_pk && pk >= 0 &&
-                def->indexes[pk].type == PA_IDX_BTREE)
-                   ? pk_splits(x, &def->indexes[pk])
-                   : 0;
+    splits[i]=
+        (def->clustered_pk && pk >= 0 && def->indexes[pk].type == PA_IDX_BTREE)
+            ? pk_splits(x, &def->indexes[pk])
+            : 0;
     out[i].redundancy= PA_RED_NONE;
     out[i].redundant_with= -1;
     out[i].fk= -1;
@@ -663,8 +662,8 @@ static void text_item(struct pa_text *t, const char *s)
 }
 
 const char *pa_index_blockers_text(const struct pa_table_def *def,
-                                   const struct pa_index_verdict *v,
-                                   char *buf, size_t size)
+                                   const struct pa_index_verdict *v, char *buf,
+                                   size_t size)
 {
   struct pa_text t= {buf, size, 0, 0};
   unsigned b= v ? v->blockers : 0;

@@ -12,16 +12,20 @@
                  alike.
   Every verdict names the covering index, and that index can then never be
   dropped (PA_BLOCK_COVERING), so a redundancy pair is never dropped whole.
-  Column names compare ASCII case-insensitively; DESC and prefix lengths
-  must match (sys.schema_redundant_indexes misses the first,
-  pt-duplicate-key-checker the second).
+  The PRIMARY is never reported; an IGNORED index may be reported but never
+  covers, as the optimizer cannot use it.  Column names compare ASCII
+  case-insensitively; DESC and prefix lengths must match
+  (sys.schema_redundant_indexes misses the first, pt-duplicate-key-checker
+  the second).  A pk_suffix pair can close a cycle with left prefixes; it
+  is cut at the shorter index of the pair, which then keeps.
 
   Drop safety is judged for the set: dropping every index that
   pa_index_drop_safe() accepts, all at once, keeps every PRIMARY and UNIQUE
-  constraint, every index hint and an index for every foreign key.
+  constraint, every hinted index, the covering index of every dropped one
+  and an index for every foreign key.
 
-  Cost: O(N^2 * K) for N indexes of K parts, plus O(F * N * K) for F foreign
-  keys; no allocation.
+  Cost: O(N^2 * K) name comparisons for N indexes of K parts, plus
+  O(F * N * K) for F foreign keys; no allocation, under 2 KB of stack.
 */
 #ifndef PA_INDEX_H
 #define PA_INDEX_H
@@ -72,7 +76,7 @@ struct pa_index_def
 struct pa_fk_def
 {
   char name[PA_IDENT_BYTES];
-  int n_cols; /* 1 .. PA_INDEX_MAX_COLS */
+  int n_cols;                                   /* 1 .. PA_INDEX_MAX_COLS */
   char cols[PA_INDEX_MAX_COLS][PA_IDENT_BYTES]; /* in constraint order */
 };
 
@@ -86,7 +90,7 @@ struct pa_table_def
                        PRIMARY KEY columns */
   int n_indexes;    /* 0 .. PA_TABLE_MAX_INDEXES */
   struct pa_index_def indexes[PA_TABLE_MAX_INDEXES]; /* definition order */
-  int n_fks;        /* 0 .. PA_TABLE_MAX_FKS */
+  int n_fks;                              /* 0 .. PA_TABLE_MAX_FKS */
   struct pa_fk_def fks[PA_TABLE_MAX_FKS]; /* child-side and parent-side */
 };
 
@@ -98,14 +102,18 @@ enum pa_redundancy
   PA_RED_PK_SUFFIX
 };
 
-/* Why an index may not be dropped; a bit set, several may apply. */
+/*
+  Why an index may not be dropped; a bit set, several may apply:
+  PA_BLOCK_FK        a foreign key needs it (see pa_index_analyze());
+  PA_BLOCK_HINT      named in an index hint of an observed statement (the
+                     caller finds those);
+  PA_BLOCK_COVERING  the covering index of another index's redundancy.
+*/
 #define PA_BLOCK_PRIMARY (1u << 0)
 #define PA_BLOCK_UNIQUE (1u << 1)
-#define PA_BLOCK_FK (1u << 2)       /* a foreign key needs it */
-#define PA_BLOCK_HINT (1u << 3)     /* named in an index hint of an observed
-                                       statement (set from the caller) */
-#define PA_BLOCK_COVERING (1u << 4) /* the covering index of another index's
-                                       redundancy */
+#define PA_BLOCK_FK (1u << 2)
+#define PA_BLOCK_HINT (1u << 3)
+#define PA_BLOCK_COVERING (1u << 4)
 
 struct pa_index_verdict
 {
@@ -128,8 +136,8 @@ struct pa_index_verdict
   A foreign key blocks index i (PA_BLOCK_FK) when i may serve it and
     - no other index certainly serves it, or
     - i is reported redundant and its covering index does not serve it, or
-    - every index that serves it would otherwise be drop-safe (i is then
-      the first of them).
+    - every index that certainly serves it would otherwise be drop-safe
+      (i is then the first of them).
   "May serve" also counts the primary key columns InnoDB appends to a
   secondary index, and non-ASCII letters that may differ only in case;
   "certainly serves" needs the declared key parts to match.
@@ -160,8 +168,8 @@ const char *pa_redundancy_name(enum pa_redundancy r);
   pa_index_columns_text() for truncation.  Returns buf.
 */
 const char *pa_index_blockers_text(const struct pa_table_def *def,
-                                   const struct pa_index_verdict *v,
-                                   char *buf, size_t size);
+                                   const struct pa_index_verdict *v, char *buf,
+                                   size_t size);
 
 /*
   The key parts of idx in DDL order for display, names raw (not quoted):

@@ -57,6 +57,9 @@
     between); a gap, or two items at one position (two query blocks),
     disables sort columns.
   - Selectivity is unknown: equality columns keep statement order.
+  - pa_digest does not report OR: predicates are taken as ANDed, so a
+    statement whose WHERE is an OR of columns gets a proposal that serves
+    only one branch.
 */
 #ifndef PA_MISSING_H
 #define PA_MISSING_H

@@ -61,8 +61,8 @@ char *pa_sql_string(const struct pa_alloc *a, const char *s);
   cols: n_cols key parts, 1 .. PA_INDEX_MAX_COLS; prefix_len in characters
   (0: whole column); desc 1 writes DESC (honoured since MariaDB 10.8).
   unique: non-zero for UNIQUE.  schema as for pa_sql_qualified().  NULL
-  when table, index or a column name is NULL or "", or n_cols is out of
-  range.
+  when table or index is NULL or "", cols is NULL, a column name is "", or
+  n_cols is out of range.
 */
 char *pa_sql_create_index(const struct pa_alloc *a, const char *schema,
                           const char *table, const char *index,

@@ -301,8 +301,11 @@ static void test_range(void)
   CHECK(ctab("a", PA_USE_RANGE) == 0 && A.n_columns == 1);
   CHECK(an("SELECT * FROM t WHERE a NOT BETWEEN 1 AND 2") == 0 &&
         ctab("a", PA_USE_RANGE) == 0);
+  /* the pattern is hidden: neither a range nor a leading wildcard */
   CHECK(an("SELECT * FROM `t` WHERE `a` LIKE ? ") == 0 &&
-        ctab("a", PA_USE_RANGE) == 0);
+        ctab("a", PA_USE_LIKE_UNKNOWN) == 0);
+  CHECK(an("SELECT * FROM t WHERE a LIKE CONCAT(b, '%')") == 0 &&
+        col("a", PA_USE_LIKE_UNKNOWN) >= 0);
   CHECK(an("SELECT * FROM t WHERE a LIKE 'abc%'") == 0 &&
         ctab("a", PA_USE_RANGE) == 0);
   CHECK(!flag(PA_DIGEST_F_LEADING_WILDCARD));
@@ -512,6 +515,13 @@ static void test_flags(void)
   /* ORDER_BY_RAND */
   CHECK(an("SELECT * FROM `t` ORDER BY RAND ( ) LIMIT ? ") == 0);
   CHECK(flag(PA_DIGEST_F_ORDER_BY_RAND) && A.n_columns == 0);
+  /* as MariaDB 10.11 prints it: the name backquoted */
+  CHECK(an("SELECT NAME FROM `erp_demo` . `tabItem` ORDER BY `RAND` ( ) "
+           "LIMIT ? ") == 0);
+  CHECK(flag(PA_DIGEST_F_ORDER_BY_RAND) && A.n_columns == 0);
+  /* a column named rand is not the function */
+  CHECK(an("SELECT * FROM `t` ORDER BY `rand` ") == 0);
+  CHECK(!flag(PA_DIGEST_F_ORDER_BY_RAND));
   CHECK(an("select * from t order by a, rand()") == 0 &&
         flag(PA_DIGEST_F_ORDER_BY_RAND));
   CHECK(an("SELECT RAND() FROM t ORDER BY a") == 0 &&

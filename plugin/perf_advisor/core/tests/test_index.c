@@ -101,11 +101,11 @@ static int add_fk(const char *name, const char *cols)
 static int run(void) { return pa_index_analyze(&T, NULL, V); }
 
 /* Macros, so that a failure reports the line of the case. */
-#define EXPECT(i, red, with)                                                 \
-  do                                                                         \
-  {                                                                          \
-    CHECK(V[i].redundancy == (red));                                         \
-    CHECK(V[i].redundant_with == (with));                                    \
+#define EXPECT(i, red, with)                                                  \
+  do                                                                          \
+  {                                                                           \
+    CHECK(V[i].redundancy == (red));                                          \
+    CHECK(V[i].redundant_with == (with));                                     \
   } while (0)
 #define NONE(i) EXPECT(i, PA_RED_NONE, -1)
 #define SAFE(i) CHECK(pa_index_drop_safe(&V[i]))
@@ -634,6 +634,27 @@ static void test_pk_suffix(void)
   NONE(2);
   EXPECT(3, PA_RED_DUPLICATE, 2);
 
+  /* a cycle: (id) < (id,a(10)) < (id,a) = (id) as stored; the shorter
+     index of the pk_suffix pair keeps, the others chain to it */
+  reset(1);
+  key("PRIMARY", PRI, "a");
+  key("id", 0, "id");
+  key("id_a10", 0, "id,a(10)");
+  key("id_a", 0, "id,a");
+  CHECK(run() == 0);
+  NONE(1);
+  EXPECT(2, PA_RED_LEFT_PREFIX, 3);
+  EXPECT(3, PA_RED_PK_SUFFIX, 1);
+  SAFE(2);
+  UNSAFE(3);
+  UNSAFE(1);
+  /* MyISAM: only the prefix chain */
+  T.clustered_pk= 0;
+  CHECK(run() == 0);
+  EXPECT(1, PA_RED_LEFT_PREFIX, 2);
+  EXPECT(2, PA_RED_LEFT_PREFIX, 3);
+  NONE(3);
+
   /* a clustered engine without a PRIMARY: rule 4 cannot fire */
   reset(1);
   key("u_id", UNI, "id");
@@ -818,8 +839,8 @@ static void test_fk(void)
 
   /* non-ASCII names that may differ only in case: kept */
   reset(1);
-  key("k", 0, "\xc3\xa4rger");          /* lower-case a umlaut */
-  add_fk("fk", "\xc3\x84rger");         /* upper-case A umlaut */
+  key("k", 0, "\xc3\xa4rger");  /* lower-case a umlaut */
+  add_fk("fk", "\xc3\x84rger"); /* upper-case A umlaut */
   CHECK(run() == 0);
   BLOCKERS(0, PA_BLOCK_FK);
   reset(1);
@@ -1051,8 +1072,7 @@ static void test_worst_size(void)
   {
     struct pa_index_def *x= &T.indexes[i];
     x->cols[PA_INDEX_MAX_COLS - 1].prefix_len= 0;
-    x->cols[PA_INDEX_MAX_COLS - 1].name[PA_IDENT_BYTES - 3]=
-        (char) (0x80 + i);
+    x->cols[PA_INDEX_MAX_COLS - 1].name[PA_IDENT_BYTES - 3]= (char) (0x80 + i);
   }
   for (i= 0; i < PA_TABLE_MAX_FKS; i++)
     for (k= 0; k < PA_INDEX_MAX_COLS; k++)

@@ -1,0 +1,610 @@
+/*
+  Unit tests of pa_missing: candidate selection, column order of a proposal
+  (equality, join, IN, range, ORDER BY / GROUP BY), unindexable predicates,
+  coverage by existing indexes, merging, ranking, limits and allocation
+  failure.  Digests are ERPNext-shaped and written as MariaDB prints them in
+  events_statements_summary_by_digest (raw SQL where a digest would hide
+  what is tested, e.g. the LIKE pattern).
+*/
+#include "pa_missing.h"
+#include "pa_test.h"
+
+#include <stdlib.h>
+
+/* A malloc-backed arena: every block is kept on a list and freed at once. */
+struct arena
+{
+  void *blocks[4096];
+  int n;
+  int fail_after; /* -1: never fail; else fail the (n+1)-th allocation */
+};
+
+static void *arena_alloc(void *ctx, size_t bytes)
+{
+  struct arena *a= ctx;
+  void *p;
+  if (a->n >= 4096 || (a->fail_after >= 0 && a->n >= a->fail_after))
+    return NULL;
+  p= malloc(bytes ? bytes : 1);
+  if (p)
+    a->blocks[a->n++]= p;
+  return p;
+}
+
+static void arena_free(struct arena *a)
+{
+  while (a->n > 0)
+    free(a->blocks[--a->n]);
+}
+
+static struct arena ar= {{0}, 0, -1};
+static const struct pa_alloc A= {arena_alloc, &ar};
+
+/* Analyses of the test statements; more than one table def is ~1 MB each,
+   so both live on the heap. */
+#define MAX_AN 40
+static struct pa_digest_analysis *an_pool;
+static int n_an;
+static struct pa_table_def *def;
+
+static const struct pa_digest_analysis *analyze(const char *text)
+{
+  struct pa_digest_analysis *an= &an_pool[n_an++ % MAX_AN];
+  pa_digest_analyze(text, strlen(text), an);
+  return an;
+}
+
+/*
+  A digest of table 0 that used no index in every execution:
+  exec executions, examined / sent rows.
+*/
+static struct pa_missing_digest dig(const char *text, uint64_t exec,
+                                    uint64_t examined, uint64_t sent,
+                                    size_t pos)
+{
+  struct pa_missing_digest d;
+  memset(&d, 0, sizeof(d));
+  d.an= analyze(text);
+  d.table= 0;
+  d.exec_count= exec;
+  d.rows_examined= examined;
+  d.rows_sent= sent;
+  d.no_index_used= exec;
+  d.sum_ps= exec * 1000000ULL;
+  d.digest_pos= pos;
+  return d;
+}
+
+static void def_reset(int clustered)
+{
+  memset(def, 0, sizeof(*def));
+  def->clustered_pk= clustered;
+}
+
+/* Adds an index over a comma-separated column list ("a,b(10),c DESC"
+   is not parsed: names only) */
+static struct pa_index_def *def_add(const char *name, const char *cols)
+{
+  struct pa_index_def *idx= &def->indexes[def->n_indexes++];
+  const char *p= cols, *e;
+  memset(idx, 0, sizeof(*idx));
+  strcpy(idx->name, name);
+  idx->type= PA_IDX_BTREE;
+  idx->is_primary= strcmp(name, "PRIMARY") == 0;
+  idx->is_unique= idx->is_primary;
+  while (*p)
+  {
+    e= strchr(p, ',');
+    if (!e)
+      e= p + strlen(p);
+    memcpy(idx->cols[idx->n_cols].name, p, (size_t) (e - p));
+    idx->cols[idx->n_cols++].name[e - p]= '\0';
+    p= *e ? e + 1 : e;
+  }
+  return idx;
+}
+
+/* The proposal's columns as "a,b,c", for comparisons */
+static const char *cols_of(const struct pa_missing_proposal *p)
+{
+  static char buf[2000];
+  int i;
+  buf[0]= '\0';
+  for (i= 0; i < p->n_cols; i++)
+  {
+    if (i)
+      strcat(buf, ",");
+    strcat(buf, p->cols[i]);
+  }
+  return buf;
+}
+
+static int props_are(const struct pa_missing_result *r, const char *want)
+{
+  if (r->n_props != 1)
+  {
+    fprintf(stderr, "  n_props=%d, want 1 (%s)\n", r->n_props, want);
+    return 0;
+  }
+  if (strcmp(cols_of(&r->props[0]), want) != 0)
+  {
+    fprintf(stderr, "  got (%s), want (%s)\n", cols_of(&r->props[0]), want);
+    return 0;
+  }
+  return 1;
+}
+
+/* one digest, no index: the single proposal's columns */
+static int one(const char *text, const char *want)
+{
+  struct pa_missing_digest d= dig(text, 100, 100000, 100, 7);
+  struct pa_missing_result r;
+  if (pa_missing_analyze(def, &d, 1, &A, &r) != 0)
+    return 0;
+  if (!want)
+    return r.n_props == 0;
+  return props_are(&r, want) && r.props[0].digests[0] == 7;
+}
+
+static void test_erpnext_shapes(void)
+{
+  struct pa_missing_digest d;
+  struct pa_missing_result r;
+
+  def_reset(1);
+  def_add("PRIMARY", "name");
+
+  /* the guide's example: equality, then the range that is also the sort */
+  d= dig("SELECT * FROM `tabSales Invoice` WHERE `customer` = ? AND "
+         "`posting_date` >= ? ORDER BY `posting_date` DESC",
+         50, 500000, 1000, 1);
+  CHECK(pa_missing_analyze(def, &d, 1, &A, &r) == 0);
+  CHECK(props_are(&r, "customer,posting_date"));
+  CHECK(r.n_props == 1 && r.props[0].n_equality == 1);
+  CHECK(r.n_props == 1 && r.props[0].n_merged == 1 &&
+        r.props[0].n_digests == 1 && r.props[0].digests[0] == 1);
+  CHECK(r.n_props == 1 && r.props[0].exec_count == 50 &&
+        r.props[0].rows_examined == 500000 && r.props[0].rows_sent == 1000 &&
+        r.props[0].sum_ps == 50000000ULL);
+  CHECK_NEAR(r.n_props ? r.props[0].score : 0, 50.0 * 500.0, 1e-9);
+  CHECK(r.n_unindexable == 0 && r.n_covered == 0 && r.covered == NULL);
+
+  CHECK(one("SELECT * FROM `tabSales Invoice` WHERE `docstatus` = ? AND "
+            "`posting_date` BETWEEN ? AND ?",
+            "docstatus,posting_date"));
+  /* UPDATE / DELETE are looked up the same way */
+  CHECK(one("UPDATE `tabBin` SET `actual_qty` = ? WHERE `item_code` = ? "
+            "AND `warehouse` = ?",
+            "item_code,warehouse"));
+  CHECK(one("DELETE FROM `tabVersion` WHERE `ref_doctype` = ? AND "
+            "`creation` < ?",
+            "ref_doctype,creation"));
+  /* the first range by ordinal; a second range column is useless */
+  CHECK(one("SELECT * FROM `tabSales Invoice` WHERE `posting_date` > ? AND "
+            "`grand_total` > ? AND `company` = ?",
+            "company,posting_date"));
+  /* a range that is not the first sort item: no sort columns */
+  CHECK(one("SELECT * FROM `tabSales Invoice` WHERE `customer` = ? AND "
+            "`grand_total` > ? ORDER BY `posting_date`",
+            "customer,grand_total"));
+  /* sort items bound by equality are constants: skipped for that test */
+  CHECK(one("SELECT * FROM `tabGL Entry` WHERE `company` = ? AND "
+            "`posting_date` > ? ORDER BY `company` , `posting_date` , "
+            "`creation`",
+            "company,posting_date,creation"));
+  /* no WHERE, only a sort: the sort columns alone */
+  CHECK(one("SELECT `name` FROM `tabToDo` ORDER BY `modified` DESC LIMIT ?",
+            "modified"));
+  /* nothing of this table to index: no proposal */
+  CHECK(one("SELECT * FROM `tabSingles`", NULL));
+  CHECK(
+      one("INSERT INTO `tabVersion` ( `name` , `data` ) VALUES (...)", NULL));
+}
+
+static void test_sort_rules(void)
+{
+  def_reset(0);
+  /* one direction: all ORDER BY columns */
+  CHECK(one("SELECT * FROM `tabSales Invoice` WHERE `customer` = ? ORDER BY "
+            "`posting_date` DESC , `name` DESC",
+            "customer,posting_date,name"));
+  /* mixed directions: none */
+  CHECK(one("SELECT * FROM `tabSales Invoice` WHERE `customer` = ? ORDER BY "
+            "`posting_date` DESC , `name`",
+            "customer"));
+  /* an expression between sort items leaves a gap: none */
+  CHECK(one("SELECT * FROM `tabSales Invoice` WHERE `customer` = ? ORDER BY "
+            "`posting_date` , `a` + `b` , `name`",
+            "customer"));
+  /* ORDER BY a column of another table: none */
+  CHECK(one("SELECT * FROM `tabSales Invoice` `si` JOIN `tabCustomer` `c` "
+            "ON `c` . `name` = `si` . `customer` WHERE `si` . `company` = ? "
+            "ORDER BY `c` . `customer_name`",
+            "company,customer"));
+  /* GROUP BY when there is no ORDER BY */
+  CHECK(one("SELECT `customer` , SUM ( `grand_total` ) FROM "
+            "`tabSales Invoice` WHERE `docstatus` = ? GROUP BY `customer`",
+            "docstatus,customer"));
+  CHECK(one("SELECT `customer` , `company` , COUNT ( * ) FROM "
+            "`tabSales Invoice` GROUP BY `customer` , `company`",
+            "customer,company"));
+  /* ORDER BY present (even unusable): GROUP BY is not used */
+  CHECK(one("SELECT `customer` , COUNT ( * ) FROM `tabSales Invoice` "
+            "WHERE `docstatus` = ? GROUP BY `customer` ORDER BY `customer` "
+            "DESC , `company`",
+            "docstatus"));
+  /* IN after equality; no sort columns after an IN list */
+  CHECK(one("SELECT * FROM `tabSales Invoice` WHERE `status` IN (...) AND "
+            "`company` = ?",
+            "company,status"));
+  CHECK(one("SELECT * FROM `tabSales Invoice` WHERE `status` IN (...) AND "
+            "`company` = ? ORDER BY `modified` DESC",
+            "company,status"));
+  CHECK(one("SELECT * FROM `tabSales Invoice` WHERE `status` IN (...) AND "
+            "`company` = ? AND `posting_date` < ?",
+            "company,status,posting_date"));
+  /* a column both bound and ranged once only; case-insensitive */
+  CHECK(one("SELECT * FROM `t` WHERE `a` = ? AND `A` > ? AND `b` < ?", "a,b"));
+  /* at most five columns */
+  CHECK(one("SELECT * FROM `t` WHERE `a` = ? AND `b` = ? AND `c` = ? AND "
+            "`d` = ? AND `e` = ? AND `f` = ? AND `g` > ?",
+            "a,b,c,d,e"));
+  {
+    struct pa_missing_digest d= dig("SELECT * FROM `t` WHERE `a` IN (...) "
+                                    "AND `b` = ? AND `c` = ? AND `d` = ? "
+                                    "AND `e` = ? AND `f` = ?",
+                                    1, 1000, 1, 0);
+    struct pa_missing_result r;
+    CHECK(pa_missing_analyze(def, &d, 1, &A, &r) == 0);
+    CHECK(props_are(&r, "b,c,d,e,f"));
+    CHECK(r.n_props == 1 && r.props[0].n_equality == 5);
+  }
+}
+
+static void test_unindexable(void)
+{
+  struct pa_missing_digest d[3];
+  struct pa_missing_result r;
+
+  def_reset(0);
+  /* leading wildcard (raw SQL: a digest hides the pattern) */
+  d[0]= dig("SELECT `name` FROM `tabItem` WHERE `item_name` LIKE '%abc%'", 10,
+            100000, 10, 3);
+  CHECK(pa_missing_analyze(def, d, 1, &A, &r) == 0);
+  CHECK(r.n_props == 0 && r.props == NULL && r.n_covered == 0);
+  CHECK(r.n_unindexable == 1);
+  CHECK(r.n_unindexable == 1 &&
+        strcmp(r.unindexable[0].col, "item_name") == 0 &&
+        strcmp(r.unindexable[0].reason, "leading_wildcard") == 0 &&
+        r.unindexable[0].digest_pos == 3);
+
+  /* a function on the column */
+  d[0]= dig("SELECT * FROM `tabSales Invoice` WHERE DATE ( `posting_date` ) "
+            "= ?",
+            10, 100000, 10, 4);
+  CHECK(pa_missing_analyze(def, d, 1, &A, &r) == 0);
+  CHECK(r.n_props == 0 && r.n_unindexable == 1);
+  CHECK(r.n_unindexable == 1 &&
+        strcmp(r.unindexable[0].col, "posting_date") == 0 &&
+        strcmp(r.unindexable[0].reason, "function") == 0);
+
+  /* next to an indexable column: both reported, once per (col, reason) */
+  d[0]= dig("SELECT * FROM `tabSales Invoice` WHERE `company` = ? AND "
+            "DATE ( `posting_date` ) = ? AND YEAR ( `posting_date` ) > ? AND "
+            "`title` LIKE '%x' AND `customer` = ?",
+            10, 100000, 10, 5);
+  CHECK(pa_missing_analyze(def, d, 1, &A, &r) == 0);
+  CHECK(props_are(&r, "company,customer"));
+  CHECK(r.n_unindexable == 2);
+  CHECK(r.n_unindexable == 2 &&
+        strcmp(r.unindexable[0].col, "posting_date") == 0 &&
+        strcmp(r.unindexable[1].col, "title") == 0 &&
+        strcmp(r.unindexable[1].reason, "leading_wildcard") == 0);
+
+  /* a sargable use of the same column still counts */
+  d[0]= dig("SELECT * FROM `t` WHERE DATE ( `d` ) = ? AND `d` > ?", 10, 100000,
+            10, 6);
+  CHECK(pa_missing_analyze(def, d, 1, &A, &r) == 0);
+  CHECK(props_are(&r, "d"));
+  CHECK(r.n_unindexable == 1);
+
+  /* a digest that is not a candidate reports nothing */
+  d[0]= dig("SELECT * FROM `t` WHERE DATE ( `d` ) = ?", 10, 10, 10, 8);
+  d[0].no_index_used= 0;
+  CHECK(pa_missing_analyze(def, d, 1, &A, &r) == 0);
+  CHECK(r.n_props == 0 && r.n_unindexable == 0 && r.unindexable == NULL);
+}
+
+static void test_join(void)
+{
+  struct pa_missing_digest d;
+  struct pa_missing_result r;
+  const char *q= "SELECT `gle` . `debit` , `acc` . `root_type` FROM "
+                 "`tabGL Entry` `gle` JOIN `tabAccount` `acc` ON "
+                 "`acc` . `name` = `gle` . `account` WHERE "
+                 "`gle` . `voucher_no` = ?";
+
+  def_reset(1);
+  def_add("PRIMARY", "name");
+  d= dig(q, 100, 1000000, 100, 11);
+  CHECK(d.an->n_tables == 2);
+  /* the GL Entry side: looked up by voucher_no, joined on account */
+  d.table= pa_digest_find_table(d.an, NULL, "tabGL Entry");
+  CHECK(pa_missing_analyze(def, &d, 1, &A, &r) == 0);
+  CHECK(props_are(&r, "voucher_no,account"));
+  CHECK(r.n_props == 1 && r.props[0].n_equality == 2);
+  /* the Account side: looked up by name, which its primary key serves */
+  d.table= pa_digest_find_table(d.an, NULL, "tabAccount");
+  CHECK(pa_missing_analyze(def, &d, 1, &A, &r) == 0);
+  CHECK(r.n_props == 0 && r.n_covered == 1);
+  CHECK(r.n_covered == 1 && strcmp(r.covered[0].covered_by, "PRIMARY") == 0 &&
+        r.covered[0].n_cols == 1 &&
+        strcmp(r.covered[0].cols[0], "name") == 0 &&
+        r.covered[0].digest_pos == 11);
+  def_reset(1);
+  CHECK(pa_missing_analyze(def, &d, 1, &A, &r) == 0);
+  CHECK(props_are(&r, "name"));
+
+  /* an unqualified column in a join is not attributed */
+  d= dig("SELECT * FROM `tabGL Entry` `gle` JOIN `tabAccount` `acc` ON "
+         "`acc` . `name` = `gle` . `account` WHERE `voucher_no` = ?",
+         100, 1000000, 100, 12);
+  CHECK(pa_missing_analyze(def, &d, 1, &A, &r) == 0);
+  CHECK(props_are(&r, "account"));
+}
+
+static void test_covered(void)
+{
+  struct pa_missing_digest d;
+  struct pa_missing_result r;
+  struct pa_index_def *idx;
+  const char *q= "SELECT * FROM `tabSales Invoice` WHERE `customer` = ? AND "
+                 "`posting_date` >= ? ORDER BY `posting_date` DESC";
+
+  def_reset(1);
+  def_add("PRIMARY", "name");
+  def_add("customer_posting", "Customer,posting_date,name");
+  d= dig(q, 50, 500000, 1000, 21);
+  CHECK(pa_missing_analyze(def, &d, 1, &A, &r) == 0);
+  CHECK(r.n_props == 0 && r.n_covered == 1);
+  CHECK(r.n_covered == 1 &&
+        strcmp(r.covered[0].covered_by, "customer_posting") == 0 &&
+        r.covered[0].n_cols == 2 && r.covered[0].digest_pos == 21);
+
+  /* an IGNORED index, a HASH index and a column prefix do not serve */
+  def->indexes[1].is_ignored= 1;
+  CHECK(pa_missing_analyze(def, &d, 1, &A, &r) == 0);
+  CHECK(r.n_props == 1 && r.n_covered == 0);
+  def->indexes[1].is_ignored= 0;
+  def->indexes[1].type= PA_IDX_HASH;
+  CHECK(pa_missing_analyze(def, &d, 1, &A, &r) == 0);
+  CHECK(r.n_props == 1 && r.n_covered == 0);
+  def->indexes[1].type= PA_IDX_BTREE;
+  def->indexes[1].cols[1].prefix_len= 4;
+  CHECK(pa_missing_analyze(def, &d, 1, &A, &r) == 0);
+  CHECK(r.n_props == 1 && r.n_covered == 0);
+  def->indexes[1].cols[1].prefix_len= 0;
+
+  /* the order of key parts matters past the equality columns ... */
+  def_reset(1);
+  def_add("PRIMARY", "name");
+  def_add("pd_cust", "posting_date,customer");
+  CHECK(pa_missing_analyze(def, &d, 1, &A, &r) == 0);
+  CHECK(props_are(&r, "customer,posting_date"));
+  /* ... but not among them */
+  d= dig("SELECT * FROM `tabSales Invoice` WHERE `customer` = ? AND "
+         "`posting_date` = ?",
+         50, 500000, 1000, 22);
+  CHECK(pa_missing_analyze(def, &d, 1, &A, &r) == 0);
+  CHECK(r.n_props == 0 && r.n_covered == 1 &&
+        strcmp(r.covered[0].covered_by, "pd_cust") == 0);
+  /* a shorter index does not serve */
+  def_reset(0);
+  def_add("cust", "customer");
+  CHECK(pa_missing_analyze(def, &d, 1, &A, &r) == 0);
+  CHECK(props_are(&r, "customer,posting_date"));
+
+  /* InnoDB appends the primary key to a secondary index */
+  d= dig("SELECT * FROM `tabSales Invoice` WHERE `customer` = ? ORDER BY "
+         "`name`",
+         50, 500000, 1000, 23);
+  def_reset(1);
+  def_add("PRIMARY", "name");
+  idx= def_add("cust", "customer");
+  CHECK(pa_missing_analyze(def, &d, 1, &A, &r) == 0);
+  CHECK(r.n_props == 0 && r.n_covered == 1 &&
+        strcmp(r.covered[0].covered_by, "cust") == 0);
+  def->clustered_pk= 0;
+  CHECK(pa_missing_analyze(def, &d, 1, &A, &r) == 0);
+  CHECK(props_are(&r, "customer,name"));
+  (void) idx;
+}
+
+static void test_merge_rank(void)
+{
+  struct pa_missing_digest d[24];
+  struct pa_missing_result r;
+  int i;
+
+  def_reset(1);
+  def_add("PRIMARY", "name");
+  /* (customer) merges into (customer, posting_date), either order */
+  d[0]= dig("SELECT * FROM `tabSales Invoice` WHERE `customer` = ?", 10, 10000,
+            10, 100);
+  d[1]= dig("SELECT * FROM `tabSales Invoice` WHERE `customer` = ? AND "
+            "`posting_date` >= ? ORDER BY `posting_date` DESC",
+            20, 40000, 20, 101);
+  CHECK(pa_missing_analyze(def, d, 2, &A, &r) == 0);
+  CHECK(props_are(&r, "customer,posting_date"));
+  CHECK(r.n_props == 1 && r.props[0].n_merged == 2 &&
+        r.props[0].n_digests == 2 && r.props[0].digests[0] == 100 &&
+        r.props[0].digests[1] == 101);
+  CHECK(r.n_props == 1 && r.props[0].exec_count == 30 &&
+        r.props[0].rows_examined == 50000 && r.props[0].rows_sent == 30);
+  CHECK_NEAR(r.n_props ? r.props[0].score : 0, 10.0 * 1000 + 20.0 * 2000,
+             1e-9);
+  d[2]= d[0];
+  CHECK(pa_missing_analyze(def, d + 1, 2, &A, &r) == 0);
+  CHECK(props_are(&r, "customer,posting_date"));
+  CHECK(r.n_props == 1 && r.props[0].n_merged == 2 &&
+        r.props[0].digests[0] == 101 && r.props[0].digests[1] == 100);
+
+  /* identical lists merge; equality columns in another order too */
+  d[0]= dig("SELECT * FROM `tabBin` WHERE `item_code` = ? AND "
+            "`warehouse` = ?",
+            5, 5000, 5, 200);
+  d[1]= dig("SELECT * FROM `tabBin` WHERE `warehouse` = ? AND "
+            "`item_code` = ?",
+            5, 5000, 5, 201);
+  d[2]= dig("SELECT * FROM `tabBin` WHERE `item_code` = ? AND "
+            "`warehouse` = ?",
+            5, 5000, 5, 202);
+  CHECK(pa_missing_analyze(def, d, 3, &A, &r) == 0);
+  CHECK(props_are(&r, "item_code,warehouse"));
+  CHECK(r.n_props == 1 && r.props[0].n_merged == 3);
+  /* a longer proposal with a fixed order keeps its order; the merged
+     proposal may then be reordered only where every digest allows */
+  d[3]= dig("SELECT * FROM `tabBin` WHERE `warehouse` = ? ORDER BY "
+            "`item_code` , `modified`",
+            5, 5000, 5, 203);
+  CHECK(pa_missing_analyze(def, d, 4, &A, &r) == 0);
+  CHECK(props_are(&r, "warehouse,item_code,modified"));
+  CHECK(r.n_props == 1 && r.props[0].n_merged == 4 &&
+        r.props[0].n_equality == 1);
+
+  /* a longer list that is not an extension stays apart */
+  d[0]= dig("SELECT * FROM `t` WHERE `a` = ? AND `b` > ?", 1, 1000, 1, 300);
+  d[1]= dig("SELECT * FROM `t` WHERE `b` = ? AND `a` > ?", 1, 1000, 1, 301);
+  CHECK(pa_missing_analyze(def, d, 2, &A, &r) == 0);
+  CHECK(r.n_props == 2);
+
+  /* ranking: score, then column list */
+  d[0]= dig("SELECT * FROM `t` WHERE `low` = ?", 1, 1000, 1, 400);
+  d[1]= dig("SELECT * FROM `t` WHERE `high` = ?", 100, 100000, 100, 401);
+  d[2]= dig("SELECT * FROM `t` WHERE `mid_b` = ?", 10, 10000, 10, 402);
+  d[3]= dig("SELECT * FROM `t` WHERE `mid_a` = ?", 10, 10000, 10, 403);
+  /* rows_sent 0: divided by 1 */
+  d[4]= dig("SELECT * FROM `t` WHERE `none_sent` = ?", 2, 1000000, 0, 404);
+  CHECK(pa_missing_analyze(def, d, 5, &A, &r) == 0);
+  CHECK(r.n_props == 5);
+  if (r.n_props == 5)
+  {
+    CHECK_STR(r.props[0].cols[0], "none_sent");
+    CHECK_NEAR(r.props[0].score, 2e6, 1e-6);
+    CHECK_STR(r.props[1].cols[0], "high");
+    CHECK_STR(r.props[2].cols[0], "mid_a");
+    CHECK_STR(r.props[3].cols[0], "mid_b");
+    CHECK_STR(r.props[4].cols[0], "low");
+  }
+
+  /* digest_pos list capped, counters not */
+  for (i= 0; i < 20; i++)
+    d[i]= dig("SELECT * FROM `t` WHERE `a` = ?", 1, 100, 1, (size_t) i);
+  CHECK(pa_missing_analyze(def, d, 20, &A, &r) == 0);
+  CHECK(r.n_props == 1 && r.props[0].n_merged == 20 &&
+        r.props[0].n_digests == PA_MISSING_MAX_DIGESTS &&
+        r.props[0].digests[15] == 15 && r.props[0].exec_count == 20);
+  /* saturating sums */
+  d[0].rows_examined= UINT64_MAX;
+  d[1].rows_examined= UINT64_MAX;
+  CHECK(pa_missing_analyze(def, d, 2, &A, &r) == 0);
+  CHECK(r.n_props == 1 && r.props[0].rows_examined == UINT64_MAX);
+}
+
+static void test_candidates(void)
+{
+  struct pa_missing_digest d;
+  struct pa_missing_result r;
+  const char *q= "SELECT * FROM `tabSales Invoice` WHERE `customer` = ?";
+
+  def_reset(0);
+  /* used an index, examined about what it sent: nothing */
+  d= dig(q, 100, 120, 100, 1);
+  d.no_index_used= 0;
+  CHECK(pa_missing_analyze(def, &d, 1, &A, &r) == 0);
+  CHECK(r.n_props == 0 && r.n_covered == 0 && r.n_unindexable == 0);
+  /* no good index in one execution */
+  d.no_good_index_used= 1;
+  CHECK(pa_missing_analyze(def, &d, 1, &A, &r) == 0);
+  CHECK(r.n_props == 1);
+  d.no_good_index_used= 0;
+  /* ten rows examined per row sent: a candidate; 9.9 is not */
+  d.rows_examined= 1000;
+  CHECK(pa_missing_analyze(def, &d, 1, &A, &r) == 0);
+  CHECK(r.n_props == 1);
+  d.rows_examined= 990;
+  CHECK(pa_missing_analyze(def, &d, 1, &A, &r) == 0);
+  CHECK(r.n_props == 0);
+  /* sending no rows: per execution */
+  d= dig("UPDATE `tabBin` SET `qty` = ? WHERE `item_code` = ?", 100, 900, 0,
+         2);
+  d.no_index_used= 0;
+  CHECK(pa_missing_analyze(def, &d, 1, &A, &r) == 0);
+  CHECK(r.n_props == 0);
+  d.rows_examined= 1000;
+  CHECK(pa_missing_analyze(def, &d, 1, &A, &r) == 0);
+  CHECK(props_are(&r, "item_code"));
+  /* never executed, nothing examined */
+  d.exec_count= 0;
+  d.rows_examined= 0;
+  CHECK(pa_missing_analyze(def, &d, 1, &A, &r) == 0);
+  CHECK(r.n_props == 0);
+}
+
+static void test_args(void)
+{
+  struct pa_missing_digest d=
+      dig("SELECT * FROM `t` WHERE `a` = ?", 1, 100, 1, 0);
+  struct pa_missing_result r;
+  struct arena fail= {{0}, 0, 0};
+  struct pa_alloc f= {arena_alloc, &fail};
+
+  def_reset(0);
+  CHECK(pa_missing_analyze(def, NULL, 0, &A, &r) == 0);
+  CHECK(r.n_props == 0 && r.props == NULL && r.n_covered == 0 &&
+        r.n_unindexable == 0);
+  CHECK(pa_missing_analyze(NULL, &d, 1, &A, &r) == -1);
+  CHECK(pa_missing_analyze(def, &d, 1, NULL, &r) == -1);
+  CHECK(pa_missing_analyze(def, &d, 1, &A, NULL) == -1);
+  CHECK(pa_missing_analyze(def, NULL, 1, &A, &r) == -1);
+  d.table= 1;
+  CHECK(pa_missing_analyze(def, &d, 1, &A, &r) == -1);
+  d.table= -1;
+  CHECK(pa_missing_analyze(def, &d, 1, &A, &r) == -1);
+  d.table= 0;
+  d.an= NULL;
+  CHECK(pa_missing_analyze(def, &d, 1, &A, &r) == -1);
+  d= dig("SELECT * FROM `t` WHERE `a` = ?", 1, 100, 1, 0);
+  def->n_indexes= PA_TABLE_MAX_INDEXES + 1;
+  CHECK(pa_missing_analyze(def, &d, 1, &A, &r) == -1);
+  def_reset(0);
+  def_add("bad", "x");
+  def->indexes[0].n_cols= 0;
+  CHECK(pa_missing_analyze(def, &d, 1, &A, &r) == -1);
+
+  /* allocation failure: -1 and an empty result */
+  def_reset(0);
+  CHECK(pa_missing_analyze(def, &d, 1, &f, &r) == -1);
+  CHECK(r.n_props == 0 && r.props == NULL);
+  arena_free(&fail);
+}
+
+int main(void)
+{
+  an_pool= calloc(MAX_AN, sizeof(*an_pool));
+  def= calloc(1, sizeof(*def));
+  if (!an_pool || !def)
+    return 2;
+  test_erpnext_shapes();
+  test_sort_rules();
+  test_unindexable();
+  test_join();
+  test_covered();
+  test_merge_rank();
+  test_candidates();
+  test_args();
+  arena_free(&ar);
+  free(an_pool);
+  free(def);
+  return PA_TEST_END("test_missing");
+}
