@@ -574,3 +574,257 @@ int pa_cache_stats_init(void *p)
   schema->fill_table= Show::cache_fill;
   return 0;
 }
+
+/*********** INFORMATION_SCHEMA.PERF_QUERY_ANALYSIS ********************/
+
+namespace Show {
+
+enum pa_qa_col
+{
+  QA_DIGEST,
+  QA_DIGEST_TEXT,
+  QA_SCHEMA_NAME,
+  QA_TABLE_SCHEMA,
+  QA_TABLE_NAME,
+  QA_EXEC_COUNT,
+  QA_AVG_MS,
+  QA_TOTAL_MS,
+  QA_ROWS_EXAMINED,
+  QA_ROWS_SENT,
+  QA_NO_INDEX_USED,
+  QA_NO_GOOD_INDEX_USED,
+  QA_IS_SLOW,
+  QA_EQUALITY_COLUMNS,
+  QA_RANGE_COLUMNS,
+  QA_JOIN_COLUMNS,
+  QA_SORT_COLUMNS,
+  QA_UNINDEXABLE,
+  QA_PROPOSED_INDEX,
+  QA_MATCHING_INDEX,
+  QA_COLUMNS
+};
+
+static ST_FIELD_INFO qa_fields[]= {
+    Column("DIGEST", Varchar(64), NOT_NULL, OPEN_FRM_ONLY),
+    Column("DIGEST_TEXT", Longtext(65535), NULLABLE, OPEN_FRM_ONLY),
+    Column("SCHEMA_NAME", Name(), NULLABLE, OPEN_FRM_ONLY),
+    Column("TABLE_SCHEMA", Name(), NOT_NULL, OPEN_FRM_ONLY),
+    Column("TABLE_NAME", Name(), NOT_NULL, OPEN_FRM_ONLY),
+    Column("EXEC_COUNT", ULonglong(), NOT_NULL, OPEN_FRM_ONLY),
+    Column("AVG_MS", Decimal(2003), NOT_NULL, OPEN_FRM_ONLY),
+    Column("TOTAL_MS", Decimal(2003), NOT_NULL, OPEN_FRM_ONLY),
+    Column("ROWS_EXAMINED", ULonglong(), NOT_NULL, OPEN_FRM_ONLY),
+    Column("ROWS_SENT", ULonglong(), NOT_NULL, OPEN_FRM_ONLY),
+    Column("NO_INDEX_USED", ULonglong(), NOT_NULL, OPEN_FRM_ONLY),
+    Column("NO_GOOD_INDEX_USED", ULonglong(), NOT_NULL, OPEN_FRM_ONLY),
+    Column("IS_SLOW", Varchar(3), NOT_NULL, OPEN_FRM_ONLY),
+    Column("EQUALITY_COLUMNS", Varchar(1024), NULLABLE, OPEN_FRM_ONLY),
+    Column("RANGE_COLUMNS", Varchar(1024), NULLABLE, OPEN_FRM_ONLY),
+    Column("JOIN_COLUMNS", Varchar(1024), NULLABLE, OPEN_FRM_ONLY),
+    Column("SORT_COLUMNS", Varchar(1024), NULLABLE, OPEN_FRM_ONLY),
+    Column("UNINDEXABLE", Varchar(1024), NULLABLE, OPEN_FRM_ONLY),
+    Column("PROPOSED_INDEX", Varchar(1024), NULLABLE, OPEN_FULL_TABLE),
+    Column("MATCHING_INDEX", Name(), NULLABLE, OPEN_FULL_TABLE),
+    CEnd()};
+
+static_assert(sizeof(qa_fields) / sizeof(qa_fields[0]) == QA_COLUMNS + 1,
+              "PERF_QUERY_ANALYSIS: enum and column array disagree");
+
+/* Per-statement digests of a PERF_QUERY_ANALYSIS fill. */
+struct qa_ctx
+{
+  bool loaded, ok, process;
+  pa_digest_set digests;
+  pa_digest_analysis *an;
+};
+
+static thread_local query_id_t qa_query_id;
+static thread_local const TABLE *qa_table;
+static thread_local qa_ctx *qa_current;
+
+static qa_ctx *qa_context(THD *thd, TABLE *is_table)
+{
+  if (qa_current && qa_query_id == thd->query_id && qa_table == is_table)
+    return qa_current;
+  qa_ctx *c= (qa_ctx *) alloc_root(&is_table->mem_root, sizeof(qa_ctx));
+  if (!c || !(c->an= (pa_digest_analysis *) alloc_root(&is_table->mem_root,
+                                                       sizeof(*c->an))))
+    return NULL;
+  c->process= !check_global_access(thd, PROCESS_ACL, true);
+  c->ok= pa_pfs_enabled(thd) &&
+         pa_collect_digests(thd, &is_table->mem_root, &c->digests);
+  qa_query_id= thd->query_id;
+  qa_table= is_table;
+  qa_current= c;
+  return c;
+}
+
+/*
+  A column as the table spells it: digests print keywords used as column
+  names in upper case, unquoted (`NAME`, `ACCOUNT`, `STATUS`).
+*/
+static const char *display_col(const pa_table_model *m, const char *name)
+{
+  const char *real= m ? real_column(m->share, name) : NULL;
+  return real ? real : name;
+}
+
+/* Comma-separated names of the columns of table ti with one of the uses. */
+static void uses_text(const pa_digest_analysis *an, int ti,
+                      const enum pa_col_use *uses, int n_uses,
+                      const pa_table_model *m, String *out)
+{
+  out->length(0);
+  for (int k= 0; k < an->n_columns; k++)
+  {
+    const pa_digest_column *c= &an->columns[k];
+    bool match= false;
+    for (int u= 0; u < n_uses; u++)
+      match|= c->use == uses[u];
+    if (c->table != ti || !match)
+      continue;
+    const char *name= display_col(m, c->name);
+    if (out->length())
+      out->append(',');
+    out->append(name, strlen(name));
+    if (c->use == PA_USE_ORDER && c->desc)
+      out->append(STRING_WITH_LEN(" DESC"));
+  }
+}
+
+static void store_text(Field *f, const String *s)
+{
+  if (!s->length())
+    return;
+  f->set_notnull();
+  f->store(s->ptr(), s->length(), system_charset_info);
+}
+
+static int qa_record(THD *thd, TABLE_LIST *tables, TABLE *table, bool res,
+                     const LEX_CSTRING *db_name,
+                     const LEX_CSTRING *table_name)
+{
+  qa_ctx *c;
+  size_t first, last;
+  pa_table_model *m= NULL;
+  pa_alloc a= {root_alloc, &table->mem_root};
+
+  if (pa_model_skip(thd, tables, res, db_name))
+    return 0;
+  pa_statement_begin(thd, table);
+  if (!(c= qa_context(thd, table)))
+    return 1;
+  if (!c->ok)
+    return 0;
+  pa_workload_find(&c->digests.w, db_name->str, table_name->str, &first,
+                   &last);
+  if (first == last)
+    return 0;
+  if (tables->table->file &&
+      !(m= pa_model_build(thd, tables, table, db_name, table_name, true)))
+    return 1;
+
+  for (size_t i= first; i < last; i++)
+  {
+    const pa_digest_full *d= &c->digests.d[c->digests.w.refs[i].digest];
+    Field **f= table->field;
+    int ti;
+    String s;
+    static const enum pa_col_use eq[]= {PA_USE_EQ, PA_USE_IN};
+    static const enum pa_col_use rg[]= {PA_USE_RANGE};
+    static const enum pa_col_use jn[]= {PA_USE_JOIN};
+    static const enum pa_col_use so[]= {PA_USE_ORDER, PA_USE_GROUP};
+
+    restore_record(table, s->default_values);
+    pa_store_str(f[QA_DIGEST], d->digest);
+    pa_store_str(f[QA_SCHEMA_NAME], d->stat.schema);
+    f[QA_TABLE_SCHEMA]->store(db_name, system_charset_info);
+    f[QA_TABLE_NAME]->store(table_name, system_charset_info);
+    f[QA_EXEC_COUNT]->store((longlong) d->stat.exec_count, true);
+    f[QA_AVG_MS]->store((double) d->stat.avg_ps / 1e9);
+    f[QA_TOTAL_MS]->store((double) d->sum_ps / 1e9);
+    f[QA_ROWS_EXAMINED]->store((longlong) d->rows_examined, true);
+    f[QA_ROWS_SENT]->store((longlong) d->rows_sent, true);
+    f[QA_NO_INDEX_USED]->store((longlong) d->no_index_used, true);
+    f[QA_NO_GOOD_INDEX_USED]->store((longlong) d->no_good_index_used, true);
+    pa_store_str(f[QA_IS_SLOW],
+                 pa_yes_no(d->stat.avg_ps > pa_state_slow_threshold_ps()));
+    /* What is read from the statement text needs PROCESS. */
+    if (c->process && !pa_digest_analyze(d->text, d->stat.text_len, c->an))
+    {
+      pa_store_str(f[QA_DIGEST_TEXT], d->text);
+      ti= pa_digest_find_table(c->an, NULL, table_name->str);
+      if (ti >= 0)
+      {
+        uses_text(c->an, ti, eq, 2, m, &s);
+        store_text(f[QA_EQUALITY_COLUMNS], &s);
+        uses_text(c->an, ti, rg, 1, m, &s);
+        store_text(f[QA_RANGE_COLUMNS], &s);
+        uses_text(c->an, ti, jn, 1, m, &s);
+        store_text(f[QA_JOIN_COLUMNS], &s);
+        uses_text(c->an, ti, so, 2, m, &s);
+        store_text(f[QA_SORT_COLUMNS], &s);
+        if (m)
+        {
+          pa_missing_digest md;
+          pa_missing_result r;
+          md.an= c->an;
+          md.table= ti;
+          md.exec_count= d->stat.exec_count;
+          md.rows_examined= d->rows_examined;
+          md.rows_sent= d->rows_sent;
+          md.no_index_used= d->no_index_used;
+          md.no_good_index_used= d->no_good_index_used;
+          md.sum_ps= d->sum_ps;
+          md.digest_pos= 0;
+          if (!pa_missing_analyze(m->def, &md, 1, &a, &r))
+          {
+            s.length(0);
+            for (int u= 0; u < r.n_unindexable; u++)
+            {
+              if (s.length())
+                s.append(',');
+              const char *col= display_col(m, r.unindexable[u].col);
+              s.append(col, strlen(col));
+              s.append(':');
+              s.append(r.unindexable[u].reason,
+                       strlen(r.unindexable[u].reason));
+            }
+            store_text(f[QA_UNINDEXABLE], &s);
+            if (r.n_props)
+            {
+              s.length(0);
+              for (int k= 0; k < r.props[0].n_cols; k++)
+              {
+                if (k)
+                  s.append(',');
+                const char *col= display_col(m, r.props[0].cols[k]);
+                s.append(col, strlen(col));
+              }
+              store_text(f[QA_PROPOSED_INDEX], &s);
+            }
+            if (r.n_covered)
+              pa_store_str(f[QA_MATCHING_INDEX], r.covered[0].covered_by);
+          }
+        }
+      }
+    }
+    if (schema_table_store_record(thd, table))
+      return 1;
+  }
+  return 0;
+}
+
+} // namespace Show
+
+int pa_query_analysis_init(void *p)
+{
+  ST_SCHEMA_TABLE *schema= (ST_SCHEMA_TABLE *) p;
+  schema->fields_info= Show::qa_fields;
+  schema->fill_table= get_all_tables;
+  schema->process_table= Show::qa_record;
+  schema->idx_field1= Show::QA_TABLE_SCHEMA;
+  schema->idx_field2= Show::QA_TABLE_NAME;
+  schema->i_s_requested_object= OPTIMIZE_I_S_TABLE;
+  return 0;
+}

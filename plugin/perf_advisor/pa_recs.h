@@ -21,5 +21,6 @@ extern ulong pa_max_recommendations;
 
 int pa_recs_init(void *p);
 int pa_cache_stats_init(void *p);
+int pa_query_analysis_init(void *p);
 
 #endif

@@ -460,6 +460,8 @@ static struct st_mysql_information_schema pa_recs_plugin= {
     MYSQL_INFORMATION_SCHEMA_INTERFACE_VERSION};
 static struct st_mysql_information_schema pa_cache_plugin= {
     MYSQL_INFORMATION_SCHEMA_INTERFACE_VERSION};
+static struct st_mysql_information_schema pa_qa_plugin= {
+    MYSQL_INFORMATION_SCHEMA_INTERFACE_VERSION};
 
 /*
   The library's own plugin: it carries the perf_advisor_* system variables
@@ -547,6 +549,21 @@ maria_declare_plugin(perf_advisor){
     "perf_advisor: size, use and hit ratio of the server's caches",
     PLUGIN_LICENSE_GPL,
     pa_cache_stats_init,
+    NULL,
+    0x0100,
+    NULL,
+    NULL,
+    "1.0",
+    MariaDB_PLUGIN_MATURITY_BETA},
+{
+    MYSQL_INFORMATION_SCHEMA_PLUGIN,
+    &pa_qa_plugin,
+    "PERF_QUERY_ANALYSIS",
+    "perf_advisor developers",
+    "perf_advisor: statement digests per table, their predicates and the "
+    "index they need",
+    PLUGIN_LICENSE_GPL,
+    pa_query_analysis_init,
     NULL,
     0x0100,
     NULL,
