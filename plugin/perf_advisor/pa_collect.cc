@@ -11,6 +11,7 @@
 #include <mysql/service_sql.h>
 #include <sql_connect.h>
 #include <set_var.h>
+#include <protocol.h>
 
 #include <stdlib.h>
 #include <unistd.h>
@@ -24,6 +25,44 @@ int64_t pa_now()
 ulonglong pa_now_ms()
 {
   return my_interval_timer() / 1000000ULL;
+}
+
+MYSQL *pa_local_connect(THD *thd)
+{
+  MYSQL *mysql= mysql_init(NULL);
+  THD *caller= current_thd;
+  MYSQL *ok;
+  if (!mysql)
+    return NULL;
+  /* Without a current THD, the SQL service makes the connection its own. */
+  set_current_thd(NULL);
+  ok= mysql_real_connect_local(mysql);
+  set_current_thd(caller);
+  if (ok)
+  {
+    /*
+      The SQL service gives every THD it creates thread id 0, and temporary
+      table files are named after the thread id: two such connections at
+      once (two sessions, or one nested in another's I_S fill) would use
+      the same file names.  Give ours a real id.  mysql->thd is the
+      connection's Protocol (single inheritance: the base is at offset 0).
+    */
+    THD *own= ((Protocol *) mysql->thd)->thd;
+    if (own && own != caller && !own->thread_id)
+      own->thread_id= next_thread_id();
+  }
+  /* Names travel as UTF-8 both ways, whatever the server's default. */
+  if (!ok || mysql_real_query(mysql, STRING_WITH_LEN("SET NAMES utf8mb4")))
+  {
+    if (thd)
+      push_warning_printf(thd, Sql_condition::WARN_LEVEL_WARN,
+                          ER_UNKNOWN_ERROR,
+                          "perf_advisor: cannot open a local connection: %s",
+                          mysql_error(mysql));
+    mysql_close(mysql);
+    return NULL;
+  }
+  return mysql;
 }
 
 bool pa_pfs_enabled(THD *thd)
@@ -194,17 +233,12 @@ static bool read_digests(THD *thd, MYSQL *mysql, MEM_ROOT *root,
 
 bool pa_collect_pfs(THD *thd, MEM_ROOT *root, pa_pfs_data *out)
 {
-  MYSQL *mysql= mysql_init(NULL);
+  MYSQL *mysql;
   bool ok= false;
 
   memset((void *) out, 0, sizeof(*out));
-  if (!mysql)
+  if (!(mysql= pa_local_connect(thd)))
     return false;
-  if (!mysql_real_connect_local(mysql))
-  {
-    warn(thd, "cannot read performance_schema", mysql);
-    goto end;
-  }
   if (!read_state(thd, mysql, out))
     goto end;
   if (out->table_io_counts &&
@@ -285,17 +319,16 @@ static void *root_alloc(void *ctx, size_t bytes)
 
 bool pa_collect_digests(THD *thd, MEM_ROOT *root, pa_digest_set *set)
 {
-  MYSQL *mysql= mysql_init(NULL);
+  MYSQL *mysql;
   MYSQL_RES *res= NULL;
   MYSQL_ROW row;
   size_t n, i= 0;
   pa_alloc a= {root_alloc, root};
 
   memset((void *) set, 0, sizeof(*set));
-  if (!mysql)
+  if (!(mysql= pa_local_connect(thd)))
     return false;
-  if (!mysql_real_connect_local(mysql) ||
-      !(res= run(thd, mysql, "reading statement digests",
+  if (!(res= run(thd, mysql, "reading statement digests",
                  "SELECT SCHEMA_NAME, DIGEST, DIGEST_TEXT, COUNT_STAR,"
                  " SUM_TIMER_WAIT, AVG_TIMER_WAIT, SUM_ROWS_EXAMINED,"
                  " SUM_ROWS_SENT, SUM_NO_INDEX_USED, SUM_NO_GOOD_INDEX_USED,"
@@ -303,8 +336,6 @@ bool pa_collect_digests(THD *thd, MEM_ROOT *root, pa_digest_set *set)
                  " FROM performance_schema.events_statements_summary_by_digest"
                  " WHERE DIGEST_TEXT IS NOT NULL")))
   {
-    if (!res)
-      warn(thd, "cannot read statement digests", mysql);
     mysql_close(mysql);
     return false;
   }
@@ -501,10 +532,9 @@ bool pa_collect_server_state(THD *thd, pa_server_state *s)
       "SELECT VARIABLE_NAME, VARIABLE_VALUE FROM information_schema."
       "GLOBAL_VARIABLES UNION ALL SELECT VARIABLE_NAME, VARIABLE_VALUE FROM "
       "information_schema.GLOBAL_STATUS"));
-  if (!(mysql= mysql_init(NULL)))
+  if (!(mysql= pa_local_connect(thd)))
     return false;
-  if (!mysql_real_connect_local(mysql) ||
-      !(res= run(thd, mysql, "reading server variables", q.c_ptr())))
+  if (!(res= run(thd, mysql, "reading server variables", q.c_ptr())))
   {
     mysql_close(mysql);
     return false;

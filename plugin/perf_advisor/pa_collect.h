@@ -46,6 +46,17 @@ struct pa_pfs_data
   size_t n_digests;
 };
 
+/*
+  A local SQL-service connection on a THD of its own.  mysql_real_connect_
+  local() would otherwise run the queries on the caller's THD, nested in the
+  statement it is executing (an I_S fill, a UDF call), where they share its
+  temporary-table names, transaction and diagnostics; on a separate THD they
+  share nothing, and performance_schema does not instrument them (no digest
+  slots used).  NULL, with a warning on thd when given, on failure.  Close
+  with mysql_close().
+*/
+MYSQL *pa_local_connect(THD *thd);
+
 /* performance_schema=ON (a startup-only setting). */
 bool pa_pfs_enabled(THD *thd);
 

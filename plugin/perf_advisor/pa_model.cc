@@ -161,10 +161,9 @@ static void iu_load_sizes(THD *thd, iu_ctx *c, TABLE *is_table,
     *q++= *p;
   }
   strmov(q, "'");
-  if (!(mysql= mysql_init(NULL)))
+  if (!(mysql= pa_local_connect(thd)))
     return;
-  if (!mysql_real_connect_local(mysql) ||
-      mysql_real_query(mysql, query, (ulong) strlen(query)) ||
+  if (mysql_real_query(mysql, query, (ulong) strlen(query)) ||
       !(res= mysql_store_result(mysql)))
   {
     push_warning_printf(thd, Sql_condition::WARN_LEVEL_WARN, ER_UNKNOWN_ERROR,

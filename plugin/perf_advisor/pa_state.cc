@@ -17,6 +17,7 @@
 #include <sql_table.h>
 #include <sql_connect.h>
 #include <hash.h>
+#include <my_atomic.h>
 
 ulong pa_slow_query_ms;
 ulong pa_snapshot_interval;
@@ -50,6 +51,7 @@ static mysql_mutex_t LOCK_pa_state, LOCK_pa_refresh, LOCK_pa_save,
 static mysql_cond_t COND_pa_thread;
 static pthread_t pa_thread;
 static bool pa_thread_running, pa_thread_stop;
+static int32 pa_ready;   /* 1 between init and deinit */
 
 struct pa_idx_rec
 {
@@ -911,6 +913,11 @@ static void *snapshot_thread(void *)
   return NULL;
 }
 
+bool pa_state_ready()
+{
+  return my_atomic_load32(&pa_ready) != 0;
+}
+
 void pa_state_wake()
 {
   mysql_mutex_lock(&LOCK_pa_thread);
@@ -944,11 +951,13 @@ bool pa_state_init()
   if (!pa_thread_running)
     sql_print_warning("perf_advisor: cannot start the snapshot thread; "
                       "usage is saved only at shutdown");
+  my_atomic_store32(&pa_ready, 1);
   return false;
 }
 
 void pa_state_deinit()
 {
+  my_atomic_store32(&pa_ready, 0);
   if (pa_thread_running)
   {
     mysql_mutex_lock(&LOCK_pa_thread);

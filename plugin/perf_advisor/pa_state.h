@@ -48,6 +48,9 @@ struct pa_state_index
 
 bool pa_state_init();
 
+/* The plugin is installed and its state usable (UDFs refuse otherwise). */
+bool pa_state_ready();
+
 /* Make the snapshot thread notice a new perf_advisor_snapshot_interval. */
 void pa_state_wake();
 void pa_state_deinit();
