@@ -6,6 +6,10 @@
 */
 #include "pa_model.h"
 
+extern "C" {
+#include "pa_sql.h"
+}
+
 #include <mysql/service_sql.h>
 #include <set_var.h>
 #include <sql_acl.h>
@@ -13,6 +17,11 @@
 #include <sql_table.h>
 
 my_bool pa_include_system_schemas;
+
+static void *model_root_alloc(void *ctx, size_t bytes)
+{
+  return alloc_root((MEM_ROOT *) ctx, bytes);
+}
 
 /* A statement runs on one OS thread: thread-locals tell statements apart. */
 static thread_local query_id_t pa_stmt_query_id;
@@ -94,7 +103,7 @@ struct iu_ctx
   bool sizes_loaded;
   struct size_row
   {
-    char table[FN_REFLEN];         /* as InnoDB names it (encoded) */
+    char table[FN_REFLEN];         /* as InnoDB names it (name#P#part) */
     char index[NAME_LEN + 1];
     uint64_t pages;
   } *sizes;
@@ -139,28 +148,26 @@ static iu_ctx *iu_context(THD *thd, TABLE *is_table)
 static void iu_load_sizes(THD *thd, iu_ctx *c, TABLE *is_table,
                           const LEX_CSTRING *db)
 {
-  char enc_db[FN_REFLEN], query[FN_REFLEN * 2 + 256], *q;
   MYSQL *mysql;
   MYSQL_RES *res;
   MYSQL_ROW row;
+  pa_alloc a= {model_root_alloc, &is_table->mem_root};
+  char *qdb, *query;
 
   if (c->sizes_loaded && !strcmp(c->sizes_db, db->str))
     return;
   c->sizes_loaded= true;
   strmake(c->sizes_db, db->str, NAME_LEN);
   c->n_sizes= 0;
-  tablename_to_filename(db->str, enc_db, sizeof(enc_db));
-  q= strmov(query, "SELECT table_name, index_name, stat_value FROM "
-                   "mysql.innodb_index_stats WHERE stat_name='size' AND "
-                   "database_name='");
-  /* The encoded name is filename-safe; escape anyway. */
-  for (const char *p= enc_db; *p; p++)
-  {
-    if (*p == '\'' || *p == '\\')
-      *q++= '\\';
-    *q++= *p;
-  }
-  strmov(q, "'");
+  /* InnoDB's statistics tables hold the names as they are (partitions as
+     name#P#part); pa_sql_string quotes safely under any sql_mode. */
+  if (!(qdb= pa_sql_string(&a, db->str)) ||
+      !(query= pa_strdupf(&a,
+                          "SELECT table_name, index_name, stat_value FROM "
+                          "mysql.innodb_index_stats WHERE stat_name='size' "
+                          "AND database_name=%s",
+                          qdb)))
+    return;
   if (!(mysql= pa_local_connect(thd)))
     return;
   if (mysql_real_query(mysql, query, (ulong) strlen(query)) ||
@@ -191,16 +198,16 @@ static void iu_load_sizes(THD *thd, iu_ctx *c, TABLE *is_table,
 }
 
 /* Pages of one index, summed over partitions; false when unknown. */
-static bool iu_index_pages(const iu_ctx *c, const char *enc_table,
+static bool iu_index_pages(const iu_ctx *c, const char *table,
                            const char *index, uint64_t *pages)
 {
-  size_t tl= strlen(enc_table);
+  size_t tl= strlen(table);
   bool found= false;
   *pages= 0;
   for (size_t i= 0; i < c->n_sizes; i++)
   {
     const iu_ctx::size_row *r= &c->sizes[i];
-    if (strncmp(r->table, enc_table, tl) ||
+    if (strncmp(r->table, table, tl) ||
         (r->table[tl] && strncmp(r->table + tl, "#P#", 3) &&
          strncmp(r->table + tl, "#p#", 3)))
       continue;
@@ -389,7 +396,6 @@ pa_table_model *pa_model_build(THD *thd, TABLE_LIST *tables, TABLE *is_table,
   const char *names[PA_TABLE_MAX_INDEXES];
   uint64_t hashes[PA_TABLE_MAX_INDEXES];
   int hinted[PA_TABLE_MAX_INDEXES];
-  char enc_table[FN_REFLEN];
 
   pa_statement_begin(thd, is_table);
   if (!(c= iu_context(thd, is_table)))
@@ -452,7 +458,6 @@ pa_table_model *pa_model_build(THD *thd, TABLE_LIST *tables, TABLE *is_table,
   if (innodb && m->def->n_indexes)
   {
     iu_load_sizes(thd, c, is_table, db);
-    tablename_to_filename(name->str, enc_table, sizeof(enc_table));
   }
   for (int x= 0; x < m->def->n_indexes; x++)
   {
@@ -462,7 +467,7 @@ pa_table_model *pa_model_build(THD *thd, TABLE_LIST *tables, TABLE *is_table,
     bool constraint= d->is_primary || d->is_unique ||
                      (v->blockers & PA_BLOCK_FK);
     m->size_known[x]= innodb && c->page_size &&
-                      iu_index_pages(c, enc_table, d->name, &pages);
+                      iu_index_pages(c, name->str, d->name, &pages);
     m->size_bytes[x]= m->size_known[x] ? pages * c->page_size : 0;
 
     pa_rule_index *ri= &m->rule_idx[x];
