@@ -54,8 +54,13 @@ bool pa_model_skip(THD *thd, TABLE_LIST *tables, bool res,
 {
   if (res)
   {
-    /* The table vanished or cannot be opened: a warning, then go on. */
-    convert_error_to_warning(thd);
+    /* A system schema we do not report: its open errors (a sys view the
+       caller may not execute) are nobody's business. */
+    if (!pa_include_system_schemas && pa_is_system_schema(db))
+      thd->clear_error();
+    else
+      /* The table vanished or cannot be opened: a warning, then go on. */
+      convert_error_to_warning(thd);
     return true;
   }
   if (tables->view || tables->schema_table || !tables->table)

@@ -499,6 +499,7 @@ int pa_recs_init(void *p)
   schema->process_table= recs_table;
   schema->idx_field1= Show::RC_TABLE_SCHEMA;
   schema->idx_field2= Show::RC_TABLE_NAME;
+  schema->i_s_requested_object= OPEN_TABLE_ONLY;
   return 0;
 }
 
@@ -825,6 +826,6 @@ int pa_query_analysis_init(void *p)
   schema->process_table= Show::qa_record;
   schema->idx_field1= Show::QA_TABLE_SCHEMA;
   schema->idx_field2= Show::QA_TABLE_NAME;
-  schema->i_s_requested_object= OPTIMIZE_I_S_TABLE;
+  schema->i_s_requested_object= OPTIMIZE_I_S_TABLE | OPEN_TABLE_ONLY;
   return 0;
 }

@@ -279,7 +279,7 @@ static int table_analysis_init(void *p)
   schema->process_table= table_analysis_record;
   schema->idx_field1= TA_TABLE_SCHEMA;
   schema->idx_field2= TA_TABLE_NAME;
-  schema->i_s_requested_object= OPTIMIZE_I_S_TABLE;
+  schema->i_s_requested_object= OPTIMIZE_I_S_TABLE | OPEN_TABLE_ONLY;
   return 0;
 }
 
@@ -447,7 +447,7 @@ static int index_usage_init(void *p)
   schema->process_table= index_usage_record;
   schema->idx_field1= IU_TABLE_SCHEMA;
   schema->idx_field2= IU_TABLE_NAME;
-  schema->i_s_requested_object= OPTIMIZE_I_S_TABLE;
+  schema->i_s_requested_object= OPTIMIZE_I_S_TABLE | OPEN_TABLE_ONLY;
   return 0;
 }
 
