@@ -399,10 +399,15 @@ static bool plan_walk(THD *thd, TABLE_LIST *tables, COND *cond)
     plan->no_rows= true;
     return false;
   }
-  plan->partial_cond=
-      plan->has_db_lookup_value() && plan->has_table_lookup_value()
-          ? NULL
-          : make_cond_for_info_schema(thd, cond, tables);
+  /*
+    No partial condition: get_all_tables() evaluates it on a row holding
+    only the schema and table names, and this table's TABLE_SCHEMA is
+    nullable (server-wide findings have none), so restore_record() leaves
+    it NULL there and every table would be skipped.  The lookup values
+    above already narrow the walk; the WHERE clause is applied to the rows
+    anyway.
+  */
+  plan->partial_cond= NULL;
   return false;
 }
 

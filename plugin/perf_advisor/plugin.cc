@@ -320,9 +320,11 @@ enum pa_index_usage_col
   IU_COLUMNS_COUNT
 };
 
+/* Every column needs the opened table (foreign keys and statistics come
+   from the handler): even a bare COUNT(*) must see the same rows. */
 static ST_FIELD_INFO index_usage_fields[]= {
-    Column("TABLE_SCHEMA", Name(), NOT_NULL, OPEN_FRM_ONLY),
-    Column("TABLE_NAME", Name(), NOT_NULL, OPEN_FRM_ONLY),
+    Column("TABLE_SCHEMA", Name(), NOT_NULL, OPEN_FULL_TABLE),
+    Column("TABLE_NAME", Name(), NOT_NULL, OPEN_FULL_TABLE),
     Column("INDEX_NAME", Name(), NOT_NULL, OPEN_FULL_TABLE),
     Column("INDEX_TYPE", Varchar(16), NOT_NULL, OPEN_FULL_TABLE),
     Column("COLUMNS", Varchar(2048), NOT_NULL, OPEN_FULL_TABLE),

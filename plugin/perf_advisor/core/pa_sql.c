@@ -289,7 +289,9 @@ static void put_name_part(struct pa_buf *b, const char *part, size_t len)
   for (i= 0; i < len; i++)
   {
     char c= part[i];
-    if (c == ' ' || c == '-')
+    /* Frappe's scrub: spaces and hyphens; control characters (a newline in
+       a table name) would make a legal but unreadable index name. */
+    if (c == ' ' || c == '-' || ((unsigned char) c < 0x20) || c == 0x7f)
       c= '_';
     else if (c >= 'A' && c <= 'Z')
       c= (char) (c + 32);

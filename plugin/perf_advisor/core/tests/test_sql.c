@@ -339,8 +339,17 @@ static void test_oom(void)
   arena_free(&fail);
 }
 
+static void test_name_control_chars(void)
+{
+  const char *cols[]= {"c\t1"};
+  /* control characters in names become '_' like spaces */
+  CHECK(eq(pa_sql_index_name(&A, "t\n1", cols, 1), "idx_t_1_c_1"));
+  arena_free(&ar);
+}
+
 int main(void)
 {
+  test_name_control_chars();
   test_ident();
   test_string();
   test_ddl();
