@@ -310,6 +310,9 @@ static int statement_recs(recs_ctx *c)
   {
     const pa_digest_full *d= &c->digests.d[i];
     pa_rule_digest rd;
+    /* thousands of digests: answer KILL QUERY / max_statement_time */
+    if (current_thd->killed)
+      return 0;
     if (pa_digest_analyze(d->text, d->stat.text_len, c->scratch))
       continue;
     rd.schema= d->stat.schema;
@@ -461,6 +464,8 @@ static int recs_fill(THD *thd, TABLE_LIST *tables, COND *cond)
   recs_current= NULL;
   if (err)
     return err;
+  if (thd->killed)
+    return 0;
 
   if (c.digests_ok && statement_recs(&c))
     return 1;

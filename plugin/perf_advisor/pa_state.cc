@@ -30,7 +30,7 @@ static PSI_mutex_key key_LOCK_pa_state, key_LOCK_pa_refresh, key_LOCK_pa_save,
     key_LOCK_pa_thread;
 static PSI_cond_key key_COND_pa_thread;
 static PSI_thread_key key_thread_pa_snapshot;
-static PSI_memory_key key_memory_pa_state;
+static PSI_memory_key key_memory_pa_state, key_memory_pa_udf;
 static PSI_mutex_info pa_mutexes[]= {
     {&key_LOCK_pa_state, "LOCK_pa_state", PSI_FLAG_GLOBAL},
     {&key_LOCK_pa_refresh, "LOCK_pa_refresh", PSI_FLAG_GLOBAL},
@@ -41,10 +41,17 @@ static PSI_cond_info pa_conds[]= {
 static PSI_thread_info pa_threads[]= {
     {&key_thread_pa_snapshot, "perf_advisor_snapshot", PSI_FLAG_GLOBAL}};
 static PSI_memory_info pa_memory[]= {
-    {&key_memory_pa_state, "usage_store", PSI_FLAG_GLOBAL}};
+    {&key_memory_pa_state, "usage_store", PSI_FLAG_GLOBAL},
+    {&key_memory_pa_udf, "udf_call", 0}};
 #else
 #define key_memory_pa_state PSI_NOT_INSTRUMENTED
+#define key_memory_pa_udf PSI_NOT_INSTRUMENTED
 #endif
+
+PSI_memory_key pa_udf_memory_key()
+{
+  return key_memory_pa_udf;
+}
 
 static mysql_mutex_t LOCK_pa_state, LOCK_pa_refresh, LOCK_pa_save,
     LOCK_pa_thread;

@@ -51,6 +51,9 @@ bool pa_state_init();
 /* The plugin is installed and its state usable (UDFs refuse otherwise). */
 bool pa_state_ready();
 
+/* The performance_schema memory key of the UDFs' working memory. */
+PSI_memory_key pa_udf_memory_key();
+
 /* Make the snapshot thread notice a new perf_advisor_snapshot_interval. */
 void pa_state_wake();
 void pa_state_deinit();

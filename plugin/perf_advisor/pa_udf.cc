@@ -47,7 +47,7 @@ static bool state_init(UDF_INIT *initid)
   udf_state *st= new (std::nothrow) udf_state();
   if (!st)
     return true;
-  init_alloc_root(PSI_NOT_INSTRUMENTED, &st->root, 8192, 0, MYF(0));
+  init_alloc_root(pa_udf_memory_key(), &st->root, 8192, 0, MYF(0));
   st->alloc.alloc= root_alloc;
   st->alloc.ctx= &st->root;
   initid->ptr= (char *) st;
