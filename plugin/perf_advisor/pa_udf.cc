@@ -474,7 +474,9 @@ MYSQL_PLUGIN_EXPORT char *perf_index_ddl(UDF_INIT *initid, UDF_ARGS *args,
   char *db= arg_str(st, args, 0), *table= arg_str(st, args, 1),
        *spec= arg_str(st, args, 2), *where, *query, *ddl, *name;
   const char *items[PA_INDEX_MAX_COLS], *names[PA_INDEX_MAX_COLS];
-  pa_index_col cols[PA_INDEX_MAX_COLS];
+  /* Key parts are 265 bytes each: on the call's memory, not the stack. */
+  pa_index_col *cols= (pa_index_col *) alloc_root(
+      &st->root, PA_INDEX_MAX_COLS * sizeof(pa_index_col));
   bool unique= args->arg_count == 4 && args->args[3];
   MYSQL *mysql;
   MYSQL_RES *res;
@@ -484,6 +486,12 @@ MYSQL_PLUGIN_EXPORT char *perf_index_ddl(UDF_INIT *initid, UDF_ARGS *args,
   *is_null= 1;
   if (!db || !table || !spec)
     return NULL;
+  if (!cols)
+  {
+    my_error(ER_OUT_OF_RESOURCES, MYF(0));
+    *error= 1;
+    return NULL;
+  }
   if (unique && (args->lengths[3] != 6 ||
                  strncasecmp(args->args[3], "UNIQUE",
                                 6)))
@@ -566,12 +574,21 @@ MYSQL_PLUGIN_EXPORT char *perf_index_ddl(UDF_INIT *initid, UDF_ARGS *args,
                          where)) &&
       (res= local_query(&mysql, query)))
   {
-    char want[8192];
-    pa_index_def d;
-    memset(&d, 0, sizeof(d));
-    d.n_cols= n;
-    memcpy(d.cols, cols, n * sizeof(cols[0]));
-    pa_index_columns_text(&d, want, sizeof(want));
+    const size_t want_size= 16384;
+    char *want= (char *) alloc_root(&st->root, want_size);
+    pa_index_def *d= (pa_index_def *) alloc_root(&st->root, sizeof(*d));
+    if (!want || !d)
+    {
+      mysql_free_result(res);
+      mysql_close(mysql);
+      my_error(ER_OUT_OF_RESOURCES, MYF(0));
+      *error= 1;
+      return NULL;
+    }
+    memset((void *) d, 0, sizeof(*d));
+    d->n_cols= n;
+    memcpy(d->cols, cols, n * sizeof(cols[0]));
+    pa_index_columns_text(d, want, want_size);
     size_t wl= strlen(want);
     const char *covering= NULL;
     while (!covering && (row= mysql_fetch_row(res)))
