@@ -61,4 +61,5 @@ passed=$((passed + p - s)); failed=$((failed + f))
 if [ "$p" = 0 ] && [ "$f" = 0 ]; then
   log "mtr ran no test"; failed=$((failed + 1))
 fi
+"$REPO/scripts/test-scripts.sh" 2>&1 | tee "$CACHE/scripts.log"; c=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$CACHE/scripts.log" | tail -n1); c=${c:-0 1}; passed=$((passed + ${c% *})); failed=$((failed + ${c#* }))
 finish

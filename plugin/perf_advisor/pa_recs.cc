@@ -315,6 +315,22 @@ static int statement_recs(recs_ctx *c)
       return 0;
     if (pa_digest_analyze(d->text, d->stat.text_len, c->scratch))
       continue;
+    /* Statements only on system schemas (this advisor's own queries of
+       information_schema among them) are not the workload. */
+    if (!pa_include_system_schemas && c->scratch->n_tables > 0)
+    {
+      bool user_table= false;
+      for (int t= 0; t < c->scratch->n_tables && !user_table; t++)
+      {
+        const char *sch= c->scratch->tables[t].schema[0]
+                             ? c->scratch->tables[t].schema
+                             : d->stat.schema;
+        LEX_CSTRING l= {sch ? sch : "", sch ? strlen(sch) : 0};
+        user_table= !sch || !pa_is_system_schema(&l);
+      }
+      if (!user_table)
+        continue;
+    }
     rd.schema= d->stat.schema;
     rd.text= d->text;
     rd.digest= d->digest;

@@ -187,6 +187,20 @@ static pa_idx_rec *idx_get(pa_tbl_rec *t, const char *name, int64_t now)
   return r;
 }
 
+/*
+  Where the window of an object first seen through performance_schema
+  begins.  performance_schema counts from the server start and lists a
+  table from its first open on, so when it lost nothing its counts of a
+  newly seen object cover the whole uptime; otherwise only from now.
+*/
+static int64_t pfs_window_start(int64_t now)
+{
+  mysql_mutex_assert_owner(&LOCK_pa_state);
+  return pa_pfs_complete && server_start_time && server_start_time < now
+             ? (int64_t) server_start_time
+             : now;
+}
+
 static void tbl_entry(pa_tbl_rec *t, int64_t now)
 {
   if (!t->has_entry)
@@ -281,7 +295,7 @@ static void merge_pfs(pa_pfs_data *d, MEM_ROOT *root)
         t->scan_gen= gen;
         continue;
       }
-      pa_idx_rec *x= idx_get(t, r->index, now);
+      pa_idx_rec *x= idx_get(t, r->index, pfs_window_start(now));
       if (x)
         pa_usage_observe(&x->u, PA_SRC_PFS, r->raw, now);
     }
@@ -294,7 +308,7 @@ static void merge_pfs(pa_pfs_data *d, MEM_ROOT *root)
       if (!len || !(t= tbl_get(key, len)))
         continue;
       r->raw[2]= t->scan_gen == gen ? t->scan_raw : 0;
-      tbl_entry(t, now);
+      tbl_entry(t, pfs_window_start(now));
       pa_usage_observe(&t->u, PA_SRC_PFS, r->raw, now);
     }
   }
@@ -464,7 +478,7 @@ void pa_state_read_table(THD *thd, MEM_ROOT *root, const TABLE_SHARE *share,
                                   t->has_entry))
   {
     bool fresh= !t->has_entry;
-    tbl_entry(t, now);
+    tbl_entry(t, src == PA_SRC_PFS ? pfs_window_start(now) : now);
     if (src == PA_SRC_USERSTAT)
       pa_usage_observe(&t->u, PA_SRC_USERSTAT, us_raw, now);
     else if (fresh)
@@ -510,7 +524,8 @@ void pa_state_read_table(THD *thd, MEM_ROOT *root, const TABLE_SHARE *share,
     {
       pa_idx_rec *x= idx_find(t, index_names[i]);
       if (!x && out->known)
-        x= idx_get(t, index_names[i], now);
+        x= idx_get(t, index_names[i],
+                   src == PA_SRC_PFS ? pfs_window_start(now) : now);
       if (!x)
         continue;
       pa_usage_set_def(&x->u, def_hashes[i], now);
