@@ -14,10 +14,13 @@ pa_server_start() {
     >"$PA_TMP/install.log" 2>&1 \
     || { cat "$PA_TMP/install.log" >&2; return 1; }
   # beta: the maturity perf_advisor declares; Debian's default is gamma.
+  # PA_NO_PLUGIN=1: the same server without the plugin (for comparisons).
+  local load=--plugin-load-add=perf_advisor.so
+  [ "${PA_NO_PLUGIN:-0}" = 1 ] && load=
   mariadbd --no-defaults --user=root --datadir="$PA_TMP/data" \
     --socket="$PA_SOCK" --skip-networking --pid-file="$PA_TMP/mysqld.pid" \
     --log-error="$PA_TMP/error.log" --plugin-maturity=beta \
-    --plugin-load-add=perf_advisor.so --innodb-buffer-pool-size=256M \
+    $load --innodb-buffer-pool-size=256M \
     "$@" >/dev/null 2>&1 &
   PA_PID=$!
   for _ in $(seq 1 300); do
