@@ -223,6 +223,25 @@ static int missing_index_recs(recs_ctx *c, pa_table_model *m,
   return 0;
 }
 
+/* A digest as the statement rules see it, with its analysis. */
+static pa_rule_digest rule_digest(const pa_digest_full *d,
+                                  const pa_digest_analysis *an)
+{
+  pa_rule_digest rd;
+  rd.schema= d->stat.schema;
+  rd.text= d->text;
+  rd.digest= d->digest;
+  rd.an= an;
+  rd.exec_count= d->stat.exec_count;
+  rd.sum_ps= d->sum_ps;
+  rd.avg_ps= d->stat.avg_ps;
+  rd.rows_examined= d->rows_examined;
+  rd.rows_sent= d->rows_sent;
+  rd.no_index_used= d->no_index_used;
+  rd.no_good_index_used= d->no_good_index_used;
+  return rd;
+}
+
 /* Digest-derived findings of one table. */
 static int table_digest_recs(recs_ctx *c, pa_table_model *m)
 {
@@ -257,17 +276,7 @@ static int table_digest_recs(recs_ctx *c, pa_table_model *m)
     td[i].ti= pa_digest_find_table(an, NULL, m->name->str);
     if (td[i].ti < 0)
       td[i].ti= 0;
-    rd.schema= d->stat.schema;
-    rd.text= d->text;
-    rd.digest= d->digest;
-    rd.an= an;
-    rd.exec_count= d->stat.exec_count;
-    rd.sum_ps= d->sum_ps;
-    rd.avg_ps= d->stat.avg_ps;
-    rd.rows_examined= d->rows_examined;
-    rd.rows_sent= d->rows_sent;
-    rd.no_index_used= d->no_index_used;
-    rd.no_good_index_used= d->no_good_index_used;
+    rd= rule_digest(d, an);
     if (pa_rules_digest_table(&rd, td[i].ti, &m->rule, &c->th, &c->list))
       return -1;
   }
@@ -331,17 +340,7 @@ static int statement_recs(recs_ctx *c)
       if (!user_table)
         continue;
     }
-    rd.schema= d->stat.schema;
-    rd.text= d->text;
-    rd.digest= d->digest;
-    rd.an= c->scratch;
-    rd.exec_count= d->stat.exec_count;
-    rd.sum_ps= d->sum_ps;
-    rd.avg_ps= d->stat.avg_ps;
-    rd.rows_examined= d->rows_examined;
-    rd.rows_sent= d->rows_sent;
-    rd.no_index_used= d->no_index_used;
-    rd.no_good_index_used= d->no_good_index_used;
+    rd= rule_digest(d, c->scratch);
     size_t from= c->list.n;
     if (pa_rules_digest(&rd, &c->th, &c->list))
       return -1;

@@ -7,33 +7,10 @@
 
 #include <stdlib.h>
 
-struct arena
-{
-  void *blocks[1024];
-  int n;
-  int fail_after;
-};
-
-static void *arena_alloc(void *ctx, size_t bytes)
-{
-  struct arena *a= ctx;
-  void *p;
-  if (a->n >= 1024 || (a->fail_after >= 0 && a->n >= a->fail_after))
-    return NULL;
-  if ((p= malloc(bytes ? bytes : 1)))
-    a->blocks[a->n++]= p;
-  return p;
-}
-
-static void arena_free(struct arena *a)
-{
-  while (a->n > 0)
-    free(a->blocks[--a->n]);
-}
 
 static void test_text(void)
 {
-  struct arena ar= {{0}, 0, -1};
+  struct arena ar= PA_TEST_ARENA_INIT;
   struct pa_alloc a= {arena_alloc, &ar};
   struct pa_buf b;
   struct pa_json j;
@@ -88,7 +65,7 @@ static void test_text(void)
 
 static void test_recs(void)
 {
-  struct arena ar= {{0}, 0, -1};
+  struct arena ar= PA_TEST_ARENA_INIT;
   struct pa_alloc a= {arena_alloc, &ar};
   struct pa_rec_list l;
   struct pa_rec *r;

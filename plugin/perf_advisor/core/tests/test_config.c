@@ -11,31 +11,6 @@
 #define MIB (1024ULL * 1024)
 #define GIB (1024ULL * MIB)
 
-/* A malloc-backed arena: every block is kept on a list and freed at once. */
-struct arena
-{
-  void *blocks[4096];
-  int n;
-  int fail_after;  /* -1: never fail; else fail the (n+1)-th allocation */
-};
-
-static void *arena_alloc(void *ctx, size_t bytes)
-{
-  struct arena *a= ctx;
-  void *p;
-  if (a->n >= 4096 || (a->fail_after >= 0 && a->n >= a->fail_after))
-    return NULL;
-  p= malloc(bytes ? bytes : 1);
-  if (p)
-    a->blocks[a->n++]= p;
-  return p;
-}
-
-static void arena_free(struct arena *a)
-{
-  while (a->n > 0)
-    free(a->blocks[--a->n]);
-}
 
 /* ------------------------------------------------------- a JSON checker */
 
@@ -252,8 +227,10 @@ struct run
 static void run(struct run *r, const struct pa_server_state *s,
                 const struct pa_config_thresholds *t)
 {
-  r->ar.n= 0;
-  r->ar.fail_after= -1;
+  {
+    struct arena fresh= PA_TEST_ARENA_INIT;
+    r->ar= fresh;
+  }
   r->a.alloc= arena_alloc;
   r->a.ctx= &r->ar;
   pa_rec_list_init(&r->l, &r->a);
@@ -1538,7 +1515,7 @@ static void test_all_rules_and_ids(void)
 static void test_oom(void)
 {
   struct pa_server_state s;
-  struct arena ar;
+  struct arena ar= PA_TEST_ARENA_INIT;
   struct pa_alloc a= {arena_alloc, &ar};
   struct pa_rec_list l;
   int fail, rc= -1, failures= 0;

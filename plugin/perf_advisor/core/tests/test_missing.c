@@ -11,33 +11,8 @@
 
 #include <stdlib.h>
 
-/* A malloc-backed arena: every block is kept on a list and freed at once. */
-struct arena
-{
-  void *blocks[4096];
-  int n;
-  int fail_after; /* -1: never fail; else fail the (n+1)-th allocation */
-};
 
-static void *arena_alloc(void *ctx, size_t bytes)
-{
-  struct arena *a= ctx;
-  void *p;
-  if (a->n >= 4096 || (a->fail_after >= 0 && a->n >= a->fail_after))
-    return NULL;
-  p= malloc(bytes ? bytes : 1);
-  if (p)
-    a->blocks[a->n++]= p;
-  return p;
-}
-
-static void arena_free(struct arena *a)
-{
-  while (a->n > 0)
-    free(a->blocks[--a->n]);
-}
-
-static struct arena ar= {{0}, 0, -1};
+static struct arena ar= PA_TEST_ARENA_INIT;
 static const struct pa_alloc A= {arena_alloc, &ar};
 
 /* Analyses of the test statements; more than one table def is ~1 MB each,
@@ -556,7 +531,7 @@ static void test_args(void)
   struct pa_missing_digest d=
       dig("SELECT * FROM `t` WHERE `a` = ?", 1, 100, 1, 0);
   struct pa_missing_result r;
-  struct arena fail= {{0}, 0, 0};
+  struct arena fail= {NULL, 0, 0, 0};
   struct pa_alloc f= {arena_alloc, &fail};
 
   def_reset(0);

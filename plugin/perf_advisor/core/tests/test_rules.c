@@ -8,30 +8,8 @@
 
 #include <stdlib.h>
 
-struct arena
-{
-  void *blocks[65536];
-  int n;
-};
 
-static void *arena_alloc(void *ctx, size_t bytes)
-{
-  struct arena *a= ctx;
-  void *p;
-  if (a->n >= 65536)
-    return NULL;
-  if ((p= malloc(bytes ? bytes : 1)))
-    a->blocks[a->n++]= p;
-  return p;
-}
-
-static void arena_free(struct arena *a)
-{
-  while (a->n > 0)
-    free(a->blocks[--a->n]);
-}
-
-static struct arena ar;
+static struct arena ar= PA_TEST_ARENA_INIT;
 static struct pa_alloc alloc= {arena_alloc, &ar};
 
 static const struct pa_thresholds th= {100000, 0.3, 1048576, 10000, 20.0,

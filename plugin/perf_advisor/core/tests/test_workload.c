@@ -7,31 +7,6 @@
 
 #include <stdlib.h>
 
-/* A malloc-backed arena: every block is kept on a list and freed at once. */
-struct arena
-{
-  void *blocks[4096];
-  int n;
-  int fail_after;  /* -1: never fail; else fail the (n+1)-th allocation */
-};
-
-static void *arena_alloc(void *ctx, size_t bytes)
-{
-  struct arena *a= ctx;
-  void *p;
-  if (a->n >= 4096 || (a->fail_after >= 0 && a->n >= a->fail_after))
-    return NULL;
-  p= malloc(bytes ? bytes : 1);
-  if (p)
-    a->blocks[a->n++]= p;
-  return p;
-}
-
-static void arena_free(struct arena *a)
-{
-  while (a->n > 0)
-    free(a->blocks[--a->n]);
-}
 
 #define D(schema, text, count, avg_ms)                                       \
   {                                                                          \
@@ -60,7 +35,7 @@ static void test_attribution(void)
         "SELECT `name` FROM `tabBin` )",
         1, 50),
       D("erp", "SHOW TABLES", 100, 5000)};
-  struct arena ar= {{0}, 0, -1};
+  struct arena ar= PA_TEST_ARENA_INIT;
   struct pa_alloc a= {arena_alloc, &ar};
   struct pa_workload w;
   struct pa_table_workload t;
@@ -123,7 +98,7 @@ static void test_attribution(void)
 
 static void test_edges(void)
 {
-  struct arena ar= {{0}, 0, -1};
+  struct arena ar= PA_TEST_ARENA_INIT;
   struct pa_alloc a= {arena_alloc, &ar};
   struct pa_workload w;
   struct pa_table_workload t;
@@ -169,7 +144,7 @@ static void test_hints(void)
         "PRIMARY ) ORDER BY `a`",
         1, 1),
       D(NULL, "SELECT * FROM `t` IGNORE INDEX ( `k` )", 1, 1)};
-  struct arena ar= {{0}, 0, -1};
+  struct arena ar= PA_TEST_ARENA_INIT;
   struct pa_alloc a= {arena_alloc, &ar};
   struct pa_workload w;
 
