@@ -18,8 +18,8 @@ rm -rf "$VARDIR"
 # Under valgrind: no io_uring/native AIO, and no 8 TiB buffer pool address
 # reservation; start-up takes minutes.
 cd /usr/share/mysql/mysql-test && MTR_START_TIMEOUT=1500 \
-  perl mariadb-test-run.pl --valgrind \
-    --valgrind-option=--suppressions="$REPO/mysql-test/perf_advisor/valgrind.supp" \
+  perl mariadb-test-run.pl \
+    --valgrind=--suppressions="$REPO/mysql-test/perf_advisor/valgrind.supp" \
     --mysqld=--innodb-use-native-aio=0 \
     --mysqld=--loose-innodb-buffer-pool-size-max=64M \
     --vardir="$VARDIR" --testcase-timeout=60 --suite-timeout=600 --force "$@"
