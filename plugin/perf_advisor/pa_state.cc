@@ -394,7 +394,7 @@ static void refresh_locked(THD *thd)
   free_root(&root, MYF(0));
 }
 
-void pa_state_refresh_if_stale(THD *thd)
+static void refresh_if_stale(THD *thd)
 {
   ulonglong now;
   bool stale;
@@ -425,7 +425,7 @@ uint64_t pa_state_slow_threshold_ps()
 /* ---------------------------------------------------------------------- */
 /* Reading one table                                                       */
 
-void pa_state_read_table(THD *thd, MEM_ROOT *root, const TABLE_SHARE *share,
+static void read_table(THD *thd, MEM_ROOT *root, const TABLE_SHARE *share,
                          const LEX_CSTRING *db, const LEX_CSTRING *name,
                          pa_state_table *out, uint n,
                          const char *const *index_names,
@@ -895,7 +895,7 @@ static void fold_userstat_all()
   my_free(rows);
 }
 
-long pa_state_snapshot_now(THD *thd)
+static long snapshot_now(THD *thd)
 {
   bool pfs= thd ? pa_pfs_enabled(thd) : pa_pfs_source;
   if (pfs)
@@ -913,6 +913,70 @@ long pa_state_snapshot_now(THD *thd)
   return save_file();
 }
 
+/* ---------------------------------------------------------------------- */
+/* Users of the store, and its lifetime                                    */
+
+/*
+  A statement of an I_S table or a UDF holds no reference to the plugin
+  that owns the store: UNINSTALL SONAME deinitializes it while such a
+  statement may still be inside.  Every entry point counts itself in
+  pa_users before it checks pa_ready, and pa_state_deinit() clears pa_ready
+  and then waits for pa_users to drain before freeing anything.  A user
+  that sees pa_ready == 0 leaves at once and gets the "unknown" answer.
+*/
+static int32 pa_users;
+
+static bool enter()
+{
+  my_atomic_add32(&pa_users, 1);
+  if (my_atomic_load32(&pa_ready))
+    return true;
+  my_atomic_add32(&pa_users, -1);
+  return false;
+}
+
+static void leave()
+{
+  my_atomic_add32(&pa_users, -1);
+}
+
+void pa_state_refresh_if_stale(THD *thd)
+{
+  if (!enter())
+    return;
+  refresh_if_stale(thd);
+  leave();
+}
+
+void pa_state_read_table(THD *thd, MEM_ROOT *root, const TABLE_SHARE *share,
+                         const LEX_CSTRING *db, const LEX_CSTRING *name,
+                         pa_state_table *out, uint n,
+                         const char *const *index_names,
+                         const uint64_t *def_hashes,
+                         pa_state_index *idx_out)
+{
+  if (!enter())
+  {
+    memset((void *) out, 0, sizeof(*out));
+    for (uint i= 0; i < n; i++)
+      memset((void *) &idx_out[i], 0, sizeof(idx_out[i]));
+    return;
+  }
+  read_table(thd, root, share, db, name, out, n, index_names, def_hashes,
+             idx_out);
+  leave();
+}
+
+long pa_state_snapshot_now(THD *thd)
+{
+  long n;
+  if (!enter())
+    return -1;
+  n= snapshot_now(thd);
+  leave();
+  return n;
+}
+
 static void *snapshot_thread(void *)
 {
   my_thread_init();
@@ -927,7 +991,9 @@ static void *snapshot_thread(void *)
     if (pa_thread_stop || !pa_snapshot_interval)
       continue;
     mysql_mutex_unlock(&LOCK_pa_thread);
-    pa_state_snapshot_now(NULL);
+    /* No SQL while the server shuts down: its tables are going away. */
+    if (!abort_loop)
+      snapshot_now(NULL);
     mysql_mutex_lock(&LOCK_pa_thread);
   }
   mysql_mutex_unlock(&LOCK_pa_thread);
@@ -980,6 +1046,10 @@ bool pa_state_init()
 void pa_state_deinit()
 {
   my_atomic_store32(&pa_ready, 0);
+  /* Statements already inside finish first (they are short: a refresh,
+     a table's lookup); new ones see pa_ready == 0 and stay out. */
+  while (my_atomic_load32(&pa_users) > 0)
+    my_sleep(10000);
   if (pa_thread_running)
   {
     mysql_mutex_lock(&LOCK_pa_thread);
