@@ -133,7 +133,7 @@ scale_stats() {
 # The first error line of a file, without the client's "at line N" noise.
 scale_first_error() {
   grep -m1 -E '^ERROR [0-9]|Illegal |Uncaught |died|at [^ ]+ line [0-9]+|^[A-Za-z_:]+: .*[Ee]rror' "$1" \
-    | sed -E 's/ at line [0-9]+:/:/' | cut -c1-160 || true
+    | sed -E 's/ at line [0-9]+:/:/; s/ \(#[0-9]+\)$//' | cut -c1-160 || true
 }
 
 # Growth per 10x N between (n1, t1) and (n2, t2): (t2/t1)^(1/log10(n2/n1)).
