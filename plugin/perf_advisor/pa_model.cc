@@ -111,7 +111,8 @@ struct iu_ctx
     char table[FN_REFLEN];         /* as InnoDB names it (name#P#part) */
     char index[NAME_LEN + 1];
     uint64_t pages;
-  } *sizes;
+    size_t base_len;               /* length of table before "#P#" */
+  } *sizes;                        /* sorted by (base name, index) */
   size_t n_sizes;
   uint64_t page_size;              /* bytes */
 };
@@ -147,6 +148,35 @@ static iu_ctx *iu_context(THD *thd, TABLE *is_table)
   iu_table= is_table;
   iu_current= c;
   return c;
+}
+
+/*
+  Length of an InnoDB table name before its partition suffix: the last
+  "#P#" (or "#p#"), as partition names are stored encoded (no '#') while
+  a table's own name may hold "#P#" (a table "t#P" has partitions
+  "t#P#P#p0"); the whole name when there is none.
+*/
+static size_t iu_base_len(const char *name)
+{
+  const char *end= NULL;
+  for (const char *q= name; (q= strchr(q, '#')); q++)
+    if ((q[1] == 'P' || q[1] == 'p') && q[2] == '#')
+      end= q;
+  return end ? (size_t) (end - name) : strlen(name);
+}
+
+/* Order of the size rows: base table name, then index name (bytes). */
+static int iu_size_row_cmp(const void *a_, const void *b_)
+{
+  const iu_ctx::size_row *a= (const iu_ctx::size_row *) a_;
+  const iu_ctx::size_row *b= (const iu_ctx::size_row *) b_;
+  size_t n= a->base_len < b->base_len ? a->base_len : b->base_len;
+  int d= memcmp(a->table, b->table, n);
+  if (d)
+    return d;
+  if (a->base_len != b->base_len)
+    return a->base_len < b->base_len ? -1 : 1;
+  return strcmp(a->index, b->index);
 }
 
 /* Load mysql.innodb_index_stats 'size' rows of one schema. */
@@ -196,35 +226,70 @@ static void iu_load_sizes(THD *thd, iu_ctx *c, TABLE *is_table,
     strmake(r->table, row[0], sizeof(r->table) - 1);
     strmake(r->index, row[1], sizeof(r->index) - 1);
     r->pages= (uint64_t) strtoull(row[2], NULL, 10);
+    r->base_len= iu_base_len(r->table);
     c->n_sizes++;
   }
+  if (c->n_sizes > 1)
+    qsort(c->sizes, c->n_sizes, sizeof(*c->sizes), iu_size_row_cmp);
   mysql_free_result(res);
   mysql_close(mysql);
 }
 
-/* Pages of one index, summed over partitions; false when unknown. */
+/* First size row not ordered before key (binary search). */
+static size_t iu_lower_bound(const iu_ctx *c, const iu_ctx::size_row *key)
+{
+  size_t lo= 0, hi= c->n_sizes;
+  while (lo < hi)
+  {
+    size_t mid= lo + (hi - lo) / 2;
+    if (iu_size_row_cmp(&c->sizes[mid], key) < 0)
+      lo= mid + 1;
+    else
+      hi= mid;
+  }
+  return lo;
+}
+
+/*
+  Pages of one index, summed over partitions; false when unknown.
+  The rows of table T are named T (not partitioned) or T#P#part: their base
+  name (iu_base_len) is T, except for an unpartitioned T whose own name
+  holds "#P#", found by its exact name.  The rows are sorted by (base name,
+  index), so a full scan costs O(indexes * log rows), not the
+  O(indexes * rows) of a linear search per index (docs/benchmarks.md).
+*/
 static bool iu_index_pages(const iu_ctx *c, const char *table,
                            const char *index, uint64_t *pages)
 {
   size_t tl= strlen(table);
   bool found= false;
   *pages= 0;
-  for (size_t i= 0; i < c->n_sizes; i++)
+  iu_ctx::size_row key;
+  if (!c->n_sizes || tl >= sizeof(key.table))
+    return false;
+  memcpy(key.table, table, tl + 1);
+  strmake(key.index, index, sizeof(key.index) - 1);
+  key.base_len= tl;
+  for (size_t i= iu_lower_bound(c, &key);
+       i < c->n_sizes && !iu_size_row_cmp(&c->sizes[i], &key); i++)
   {
-    const iu_ctx::size_row *r= &c->sizes[i];
-    if (strncmp(r->table, table, tl) ||
-        (r->table[tl] && strncmp(r->table + tl, "#P#", 3) &&
-         strncmp(r->table + tl, "#p#", 3)))
-      continue;
-    if (strcmp(r->index, index))
-      continue;
     found= true;
-    pa_add_saturating(pages, r->pages);
+    pa_add_saturating(pages, c->sizes[i].pages);
+  }
+  size_t own= iu_base_len(key.table);
+  if (own < tl)
+  {
+    key.base_len= own;
+    for (size_t i= iu_lower_bound(c, &key);
+         i < c->n_sizes && !iu_size_row_cmp(&c->sizes[i], &key); i++)
+      if (!strcmp(c->sizes[i].table, table))
+      {
+        found= true;
+        pa_add_saturating(pages, c->sizes[i].pages);
+      }
   }
   return found;
 }
-
-
 
 /* Copy a name into a core identifier buffer; false when it does not fit. */
 static bool copy_ident(char *dst, const LEX_CSTRING *src)
