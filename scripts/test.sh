@@ -23,7 +23,9 @@ if ! SO=$("$REPO/scripts/build.sh" | tail -n1) || [ ! -f "$SO" ]; then
 fi
 
 # 1. core unit tests
-UT="$CACHE/unit"
+# one build directory per checkout: CMake refuses a build directory that
+# another source path configured (a fresh clone reuses the same cache)
+UT="$CACHE/unit-$(printf '%s' "$REPO" | cksum | cut -d' ' -f1)"
 if cmake -S "$REPO" -B "$UT" -DPA_SANITIZE=ON >"$CACHE/unit-configure.log" 2>&1 \
    && cmake --build "$UT" -j"$(nproc)" >"$CACHE/unit-build.log" 2>&1; then
   (cd "$UT" && ctest --output-on-failure) | tee "$CACHE/unit.log"
