@@ -60,7 +60,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const struct pa_digest_column *c= &a.columns[i];
     if (c->table < -1 || c->table >= a.n_tables ||
         !memchr(c->name, 0, sizeof(c->name)) || c->name[0] == '\0' ||
-        c->use < PA_USE_EQ || c->use > PA_USE_GROUP || c->ordinal < 0 ||
+        c->use < PA_USE_EQ || c->use > PA_USE_LIKE_UNKNOWN || c->ordinal < 0 ||
         (c->desc != 0 && c->desc != 1))
       abort();
   }

@@ -204,7 +204,10 @@ static size_t ref_name(const char *table, const char *const *cols, int n,
     for (; *p; p++)
     {
       char c= *p;
-      raw[len++]= c == ' ' || c == '-'     ? '_'
+      /* spaces, hyphens and control characters become '_' */
+      raw[len++]= c == ' ' || c == '-' || (unsigned char) c < 0x20 ||
+                          c == 0x7f
+                      ? '_'
                   : (c >= 'A' && c <= 'Z') ? (char) (c - 'A' + 'a')
                                            : c;
     }
