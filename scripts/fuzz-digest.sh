@@ -9,43 +9,12 @@
 # and can be replayed with: <that dir>/fuzz_digest <crash file>.
 set -euo pipefail
 
-SECS=${1:-60}
-case $SECS in ''|*[!0-9]*) echo "usage: $0 [seconds]" >&2; exit 2;; esac
 REPO=$(cd "$(dirname "$0")/.." && pwd)
-OUT=${PA_FUZZ_ARTIFACTS:-/tmp/perf_advisor-fuzz}
-log() { echo "fuzz-digest: $*" >&2; }
+FUZZ_NAME=fuzz-digest
+. "$REPO/scripts/lib/fuzz.sh"
+fuzz_init "$@"
+fuzz_build fuzz_digest "$CORE/pa_digest.c"
 
-as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
-
-find_clang() {
-  local c
-  for c in clang clang-19 clang-18 clang-17 clang-16 clang-15 clang-14; do
-    command -v "$c" >/dev/null 2>&1 && { echo "$c"; return 0; }
-  done
-  return 1
-}
-
-# libFuzzer ships with Debian's clang (libclang-rt-NN-dev is a dependency).
-if ! CC=$(find_clang); then
-  log "installing clang"
-  export DEBIAN_FRONTEND=noninteractive
-  as_root apt-get update -qq
-  as_root apt-get install -y -qq clang >&2
-  CC=$(find_clang) || { log "no clang after install"; exit 1; }
-fi
-
-mkdir -p "$OUT"
-WORK=$(mktemp -d /tmp/perf_advisor-fuzz-work.XXXXXX)
-trap 'rm -rf "$WORK"' EXIT
-
-CORE="$REPO/plugin/perf_advisor/core"
-log "building with $CC"
-"$CC" -std=c99 -g -O1 -Wall -Wextra -Werror \
-  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-  -fno-omit-frame-pointer -I "$CORE" \
-  "$CORE/pa_digest.c" "$REPO/fuzz/fuzz_digest.c" -o "$OUT/fuzz_digest"
-
-mkdir -p "$WORK/corpus"
 cp "$REPO"/fuzz/corpus/digest/* "$WORK/corpus/"
 
 # Tokens of digest texts and raw SQL, so mutations reach deep parser states.
@@ -113,13 +82,4 @@ cat > "$WORK/sql.dict" <<'DICT'
 "10000"
 DICT
 
-log "running for ${SECS}s, artifacts in $OUT"
-rc=0
-"$OUT/fuzz_digest" -max_total_time="$SECS" -max_len=4096 -timeout=10 \
-  -print_final_stats=1 -dict="$WORK/sql.dict" \
-  -artifact_prefix="$OUT/" "$WORK/corpus" || rc=$?
-if [ $rc != 0 ]; then
-  log "FAILED (exit $rc): see the crash-* / leak-* / timeout-* files in $OUT"
-  exit $rc
-fi
-log "no crash"
+fuzz_run fuzz_digest 4096
