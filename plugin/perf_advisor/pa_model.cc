@@ -103,8 +103,15 @@ struct iu_ctx
 {
   pa_table_def *def;               /* about 1 MB: allocated once */
   pa_table_model *model;           /* reused for every table */
-  /* InnoDB index sizes of one schema, loaded when the scan enters it */
+  TABLE own;                       /* the private handle (model_open) */
+  /*
+    InnoDB index sizes: of the first table the scan meets in a schema
+    (sizes_table), then, from the second table on, of the whole schema
+    (sizes_table empty), so that a one-table lookup reads the rows of
+    one table and a full scan one query per schema.
+  */
   char sizes_db[NAME_LEN + 1];
+  char sizes_table[NAME_LEN + 1];
   bool sizes_loaded;
   struct size_row
   {
@@ -131,7 +138,9 @@ static iu_ctx *iu_context(THD *thd, TABLE *is_table)
       !(c->model= (pa_table_model *) alloc_root(&is_table->mem_root,
                                                 sizeof(pa_table_model))))
     return NULL;
+  c->model->own= NULL;
   c->sizes_db[0]= 0;
+  c->sizes_table[0]= 0;
   c->sizes_loaded= false;
   c->sizes= NULL;
   c->n_sizes= 0;
@@ -179,29 +188,79 @@ static int iu_size_row_cmp(const void *a_, const void *b_)
   return strcmp(a->index, b->index);
 }
 
-/* Load mysql.innodb_index_stats 'size' rows of one schema. */
+/*
+  A LIKE pattern, with ESCAPE '!', for the partitions of InnoDB table
+  name: name#P#% ('%', '_' and '!' of the name escaped).
+*/
+static char *iu_partition_pattern(const pa_alloc *a, const char *name,
+                                  const char *sep)
+{
+  size_t n= strlen(name);
+  char *p= (char *) a->alloc(a->ctx, 2 * n + strlen(sep) + 2), *q= p;
+  if (!p)
+    return NULL;
+  for (const char *s= name; *s; s++)
+  {
+    if (*s == '%' || *s == '_' || *s == '!')
+      *q++= '!';
+    *q++= *s;
+  }
+  strcpy(q, sep);
+  strcat(q, "%");
+  return p;
+}
+
+/*
+  Load the mysql.innodb_index_stats 'size' rows the model needs: those of
+  table alone when the scan meets the schema first, those of the whole
+  schema when it comes back to it for a second table.
+*/
 static void iu_load_sizes(THD *thd, iu_ctx *c, TABLE *is_table,
-                          const LEX_CSTRING *db)
+                          const LEX_CSTRING *db, const LEX_CSTRING *table)
 {
   MYSQL *mysql;
   MYSQL_RES *res;
   MYSQL_ROW row;
   pa_alloc a= {model_root_alloc, &is_table->mem_root};
   char *qdb, *query;
+  bool whole_schema;
 
-  if (c->sizes_loaded && !strcmp(c->sizes_db, db->str))
+  if (c->sizes_loaded && !strcmp(c->sizes_db, db->str) &&
+      (!c->sizes_table[0] || !strcmp(c->sizes_table, table->str)))
     return;
+  whole_schema= c->sizes_loaded && !strcmp(c->sizes_db, db->str);
   c->sizes_loaded= true;
   strmake(c->sizes_db, db->str, NAME_LEN);
+  strmake(c->sizes_table, whole_schema ? "" : table->str, NAME_LEN);
   c->n_sizes= 0;
   /* InnoDB's statistics tables hold the names as they are (partitions as
      name#P#part); pa_sql_string quotes safely under any sql_mode. */
-  if (!(qdb= pa_sql_string(&a, db->str)) ||
-      !(query= pa_strdupf(&a,
-                          "SELECT table_name, index_name, stat_value FROM "
-                          "mysql.innodb_index_stats WHERE stat_name='size' "
-                          "AND database_name=%s",
-                          qdb)))
+  if (!(qdb= pa_sql_string(&a, db->str)))
+    return;
+  if (whole_schema)
+    query= pa_strdupf(&a,
+                      "SELECT table_name, index_name, stat_value FROM "
+                      "mysql.innodb_index_stats WHERE stat_name='size' "
+                      "AND database_name=%s",
+                      qdb);
+  else
+  {
+    char *qt= pa_sql_string(&a, table->str);
+    char *p1= iu_partition_pattern(&a, table->str, "#P#");
+    char *p2= iu_partition_pattern(&a, table->str, "#p#");
+    char *q1= p1 ? pa_sql_string(&a, p1) : NULL;
+    char *q2= p2 ? pa_sql_string(&a, p2) : NULL;
+    query= qt && q1 && q2
+               ? pa_strdupf(&a,
+                            "SELECT table_name, index_name, stat_value FROM "
+                            "mysql.innodb_index_stats WHERE stat_name='size' "
+                            "AND database_name=%s AND (table_name=%s OR "
+                            "table_name LIKE %s ESCAPE '!' OR "
+                            "table_name LIKE %s ESCAPE '!')",
+                            qdb, qt, q1, q2)
+               : NULL;
+  }
+  if (!query)
     return;
   if (!(mysql= pa_local_connect(thd)))
     return;
@@ -457,9 +516,37 @@ static void load_definitions(THD *thd, pa_table_model *m)
   m->fks_complete= add_fks(def, &fks, true) & add_fks(def, &parents, false);
 }
 
-pa_table_model *pa_model_build(THD *thd, TABLE_LIST *tables, TABLE *is_table,
-                               const LEX_CSTRING *db, const LEX_CSTRING *name,
-                               bool with_indexes)
+/*
+  Open a handler of its own on the share get_all_tables() has acquired
+  (the caller holds a shared metadata lock on the table).  Not through the
+  table cache: a full scan of 10,000 tables would otherwise evict the
+  application's open tables once table_open_cache is reached
+  (Table_open_cache_overflows, docs/benchmarks.md).  Closed by
+  pa_model_release().
+*/
+static bool model_open(THD *thd, iu_ctx *c, TABLE_SHARE *share,
+                       const LEX_CSTRING *name)
+{
+  if (open_table_from_share(thd, share, name,
+                            (uint) (HA_OPEN_KEYFILE | HA_TRY_READ_ONLY),
+                            EXTRA_RECORD, thd->open_options, &c->own, false))
+    return true;
+  c->model->own= &c->own;
+  return false;
+}
+
+void pa_model_release(pa_table_model *m)
+{
+  if (m && m->own)
+  {
+    closefrm(m->own);
+    m->own= NULL;
+  }
+}
+
+int pa_model_build(THD *thd, TABLE_LIST *tables, TABLE *is_table,
+                   const LEX_CSTRING *db, const LEX_CSTRING *name,
+                   bool with_indexes, pa_table_model **out)
 {
   iu_ctx *c;
   pa_table_model *m;
@@ -469,10 +556,27 @@ pa_table_model *pa_model_build(THD *thd, TABLE_LIST *tables, TABLE *is_table,
 
   pa_statement_begin(thd, is_table);
   if (!(c= iu_context(thd, is_table)))
-    return NULL;
+  {
+    my_error(ER_OUT_OF_RESOURCES, MYF(0));
+    return 1;
+  }
   m= c->model;
+  pa_model_release(m);
+  m->own= NULL;
   m->show_table= tables->table;
   m->share= m->show_table->s;
+  if (!m->show_table->db_stat)
+  {
+    /* get_all_tables() read the definition only (OPEN_FRM_ONLY) */
+    if (model_open(thd, c, m->share, name))
+    {
+      /* The table cannot be opened (its engine is gone, it is
+         corrupted...): a warning, as for any object that vanishes. */
+      convert_error_to_warning(thd);
+      return -1;
+    }
+    m->show_table= m->own;
+  }
   m->db= db;
   m->name= name;
   m->def= c->def;
@@ -484,7 +588,7 @@ pa_table_model *pa_model_build(THD *thd, TABLE_LIST *tables, TABLE *is_table,
   m->fks_complete= true;
   load_facts(m);
 
-  if (with_indexes && m->show_table->file)
+  if (with_indexes)
   {
 #ifndef NO_EMBEDDED_ACCESS_CHECKS
     /* As information_schema.STATISTICS: with column privileges only, an
@@ -527,7 +631,7 @@ pa_table_model *pa_model_build(THD *thd, TABLE_LIST *tables, TABLE *is_table,
   bool innodb= m->engine && !strcmp(m->engine, "InnoDB");
   if (innodb && m->def->n_indexes)
   {
-    iu_load_sizes(thd, c, is_table, db);
+    iu_load_sizes(thd, c, is_table, db, name);
   }
   for (int x= 0; x < m->def->n_indexes; x++)
   {
@@ -565,7 +669,8 @@ pa_table_model *pa_model_build(THD *thd, TABLE_LIST *tables, TABLE *is_table,
   rt->n_columns= m->share->fields;
   rt->def= m->def;
   rt->indexes= m->rule_idx;
-  return m;
+  *out= m;
+  return 0;
 }
 
 bool pa_model_index_visible(THD *thd, TABLE_LIST *tables,

@@ -20,7 +20,8 @@ extern my_bool pa_include_system_schemas;
 
 struct pa_table_model
 {
-  TABLE *show_table;
+  TABLE *show_table;                  /* opened: the handler's statistics */
+  TABLE *own;                         /* show_table when opened privately */
   TABLE_SHARE *share;
   const LEX_CSTRING *db, *name;
   pa_table_def *def;                  /* per-statement scratch (1 MB) */
@@ -58,12 +59,20 @@ bool pa_model_skip(THD *thd, TABLE_LIST *tables, bool res,
                    const LEX_CSTRING *db);
 
 /*
-  Build the model of one opened table.  with_indexes: also definitions,
-  verdicts, index counters and sizes.  Returns NULL on out-of-memory.
+  Build the model of one table get_all_tables() hands to process_table,
+  opened or read from its definition only (OPEN_FRM_ONLY: then the model
+  opens a handler of its own, outside the table cache).  with_indexes:
+  also definitions, verdicts, index counters and sizes.
+  Returns 0 with *out set (call pa_model_release() when its rows are
+  out), -1 when the table cannot be opened (a warning is pushed: skip it),
+  1 on an error already reported (out of memory).
 */
-pa_table_model *pa_model_build(THD *thd, TABLE_LIST *tables, TABLE *is_table,
-                               const LEX_CSTRING *db, const LEX_CSTRING *name,
-                               bool with_indexes);
+int pa_model_build(THD *thd, TABLE_LIST *tables, TABLE *is_table,
+                   const LEX_CSTRING *db, const LEX_CSTRING *name,
+                   bool with_indexes, pa_table_model **out);
+
+/* Close the model's private handler, if it opened one.  NULL is fine. */
+void pa_model_release(pa_table_model *m);
 
 /* Whether the caller may see index x (all its columns, with column
    grants only). */

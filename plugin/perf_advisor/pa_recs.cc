@@ -291,11 +291,13 @@ static int recs_table(THD *thd, TABLE_LIST *tables, TABLE *table, bool res,
   pa_table_model *m;
   size_t from;
 
-  if (!c || pa_model_skip(thd, tables, res, db_name) ||
-      !tables->table->file)
+  if (!c || pa_model_skip(thd, tables, res, db_name))
     return 0;
-  if (!(m= pa_model_build(thd, tables, table, db_name, table_name, true)))
-    return 1;
+  if (int r= pa_model_build(thd, tables, table, db_name, table_name, true,
+                            &m))
+    return r > 0;
+  /* the rules need the model, no longer the handler */
+  pa_model_release(m);
   /* With column privileges only, the findings about indexes the caller
      cannot see are left out with them. */
   for (int x= 0; x < m->def->n_indexes; x++)
@@ -371,19 +373,19 @@ enum pa_recs_col
 };
 
 static ST_FIELD_INFO recs_fields[]= {
-    Column("ID", Varchar(16), NOT_NULL, OPEN_FULL_TABLE),
-    Column("TYPE", Varchar(32), NOT_NULL, OPEN_FULL_TABLE),
-    Column("PRIORITY", Varchar(8), NOT_NULL, OPEN_FULL_TABLE),
+    Column("ID", Varchar(16), NOT_NULL, OPEN_FRM_ONLY),
+    Column("TYPE", Varchar(32), NOT_NULL, OPEN_FRM_ONLY),
+    Column("PRIORITY", Varchar(8), NOT_NULL, OPEN_FRM_ONLY),
     Column("TABLE_SCHEMA", Name(), NULLABLE, OPEN_FRM_ONLY),
     Column("TABLE_NAME", Name(), NULLABLE, OPEN_FRM_ONLY),
-    Column("INDEX_NAME", Name(), NULLABLE, OPEN_FULL_TABLE),
-    Column("MESSAGE", Varchar(2048), NOT_NULL, OPEN_FULL_TABLE),
-    Column("ACTION", Varchar(64), NOT_NULL, OPEN_FULL_TABLE),
-    Column("SUGGESTED_SQL", Varchar(4096), NULLABLE, OPEN_FULL_TABLE),
-    Column("ROLLBACK_SQL", Varchar(4096), NULLABLE, OPEN_FULL_TABLE),
-    Column("FINAL_SQL", Varchar(4096), NULLABLE, OPEN_FULL_TABLE),
-    Column("ESTIMATED_BENEFIT", Varchar(128), NULLABLE, OPEN_FULL_TABLE),
-    Column("EVIDENCE", Longtext(65535), NOT_NULL, OPEN_FULL_TABLE),
+    Column("INDEX_NAME", Name(), NULLABLE, OPEN_FRM_ONLY),
+    Column("MESSAGE", Varchar(2048), NOT_NULL, OPEN_FRM_ONLY),
+    Column("ACTION", Varchar(64), NOT_NULL, OPEN_FRM_ONLY),
+    Column("SUGGESTED_SQL", Varchar(4096), NULLABLE, OPEN_FRM_ONLY),
+    Column("ROLLBACK_SQL", Varchar(4096), NULLABLE, OPEN_FRM_ONLY),
+    Column("FINAL_SQL", Varchar(4096), NULLABLE, OPEN_FRM_ONLY),
+    Column("ESTIMATED_BENEFIT", Varchar(128), NULLABLE, OPEN_FRM_ONLY),
+    Column("EVIDENCE", Longtext(65535), NOT_NULL, OPEN_FRM_ONLY),
     CEnd()};
 
 static_assert(sizeof(recs_fields) / sizeof(recs_fields[0]) == RC_COLUMNS + 1,
@@ -400,7 +402,7 @@ static bool plan_walk(THD *thd, TABLE_LIST *tables, COND *cond)
   if (!plan)
     return true;
   tables->is_table_read_plan= plan;
-  tables->table_open_method= OPEN_FULL_TABLE;
+  tables->table_open_method= OPEN_FRM_ONLY;
   if (get_lookup_field_values(thd, cond, true, tables,
                               &plan->lookup_field_vals))
   {
@@ -649,8 +651,8 @@ static ST_FIELD_INFO qa_fields[]= {
     Column("JOIN_COLUMNS", Varchar(1024), NULLABLE, OPEN_FRM_ONLY),
     Column("SORT_COLUMNS", Varchar(1024), NULLABLE, OPEN_FRM_ONLY),
     Column("UNINDEXABLE", Varchar(1024), NULLABLE, OPEN_FRM_ONLY),
-    Column("PROPOSED_INDEX", Varchar(1024), NULLABLE, OPEN_FULL_TABLE),
-    Column("MATCHING_INDEX", Name(), NULLABLE, OPEN_FULL_TABLE),
+    Column("PROPOSED_INDEX", Varchar(1024), NULLABLE, OPEN_FRM_ONLY),
+    Column("MATCHING_INDEX", Name(), NULLABLE, OPEN_FRM_ONLY),
     CEnd()};
 
 static_assert(sizeof(qa_fields) / sizeof(qa_fields[0]) == QA_COLUMNS + 1,
@@ -746,9 +748,11 @@ static int qa_record(THD *thd, TABLE_LIST *tables, TABLE *table, bool res,
                    &last);
   if (first == last)
     return 0;
-  if (tables->table->file &&
-      !(m= pa_model_build(thd, tables, table, db_name, table_name, true)))
-    return 1;
+  if (int r= pa_model_build(thd, tables, table, db_name, table_name, true,
+                            &m))
+    return r > 0;
+  /* the analysis needs the model, no longer the handler */
+  pa_model_release(m);
 
   for (size_t i= first; i < last; i++)
   {

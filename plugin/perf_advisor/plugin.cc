@@ -201,14 +201,14 @@ static ST_FIELD_INFO table_analysis_fields[]= {
     Column("TABLE_SCHEMA", Name(), NOT_NULL, OPEN_FRM_ONLY),
     Column("TABLE_NAME", Name(), NOT_NULL, OPEN_FRM_ONLY),
     Column("ENGINE", Name(), NULLABLE, OPEN_FRM_ONLY),
-    Column("TABLE_ROWS", ULonglong(), NULLABLE, OPEN_FULL_TABLE),
-    Column("AVG_ROW_LENGTH", ULonglong(), NULLABLE, OPEN_FULL_TABLE),
-    Column("DATA_LENGTH", ULonglong(), NULLABLE, OPEN_FULL_TABLE),
-    Column("INDEX_LENGTH", ULonglong(), NULLABLE, OPEN_FULL_TABLE),
-    Column("DATA_FREE", ULonglong(), NULLABLE, OPEN_FULL_TABLE),
+    Column("TABLE_ROWS", ULonglong(), NULLABLE, OPEN_FRM_ONLY),
+    Column("AVG_ROW_LENGTH", ULonglong(), NULLABLE, OPEN_FRM_ONLY),
+    Column("DATA_LENGTH", ULonglong(), NULLABLE, OPEN_FRM_ONLY),
+    Column("INDEX_LENGTH", ULonglong(), NULLABLE, OPEN_FRM_ONLY),
+    Column("DATA_FREE", ULonglong(), NULLABLE, OPEN_FRM_ONLY),
     Column("INDEX_COUNT", ULong(), NOT_NULL, OPEN_FRM_ONLY),
-    Column("INDEX_TO_DATA_RATIO", Decimal(2004), NULLABLE, OPEN_FULL_TABLE),
-    Column("FRAGMENTATION_PCT", Decimal(502), NULLABLE, OPEN_FULL_TABLE),
+    Column("INDEX_TO_DATA_RATIO", Decimal(2004), NULLABLE, OPEN_FRM_ONLY),
+    Column("FRAGMENTATION_PCT", Decimal(502), NULLABLE, OPEN_FRM_ONLY),
     Column("ROWS_READ", ULonglong(), NULLABLE, OPEN_FRM_ONLY),
     Column("ROWS_CHANGED", ULonglong(), NULLABLE, OPEN_FRM_ONLY),
     Column("FULL_SCAN_READS", ULonglong(), NULLABLE, OPEN_FRM_ONLY),
@@ -238,8 +238,11 @@ static int table_analysis_record(THD *thd, TABLE_LIST *tables, TABLE *table,
 
   if (pa_model_skip(thd, tables, res, db_name))
     return 0;
-  if (!(m= pa_model_build(thd, tables, table, db_name, table_name, false)))
-    return 1;
+  if (int r= pa_model_build(thd, tables, table, db_name, table_name, false,
+                            &m))
+    return r > 0;
+  /* what this row needs is copied out of the handler by now */
+  pa_model_release(m);
   slow_digests(&m->st, &work);
 
   restore_record(table, s->default_values);
@@ -323,46 +326,41 @@ enum pa_index_usage_col
 /* Every column needs the opened table (foreign keys and statistics come
    from the handler): even a bare COUNT(*) must see the same rows. */
 static ST_FIELD_INFO index_usage_fields[]= {
-    Column("TABLE_SCHEMA", Name(), NOT_NULL, OPEN_FULL_TABLE),
-    Column("TABLE_NAME", Name(), NOT_NULL, OPEN_FULL_TABLE),
-    Column("INDEX_NAME", Name(), NOT_NULL, OPEN_FULL_TABLE),
-    Column("INDEX_TYPE", Varchar(16), NOT_NULL, OPEN_FULL_TABLE),
-    Column("COLUMNS", Varchar(2048), NOT_NULL, OPEN_FULL_TABLE),
-    Column("IS_PRIMARY", Varchar(3), NOT_NULL, OPEN_FULL_TABLE),
-    Column("IS_UNIQUE", Varchar(3), NOT_NULL, OPEN_FULL_TABLE),
-    Column("IS_IGNORED", Varchar(3), NOT_NULL, OPEN_FULL_TABLE),
-    Column("FK_NAME", Name(), NULLABLE, OPEN_FULL_TABLE),
-    Column("CARDINALITY", ULonglong(), NULLABLE, OPEN_FULL_TABLE),
-    Column("SELECTIVITY", Decimal(1306), NULLABLE, OPEN_FULL_TABLE),
-    Column("READ_COUNT", ULonglong(), NULLABLE, OPEN_FULL_TABLE),
-    Column("ROWS_READ", ULonglong(), NULLABLE, OPEN_FULL_TABLE),
-    Column("WRITE_COUNT", ULonglong(), NULLABLE, OPEN_FULL_TABLE),
-    Column("LAST_USED", Datetime(0), NULLABLE, OPEN_FULL_TABLE),
-    Column("USAGE_STATUS", Varchar(16), NOT_NULL, OPEN_FULL_TABLE),
-    Column("REDUNDANCY", Varchar(16), NULLABLE, OPEN_FULL_TABLE),
-    Column("REDUNDANT_WITH", Name(), NULLABLE, OPEN_FULL_TABLE),
-    Column("SIZE_BYTES", ULonglong(), NULLABLE, OPEN_FULL_TABLE),
-    Column("DROP_SAFE", Varchar(3), NOT_NULL, OPEN_FULL_TABLE),
-    Column("DROP_BLOCKER", Varchar(1024), NULLABLE, OPEN_FULL_TABLE),
-    Column("STATS_SOURCE", Varchar(32), NOT_NULL, OPEN_FULL_TABLE),
-    Column("OBSERVED_SECONDS", ULonglong(), NULLABLE, OPEN_FULL_TABLE),
+    Column("TABLE_SCHEMA", Name(), NOT_NULL, OPEN_FRM_ONLY),
+    Column("TABLE_NAME", Name(), NOT_NULL, OPEN_FRM_ONLY),
+    Column("INDEX_NAME", Name(), NOT_NULL, OPEN_FRM_ONLY),
+    Column("INDEX_TYPE", Varchar(16), NOT_NULL, OPEN_FRM_ONLY),
+    Column("COLUMNS", Varchar(2048), NOT_NULL, OPEN_FRM_ONLY),
+    Column("IS_PRIMARY", Varchar(3), NOT_NULL, OPEN_FRM_ONLY),
+    Column("IS_UNIQUE", Varchar(3), NOT_NULL, OPEN_FRM_ONLY),
+    Column("IS_IGNORED", Varchar(3), NOT_NULL, OPEN_FRM_ONLY),
+    Column("FK_NAME", Name(), NULLABLE, OPEN_FRM_ONLY),
+    Column("CARDINALITY", ULonglong(), NULLABLE, OPEN_FRM_ONLY),
+    Column("SELECTIVITY", Decimal(1306), NULLABLE, OPEN_FRM_ONLY),
+    Column("READ_COUNT", ULonglong(), NULLABLE, OPEN_FRM_ONLY),
+    Column("ROWS_READ", ULonglong(), NULLABLE, OPEN_FRM_ONLY),
+    Column("WRITE_COUNT", ULonglong(), NULLABLE, OPEN_FRM_ONLY),
+    Column("LAST_USED", Datetime(0), NULLABLE, OPEN_FRM_ONLY),
+    Column("USAGE_STATUS", Varchar(16), NOT_NULL, OPEN_FRM_ONLY),
+    Column("REDUNDANCY", Varchar(16), NULLABLE, OPEN_FRM_ONLY),
+    Column("REDUNDANT_WITH", Name(), NULLABLE, OPEN_FRM_ONLY),
+    Column("SIZE_BYTES", ULonglong(), NULLABLE, OPEN_FRM_ONLY),
+    Column("DROP_SAFE", Varchar(3), NOT_NULL, OPEN_FRM_ONLY),
+    Column("DROP_BLOCKER", Varchar(1024), NULLABLE, OPEN_FRM_ONLY),
+    Column("STATS_SOURCE", Varchar(32), NOT_NULL, OPEN_FRM_ONLY),
+    Column("OBSERVED_SECONDS", ULonglong(), NULLABLE, OPEN_FRM_ONLY),
     CEnd()};
 
 static_assert(sizeof(index_usage_fields) / sizeof(index_usage_fields[0]) ==
                   IU_COLUMNS_COUNT + 1,
               "PERF_INDEX_USAGE: enum and column array disagree");
 
-static int index_usage_record(THD *thd, TABLE_LIST *tables, TABLE *table,
-                              bool res, const LEX_CSTRING *db_name,
-                              const LEX_CSTRING *table_name)
+static int index_usage_rows(THD *thd, TABLE_LIST *tables, TABLE *table,
+                            const pa_table_model *m,
+                            const LEX_CSTRING *db_name,
+                            const LEX_CSTRING *table_name)
 {
   const CHARSET_INFO *cs= system_charset_info;
-  pa_table_model *m;
-
-  if (pa_model_skip(thd, tables, res, db_name) || !tables->table->file)
-    return 0;
-  if (!(m= pa_model_build(thd, tables, table, db_name, table_name, true)))
-    return 1;
 
   for (int x= 0; x < m->def->n_indexes; x++)
   {
@@ -439,6 +437,23 @@ static int index_usage_record(THD *thd, TABLE_LIST *tables, TABLE *table,
       return 1;
   }
   return 0;
+}
+
+/* process_table of PERF_INDEX_USAGE: one table -> a row per index. */
+static int index_usage_record(THD *thd, TABLE_LIST *tables, TABLE *table,
+                              bool res, const LEX_CSTRING *db_name,
+                              const LEX_CSTRING *table_name)
+{
+  pa_table_model *m;
+  int r;
+
+  if (pa_model_skip(thd, tables, res, db_name))
+    return 0;
+  if ((r= pa_model_build(thd, tables, table, db_name, table_name, true, &m)))
+    return r > 0;
+  r= index_usage_rows(thd, tables, table, m, db_name, table_name);
+  pa_model_release(m);
+  return r;
 }
 
 static int index_usage_init(void *p)
