@@ -231,6 +231,9 @@ static bool read_digests(THD *thd, MYSQL *mysql, MEM_ROOT *root,
   return out->digests != NULL;
 }
 
+/* Whether the statement that reads has been killed (NULL: a thread). */
+static bool killed(THD *thd) { return thd && thd->killed; }
+
 bool pa_collect_pfs(THD *thd, MEM_ROOT *root, pa_pfs_data *out)
 {
   MYSQL *mysql;
@@ -239,16 +242,22 @@ bool pa_collect_pfs(THD *thd, MEM_ROOT *root, pa_pfs_data *out)
   memset((void *) out, 0, sizeof(*out));
   if (!(mysql= pa_local_connect(thd)))
     return false;
-  if (!read_state(thd, mysql, out))
+  /*
+    A KILL of the statement does not reach the local connection's own
+    query: it is checked between the reads, so that the wait after a KILL
+    is at most the longest single read (docs/benchmarks.md).
+  */
+  if (!read_state(thd, mysql, out) || killed(thd))
     goto end;
   if (out->table_io_counts &&
-      (!read_rules(thd, mysql, root, out) ||
+      (!read_rules(thd, mysql, root, out) || killed(thd) ||
        !read_io(thd, mysql, root, "reading table I/O",
                 "SELECT t.OBJECT_SCHEMA, t.OBJECT_NAME, t.COUNT_READ,"
                 " t.COUNT_WRITE, 0"
                 " FROM performance_schema.table_io_waits_summary_by_table t"
                 " WHERE t.OBJECT_TYPE='TABLE'",
                 false, &out->tables, &out->n_tables) ||
+       killed(thd) ||
        !read_io(thd, mysql, root, "reading index I/O",
                 "SELECT OBJECT_SCHEMA, OBJECT_NAME, INDEX_NAME, COUNT_READ,"
                 " COUNT_FETCH, COUNT_WRITE FROM performance_schema."
@@ -256,9 +265,11 @@ bool pa_collect_pfs(THD *thd, MEM_ROOT *root, pa_pfs_data *out)
                 " WHERE OBJECT_TYPE='TABLE'",
                 true, &out->indexes, &out->n_indexes)))
     out->table_io_counts= false;
+  if (killed(thd))
+    goto end;
   if (out->digests_on && !read_digests(thd, mysql, root, out))
     out->digests_on= false;
-  ok= true;
+  ok= !killed(thd);
 end:
   mysql_close(mysql);
   return ok;

@@ -62,7 +62,8 @@ bool pa_pfs_enabled(THD *thd);
 
 /*
   Read performance_schema into out, memory from root.  false (with a
-  warning on thd, when there is one) when it cannot be read.
+  warning on thd, when there is one) when it cannot be read, and false
+  when thd is killed between two of its reads (out is then incomplete).
 */
 bool pa_collect_pfs(THD *thd, MEM_ROOT *root, pa_pfs_data *out);
 

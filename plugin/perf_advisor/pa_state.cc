@@ -4,10 +4,11 @@
   Locking: LOCK_pa_state protects the table hash, every record in it, and the
   source flags; it is held only for in-memory work (lookups, folding
   counters, copying out, formatting the file image), never across SQL, file
-  I/O or storing an I_S row.  LOCK_pa_refresh serializes reads of the live
-  source, so that concurrent statements wait for one refresh instead of each
-  running their own; it is taken before LOCK_pa_state, never after.
-  LOCK_pa_save serializes writers of the file.  The snapshot thread waits on
+  I/O or storing an I_S row.  One reader of the live source at a time
+  (pa_refreshing, under LOCK_pa_state): concurrent statements wait on
+  COND_pa_refreshed for that one refresh instead of each running their own,
+  and a statement killed while it waits stops waiting at once (the wait is
+  announced with ENTER_COND, so KILL signals it).  LOCK_pa_save serializes writers of the file.  The snapshot thread waits on
   COND_pa_thread under LOCK_pa_thread.
 */
 #include "pa_state.h"
@@ -26,18 +27,17 @@ ulong pa_max_staleness_ms;
 char *pa_usage_file;
 
 #ifdef HAVE_PSI_INTERFACE
-static PSI_mutex_key key_LOCK_pa_state, key_LOCK_pa_refresh, key_LOCK_pa_save,
-    key_LOCK_pa_thread;
-static PSI_cond_key key_COND_pa_thread;
+static PSI_mutex_key key_LOCK_pa_state, key_LOCK_pa_save, key_LOCK_pa_thread;
+static PSI_cond_key key_COND_pa_thread, key_COND_pa_refreshed;
 static PSI_thread_key key_thread_pa_snapshot;
 static PSI_memory_key key_memory_pa_state, key_memory_pa_udf;
 static PSI_mutex_info pa_mutexes[]= {
     {&key_LOCK_pa_state, "LOCK_pa_state", PSI_FLAG_GLOBAL},
-    {&key_LOCK_pa_refresh, "LOCK_pa_refresh", PSI_FLAG_GLOBAL},
     {&key_LOCK_pa_save, "LOCK_pa_save", PSI_FLAG_GLOBAL},
     {&key_LOCK_pa_thread, "LOCK_pa_thread", PSI_FLAG_GLOBAL}};
 static PSI_cond_info pa_conds[]= {
-    {&key_COND_pa_thread, "COND_pa_thread", PSI_FLAG_GLOBAL}};
+    {&key_COND_pa_thread, "COND_pa_thread", PSI_FLAG_GLOBAL},
+    {&key_COND_pa_refreshed, "COND_pa_refreshed", PSI_FLAG_GLOBAL}};
 static PSI_thread_info pa_threads[]= {
     {&key_thread_pa_snapshot, "perf_advisor_snapshot", PSI_FLAG_GLOBAL}};
 static PSI_memory_info pa_memory[]= {
@@ -53,9 +53,11 @@ PSI_memory_key pa_udf_memory_key()
   return key_memory_pa_udf;
 }
 
-static mysql_mutex_t LOCK_pa_state, LOCK_pa_refresh, LOCK_pa_save,
-    LOCK_pa_thread;
-static mysql_cond_t COND_pa_thread;
+static mysql_mutex_t LOCK_pa_state, LOCK_pa_save, LOCK_pa_thread;
+static mysql_cond_t COND_pa_thread, COND_pa_refreshed;
+static bool pa_refreshing;           /* a reader of the live source runs */
+static PSI_stage_info stage_pa_refresh_wait= {
+    0, "Waiting for perf_advisor to read performance_schema", 0};
 static pthread_t pa_thread;
 static bool pa_thread_running, pa_thread_stop;
 static int32 pa_ready;   /* 1 between init and deinit */
@@ -374,16 +376,68 @@ static void merge_pfs(pa_pfs_data *d, MEM_ROOT *root)
   mysql_mutex_unlock(&LOCK_pa_state);
 }
 
-/* Read performance_schema and fold it in; LOCK_pa_refresh held. */
+/*
+  Take the one reader's slot.  thd: a statement, which stops waiting when
+  it is killed (false: it was; the copy stays as it is); NULL: the
+  snapshot thread, which waits until the slot is free.  only_if_stale:
+  return false without the slot when the copy is fresh by then (the
+  refresh waited for brought it up to date).
+*/
+static bool refresh_begin(THD *thd, bool only_if_stale)
+{
+  mysql_mutex_lock(&LOCK_pa_state);
+  for (;;)
+  {
+    if (only_if_stale && pa_ever_refreshed &&
+        pa_now_ms() - pa_last_refresh_ms < pa_max_staleness_ms)
+    {
+      mysql_mutex_unlock(&LOCK_pa_state);
+      return false;
+    }
+    if (!pa_refreshing)
+      break;
+    if (!thd)
+    {
+      mysql_cond_wait(&COND_pa_refreshed, &LOCK_pa_state);
+      continue;
+    }
+    PSI_stage_info old_stage;
+    thd->ENTER_COND(&COND_pa_refreshed, &LOCK_pa_state,
+                    &stage_pa_refresh_wait, &old_stage);
+    while (pa_refreshing && !thd->killed)
+      mysql_cond_wait(&COND_pa_refreshed, &LOCK_pa_state);
+    thd->EXIT_COND(&old_stage);         /* unlocks LOCK_pa_state */
+    if (thd->killed)
+      return false;
+    mysql_mutex_lock(&LOCK_pa_state);
+  }
+  pa_refreshing= true;
+  mysql_mutex_unlock(&LOCK_pa_state);
+  return true;
+}
+
+static void refresh_end()
+{
+  mysql_mutex_lock(&LOCK_pa_state);
+  pa_refreshing= false;
+  mysql_cond_broadcast(&COND_pa_refreshed);
+  mysql_mutex_unlock(&LOCK_pa_state);
+}
+
+/* Read performance_schema and fold it in; the reader's slot held. */
 static void refresh_locked(THD *thd)
 {
   MEM_ROOT root;
   pa_pfs_data d;
 
-  mysql_mutex_assert_owner(&LOCK_pa_refresh);
   init_alloc_root(key_memory_pa_state, &root, 65536, 0, MYF(0));
   if (pa_collect_pfs(thd, &root, &d))
     merge_pfs(&d, &root);
+  else if (thd && thd->killed)
+  {
+    /* Killed between two reads: what was read is incomplete, the copy
+       stays as it was (and performance_schema is not blind). */
+  }
   else
   {
     mysql_mutex_lock(&LOCK_pa_state);
@@ -396,9 +450,6 @@ static void refresh_locked(THD *thd)
 
 static void refresh_if_stale(THD *thd)
 {
-  ulonglong now;
-  bool stale;
-
   if (!pa_pfs_enabled(thd))
   {
     mysql_mutex_lock(&LOCK_pa_state);
@@ -407,14 +458,11 @@ static void refresh_if_stale(THD *thd)
     mysql_mutex_unlock(&LOCK_pa_state);
     return;
   }
-  mysql_mutex_lock(&LOCK_pa_refresh);
-  now= pa_now_ms();
-  mysql_mutex_lock(&LOCK_pa_state);
-  stale= !pa_ever_refreshed || now - pa_last_refresh_ms >= pa_max_staleness_ms;
-  mysql_mutex_unlock(&LOCK_pa_state);
-  if (stale)
+  if (refresh_begin(thd, true))
+  {
     refresh_locked(thd);
-  mysql_mutex_unlock(&LOCK_pa_refresh);
+    refresh_end();
+  }
 }
 
 uint64_t pa_state_slow_threshold_ps()
@@ -900,9 +948,11 @@ static long snapshot_now(THD *thd)
   bool pfs= thd ? pa_pfs_enabled(thd) : pa_pfs_source;
   if (pfs)
   {
-    mysql_mutex_lock(&LOCK_pa_refresh);
-    refresh_locked(thd);
-    mysql_mutex_unlock(&LOCK_pa_refresh);
+    if (refresh_begin(thd, false))
+    {
+      refresh_locked(thd);
+      refresh_end();
+    }
   }
   mysql_mutex_lock(&LOCK_pa_state);
   bool use_userstat= !pa_pfs_source && opt_userstat_running;
@@ -1023,10 +1073,11 @@ bool pa_state_init()
   mysql_memory_register("perf_advisor", pa_memory, array_elements(pa_memory));
 #endif
   mysql_mutex_init(key_LOCK_pa_state, &LOCK_pa_state, MY_MUTEX_INIT_FAST);
-  mysql_mutex_init(key_LOCK_pa_refresh, &LOCK_pa_refresh, MY_MUTEX_INIT_FAST);
   mysql_mutex_init(key_LOCK_pa_save, &LOCK_pa_save, MY_MUTEX_INIT_FAST);
   mysql_mutex_init(key_LOCK_pa_thread, &LOCK_pa_thread, MY_MUTEX_INIT_FAST);
   mysql_cond_init(key_COND_pa_thread, &COND_pa_thread, NULL);
+  mysql_cond_init(key_COND_pa_refreshed, &COND_pa_refreshed, NULL);
+  pa_refreshing= false;
   if (my_hash_init(key_memory_pa_state, &pa_tables, &my_charset_bin, 1024, 0,
                    0, tbl_get_key, tbl_free, 0))
     return true;
@@ -1070,6 +1121,6 @@ void pa_state_deinit()
   mysql_cond_destroy(&COND_pa_thread);
   mysql_mutex_destroy(&LOCK_pa_thread);
   mysql_mutex_destroy(&LOCK_pa_save);
-  mysql_mutex_destroy(&LOCK_pa_refresh);
+  mysql_cond_destroy(&COND_pa_refreshed);
   mysql_mutex_destroy(&LOCK_pa_state);
 }
