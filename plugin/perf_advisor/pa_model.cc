@@ -14,6 +14,7 @@ extern "C" {
 #include <set_var.h>
 #include <sql_acl.h>
 #include <sql_error.h>
+#include <sql_show.h>
 #include <sql_table.h>
 
 my_bool pa_include_system_schemas;
@@ -670,6 +671,21 @@ int pa_model_build(THD *thd, TABLE_LIST *tables, TABLE *is_table,
   rt->def= m->def;
   rt->indexes= m->rule_idx;
   *out= m;
+  return 0;
+}
+
+int pa_model_is_init(void *p, ST_FIELD_INFO *fields,
+                     int (*process)(THD *, TABLE_LIST *, TABLE *, bool,
+                                    const LEX_CSTRING *, const LEX_CSTRING *),
+                     uint schema_col, uint name_col)
+{
+  ST_SCHEMA_TABLE *schema= (ST_SCHEMA_TABLE *) p;
+  schema->fields_info= fields;
+  schema->fill_table= get_all_tables;
+  schema->process_table= process;
+  schema->idx_field1= schema_col;
+  schema->idx_field2= name_col;
+  schema->i_s_requested_object= OPTIMIZE_I_S_TABLE | OPEN_TABLE_ONLY;
   return 0;
 }
 

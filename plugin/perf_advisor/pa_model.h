@@ -79,6 +79,16 @@ void pa_model_release(pa_table_model *m);
 bool pa_model_index_visible(THD *thd, TABLE_LIST *tables,
                             const pa_table_model *m, int x);
 
+/*
+  Declare an INFORMATION_SCHEMA table the server walks table by table
+  (get_all_tables: privileges and TABLE_SCHEMA / TABLE_NAME pushdown as for
+  information_schema.TABLES; definitions only, see pa_model_build).
+*/
+int pa_model_is_init(void *p, ST_FIELD_INFO *fields,
+                     int (*process)(THD *, TABLE_LIST *, TABLE *, bool,
+                                    const LEX_CSTRING *, const LEX_CSTRING *),
+                     uint schema_col, uint name_col);
+
 /* Field helpers: a value, or NULL (the default) when unknown. */
 void pa_store_u64(Field *f, bool known, uint64_t v);
 void pa_store_double(Field *f, bool known, double v);

@@ -66,6 +66,9 @@ struct recs_ctx
   bool digests_ok;           /* the caller has PROCESS and digests loaded */
   pa_digest_set digests;
   pa_digest_analysis *scratch;  /* one analysis, reused */
+  /* WHERE TABLE_SCHEMA = ... [AND TABLE_NAME = ...] as conjuncts: rows of
+     other tables, and server-wide rows (no schema), cannot match */
+  const char *only_db, *only_table;
 };
 
 static thread_local recs_ctx *recs_current;
@@ -314,40 +317,62 @@ static int recs_table(THD *thd, TABLE_LIST *tables, TABLE *table, bool res,
   return 0;
 }
 
-/* Findings about statements as a whole (PROCESS only). */
+/* The statement findings of digest i. */
+static int statement_rec(recs_ctx *c, size_t i)
+{
+  const pa_digest_full *d= &c->digests.d[i];
+  pa_rule_digest rd;
+  if (pa_digest_analyze(d->text, d->stat.text_len, c->scratch))
+    return 0;
+  /* Statements only on system schemas (this advisor's own queries of
+     information_schema among them) are not the workload. */
+  if (!pa_include_system_schemas && c->scratch->n_tables > 0)
+  {
+    bool user_table= false;
+    for (int t= 0; t < c->scratch->n_tables && !user_table; t++)
+    {
+      const char *sch= c->scratch->tables[t].schema[0]
+                           ? c->scratch->tables[t].schema
+                           : d->stat.schema;
+      LEX_CSTRING l= {sch ? sch : "", sch ? strlen(sch) : 0};
+      user_table= !sch || !pa_is_system_schema(&l);
+    }
+    if (!user_table)
+      return 0;
+  }
+  rd= rule_digest(d, c->scratch);
+  size_t from= c->list.n;
+  if (pa_rules_digest(&rd, &c->th, &c->list))
+    return -1;
+  /* table names in the rows come from the scratch analysis */
+  stabilize(c, from);
+  return 0;
+}
+
+/*
+  Findings about statements as a whole (PROCESS only).  A statement's
+  findings name one of its tables: for a one-table lookup, only the
+  statements that read that table can give a row that matches.
+*/
 static int statement_recs(recs_ctx *c)
 {
+  if (c->only_db && c->only_table)
+  {
+    size_t first, last;
+    pa_workload_find(&c->digests.w, c->only_db, c->only_table, &first,
+                     &last);
+    for (size_t r= first; r < last; r++)
+      if (statement_rec(c, c->digests.w.refs[r].digest))
+        return -1;
+    return 0;
+  }
   for (size_t i= 0; i < c->digests.n; i++)
   {
-    const pa_digest_full *d= &c->digests.d[i];
-    pa_rule_digest rd;
     /* thousands of digests: answer KILL QUERY / max_statement_time */
     if (current_thd->killed)
       return 0;
-    if (pa_digest_analyze(d->text, d->stat.text_len, c->scratch))
-      continue;
-    /* Statements only on system schemas (this advisor's own queries of
-       information_schema among them) are not the workload. */
-    if (!pa_include_system_schemas && c->scratch->n_tables > 0)
-    {
-      bool user_table= false;
-      for (int t= 0; t < c->scratch->n_tables && !user_table; t++)
-      {
-        const char *sch= c->scratch->tables[t].schema[0]
-                             ? c->scratch->tables[t].schema
-                             : d->stat.schema;
-        LEX_CSTRING l= {sch ? sch : "", sch ? strlen(sch) : 0};
-        user_table= !sch || !pa_is_system_schema(&l);
-      }
-      if (!user_table)
-        continue;
-    }
-    rd= rule_digest(d, c->scratch);
-    size_t from= c->list.n;
-    if (pa_rules_digest(&rd, &c->th, &c->list))
+    if (statement_rec(c, i))
       return -1;
-    /* table names in the rows come from the scratch analysis */
-    stabilize(c, from);
   }
   return 0;
 }
@@ -468,14 +493,25 @@ static int recs_fill(THD *thd, TABLE_LIST *tables, COND *cond)
                                                      sizeof(*c.scratch))))
     return 1;
 
+  c.only_db= c.only_table= NULL;
+  if (plan_walk(thd, tables, cond))
+    return 1;
+  {
+    const IS_table_read_plan *plan= tables->is_table_read_plan;
+    const LOOKUP_FIELD_VALUES *lv= &plan->lookup_field_vals;
+    if (!plan->no_rows && lv->db_value.str && !lv->wild_db_value)
+    {
+      c.only_db= lv->db_value.str;
+      if (lv->table_value.str && !lv->wild_table_value)
+        c.only_table= lv->table_value.str;
+    }
+  }
+
   pa_statement_begin(thd, tables->table);
   /* Statement texts and what is derived from them need PROCESS, as the
      digests in performance_schema do. */
   if (!check_global_access(thd, PROCESS_ACL, true) && pa_pfs_enabled(thd))
     c.digests_ok= pa_collect_digests(thd, c.root, &c.digests);
-
-  if (plan_walk(thd, tables, cond))
-    return 1;
   recs_current= &c;
   err= get_all_tables(thd, tables, cond);
   recs_current= NULL;
@@ -487,8 +523,9 @@ static int recs_fill(THD *thd, TABLE_LIST *tables, COND *cond)
   if (c.digests_ok && statement_recs(&c))
     return 1;
   /* Server-wide settings and caches: for those who may see the server's
-     activity (PROCESS), as SHOW ENGINE INNODB STATUS requires. */
-  if (!check_global_access(thd, PROCESS_ACL, true))
+     activity (PROCESS), as SHOW ENGINE INNODB STATUS requires; their rows
+     have no schema, so a WHERE TABLE_SCHEMA = ... lookup drops them. */
+  if (!c.only_db && !check_global_access(thd, PROCESS_ACL, true))
   {
     pa_server_state st;
     if (pa_collect_server_state(thd, &st) &&
@@ -849,12 +886,6 @@ static int qa_record(THD *thd, TABLE_LIST *tables, TABLE *table, bool res,
 
 int pa_query_analysis_init(void *p)
 {
-  ST_SCHEMA_TABLE *schema= (ST_SCHEMA_TABLE *) p;
-  schema->fields_info= Show::qa_fields;
-  schema->fill_table= get_all_tables;
-  schema->process_table= Show::qa_record;
-  schema->idx_field1= Show::QA_TABLE_SCHEMA;
-  schema->idx_field2= Show::QA_TABLE_NAME;
-  schema->i_s_requested_object= OPTIMIZE_I_S_TABLE | OPEN_TABLE_ONLY;
-  return 0;
+  return pa_model_is_init(p, Show::qa_fields, Show::qa_record,
+                          Show::QA_TABLE_SCHEMA, Show::QA_TABLE_NAME);
 }

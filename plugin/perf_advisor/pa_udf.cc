@@ -624,18 +624,25 @@ MYSQL_PLUGIN_EXPORT char *perf_index_ddl(UDF_INIT *initid, UDF_ARGS *args,
   return (char *) st->result.ptr();
 }
 
+/* The JSON UDFs: a document of up to 16 MiB, or NULL. */
+static my_bool json_udf_init(UDF_INIT *initid, UDF_ARGS *args, char *message,
+                             uint min, uint max, const char *usage)
+{
+  if (check_args(args, min, max, message, usage))
+    return 1;
+  initid->maybe_null= 1;
+  initid->max_length= 16 * 1024 * 1024;
+  return state_init(initid);
+}
+
 /* ---- perf_analyze_table(schema, table) -------------------------------- */
 
 MYSQL_PLUGIN_EXPORT my_bool perf_analyze_table_init(UDF_INIT *initid,
                                                     UDF_ARGS *args,
                                                     char *message)
 {
-  if (check_args(args, 2, 2, message,
-                 "perf_analyze_table(schema, table) takes 2 arguments"))
-    return 1;
-  initid->maybe_null= 1;
-  initid->max_length= 16 * 1024 * 1024;
-  return state_init(initid);
+  return json_udf_init(initid, args, message, 2, 2,
+                       "perf_analyze_table(schema, table) takes 2 arguments");
 }
 
 MYSQL_PLUGIN_EXPORT void perf_analyze_table_deinit(UDF_INIT *initid)
@@ -731,13 +738,9 @@ MYSQL_PLUGIN_EXPORT my_bool perf_recommendations_json_init(UDF_INIT *initid,
                                                            UDF_ARGS *args,
                                                            char *message)
 {
-  if (check_args(args, 0, 1, message,
-                 "perf_recommendations_json([schema]) takes 0 or 1 "
-                 "argument"))
-    return 1;
-  initid->maybe_null= 1;
-  initid->max_length= 16 * 1024 * 1024;
-  return state_init(initid);
+  return json_udf_init(initid, args, message, 0, 1,
+                       "perf_recommendations_json([schema]) takes 0 or 1 "
+                       "argument");
 }
 
 MYSQL_PLUGIN_EXPORT void perf_recommendations_json_deinit(UDF_INIT *initid)

@@ -276,14 +276,8 @@ static int table_analysis_record(THD *thd, TABLE_LIST *tables, TABLE *table,
 
 static int table_analysis_init(void *p)
 {
-  ST_SCHEMA_TABLE *schema= (ST_SCHEMA_TABLE *) p;
-  schema->fields_info= table_analysis_fields;
-  schema->fill_table= get_all_tables;
-  schema->process_table= table_analysis_record;
-  schema->idx_field1= TA_TABLE_SCHEMA;
-  schema->idx_field2= TA_TABLE_NAME;
-  schema->i_s_requested_object= OPTIMIZE_I_S_TABLE | OPEN_TABLE_ONLY;
-  return 0;
+  return pa_model_is_init(p, table_analysis_fields, table_analysis_record,
+                          TA_TABLE_SCHEMA, TA_TABLE_NAME);
 }
 
 static struct st_mysql_information_schema table_analysis_plugin= {
@@ -458,14 +452,8 @@ static int index_usage_record(THD *thd, TABLE_LIST *tables, TABLE *table,
 
 static int index_usage_init(void *p)
 {
-  ST_SCHEMA_TABLE *schema= (ST_SCHEMA_TABLE *) p;
-  schema->fields_info= index_usage_fields;
-  schema->fill_table= get_all_tables;
-  schema->process_table= index_usage_record;
-  schema->idx_field1= IU_TABLE_SCHEMA;
-  schema->idx_field2= IU_TABLE_NAME;
-  schema->i_s_requested_object= OPTIMIZE_I_S_TABLE | OPEN_TABLE_ONLY;
-  return 0;
+  return pa_model_is_init(p, index_usage_fields, index_usage_record,
+                          IU_TABLE_SCHEMA, IU_TABLE_NAME);
 }
 
 static struct st_mysql_information_schema index_usage_plugin= {
