@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test run: core unit tests (standalone, ASan/UBSan), then the
 # plugin built in-tree and the mtr suite run by the installed mtr against
-# the installed server.  Installs what it needs; ends with "N passed, N failed".
+# the installed server, short runs of the fuzzers, the scripts' tests.  Installs what it needs; ends with "N passed, N failed".
 #   scripts/test.sh [mtr test names...]
 set -uo pipefail
 
@@ -63,5 +63,18 @@ passed=$((passed + p - s)); failed=$((failed + f))
 if [ "$p" = 0 ] && [ "$f" = 0 ]; then
   log "mtr ran no test"; failed=$((failed + 1))
 fi
+# 3. the fuzzers (digest tokenizer, SQL quoting), a short run each from
+#    their seed corpus: a crash, leak or sanitizer report fails the run
+for fz in fuzz-digest fuzz-sql; do
+  if PA_FUZZ_ARTIFACTS="$CACHE/fuzz-artifacts" \
+     "$REPO/scripts/$fz.sh" "${PA_FUZZ_SECONDS:-15}" >"$CACHE/$fz.log" 2>&1; then
+    passed=$((passed + 1)); echo "ok   - $fz: ${PA_FUZZ_SECONDS:-15} s clean"
+  else
+    failed=$((failed + 1)); tail -n 30 "$CACHE/$fz.log" >&2
+    echo "FAIL - $fz (log: $CACHE/$fz.log)"
+  fi
+done
+
+# 4. the scripts
 "$REPO/scripts/test-scripts.sh" 2>&1 | tee "$CACHE/scripts.log"; c=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$CACHE/scripts.log" | tail -n1); c=${c:-0 1}; passed=$((passed + ${c% *})); failed=$((failed + ${c#* }))
 finish

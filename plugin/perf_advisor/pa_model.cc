@@ -50,9 +50,11 @@ bool pa_is_system_schema(const LEX_CSTRING *db)
   return false;
 }
 
-bool pa_model_skip(THD *thd, TABLE_LIST *tables, bool res,
-                   const LEX_CSTRING *db)
+int pa_model_skip(THD *thd, TABLE_LIST *tables, bool res,
+                  const LEX_CSTRING *db)
 {
+  if (thd->killed)
+    return -1;
   if (res)
   {
     /* A system schema we do not report: its open errors (a sys view the
@@ -62,15 +64,17 @@ bool pa_model_skip(THD *thd, TABLE_LIST *tables, bool res,
     else
       /* The table vanished or cannot be opened: a warning, then go on. */
       convert_error_to_warning(thd);
-    return true;
+    return 1;
   }
   if (tables->view || tables->schema_table || !tables->table)
-    return true;
+    return 1;
   if (!pa_include_system_schemas && pa_is_system_schema(db))
-    return true;
+    return 1;
   TABLE_SHARE *share= tables->table->s;
   return share->tmp_table != NO_TMP_TABLE ||
-         share->table_type == TABLE_TYPE_SEQUENCE;
+                 share->table_type == TABLE_TYPE_SEQUENCE
+             ? 1
+             : 0;
 }
 
 void pa_store_u64(Field *f, bool known, uint64_t v)

@@ -51,12 +51,20 @@ void pa_statement_begin(THD *thd, const TABLE *is_table);
 bool pa_is_system_schema(const LEX_CSTRING *db);
 
 /*
-  Whether process_table should skip this table: an open error (turned into
-  a warning), a view, an I_S table, a temporary table, a sequence, a system
-  schema unless perf_advisor_include_system_schemas.
+  What process_table does with this table: 0 build its rows; 1 skip it
+  (an open error, turned into a warning; a view, an I_S table, a temporary
+  table, a sequence, a system schema unless
+  perf_advisor_include_system_schemas); -1 stop the walk: the statement
+  is killed.  Call first; return 0 on 1 and 1 on -1.
+
+  Why -1 must end the walk: with definitions only (OPEN_FRM_ONLY)
+  get_all_tables() checks no KILL between tables.  A failing
+  process_table makes it fall back to opening the table, which fails for
+  a killed statement with the kill's error; process_table is then called
+  with that error and, failing again, ends get_all_tables().
 */
-bool pa_model_skip(THD *thd, TABLE_LIST *tables, bool res,
-                   const LEX_CSTRING *db);
+int pa_model_skip(THD *thd, TABLE_LIST *tables, bool res,
+                  const LEX_CSTRING *db);
 
 /*
   Build the model of one table get_all_tables() hands to process_table,

@@ -294,8 +294,10 @@ static int recs_table(THD *thd, TABLE_LIST *tables, TABLE *table, bool res,
   pa_table_model *m;
   size_t from;
 
-  if (!c || pa_model_skip(thd, tables, res, db_name))
+  if (!c)
     return 0;
+  if (int skip= pa_model_skip(thd, tables, res, db_name))
+    return skip < 0;
   if (int r= pa_model_build(thd, tables, table, db_name, table_name, true,
                             &m))
     return r > 0;
@@ -774,8 +776,8 @@ static int qa_record(THD *thd, TABLE_LIST *tables, TABLE *table, bool res,
   pa_table_model *m= NULL;
   pa_alloc a= {root_alloc, &table->mem_root};
 
-  if (pa_model_skip(thd, tables, res, db_name))
-    return 0;
+  if (int skip= pa_model_skip(thd, tables, res, db_name))
+    return skip < 0;
   pa_statement_begin(thd, table);
   if (!(c= qa_context(thd, table)))
     return 1;

@@ -236,8 +236,8 @@ static int table_analysis_record(THD *thd, TABLE_LIST *tables, TABLE *table,
   pa_table_workload work;
   Field **f= table->field;
 
-  if (pa_model_skip(thd, tables, res, db_name))
-    return 0;
+  if (int skip= pa_model_skip(thd, tables, res, db_name))
+    return skip < 0;
   if (int r= pa_model_build(thd, tables, table, db_name, table_name, false,
                             &m))
     return r > 0;
@@ -441,8 +441,8 @@ static int index_usage_record(THD *thd, TABLE_LIST *tables, TABLE *table,
   pa_table_model *m;
   int r;
 
-  if (pa_model_skip(thd, tables, res, db_name))
-    return 0;
+  if (int skip= pa_model_skip(thd, tables, res, db_name))
+    return skip < 0;
   if ((r= pa_model_build(thd, tables, table, db_name, table_name, true, &m)))
     return r > 0;
   r= index_usage_rows(thd, tables, table, m, db_name, table_name);
