@@ -54,7 +54,13 @@ int pa_model_skip(THD *thd, TABLE_LIST *tables, bool res,
                   const LEX_CSTRING *db)
 {
   if (thd->killed)
+  {
+    /* The walk ends with this error: get_all_tables() reports none of
+       its own when a process_table fails. */
+    if (!thd->is_error())
+      thd->send_kill_message();
     return -1;
+  }
   if (res)
   {
     /* A system schema we do not report: its open errors (a sys view the

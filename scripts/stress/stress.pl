@@ -876,8 +876,10 @@ sub checker
       if ($LOST{$code}) { $count{'check.lost_connection'}++; $dbh= undef; }
       elsif (!$PERF_OK{$code})
       {
+        # the thread id, in hex as temporary file names hold it
         violation('perf.unexpected_errors', "$code " . $dbh->errstr
-                                                . " <- $sql");
+                  . sprintf(' (connection 0x%x)', $dbh->{mariadb_thread_id} // 0)
+                  . " <- $sql");
       }
       sleep 0.05;
       next;
