@@ -618,8 +618,16 @@ int pa_model_build(THD *thd, TABLE_LIST *tables, TABLE *is_table,
     names[x]= m->def->indexes[x].name;
     hashes[x]= def_fingerprint(&m->def->indexes[x]);
   }
-  pa_state_read_table(thd, &is_table->mem_root, m->share, db, name, &m->st,
-                      (uint) m->def->n_indexes, names, hashes, m->su);
+  if (!pa_state_read_table(thd, &is_table->mem_root, m->share, db, name,
+                           &m->st, (uint) m->def->n_indexes, names, hashes,
+                           m->su))
+  {
+    /* UNINSTALL SONAME is under way: no answer rather than rows that
+       would call every table's usage unknown. */
+    pa_model_release(m);
+    my_error(ER_PLUGIN_IS_NOT_LOADED, MYF(0), "perf_advisor");
+    return 1;
+  }
 
   /* An index named in a hint of an observed statement: dropping it would
      make that statement fail. */

@@ -998,7 +998,7 @@ void pa_state_refresh_if_stale(THD *thd)
   leave();
 }
 
-void pa_state_read_table(THD *thd, MEM_ROOT *root, const TABLE_SHARE *share,
+bool pa_state_read_table(THD *thd, MEM_ROOT *root, const TABLE_SHARE *share,
                          const LEX_CSTRING *db, const LEX_CSTRING *name,
                          pa_state_table *out, uint n,
                          const char *const *index_names,
@@ -1010,11 +1010,12 @@ void pa_state_read_table(THD *thd, MEM_ROOT *root, const TABLE_SHARE *share,
     memset((void *) out, 0, sizeof(*out));
     for (uint i= 0; i < n; i++)
       memset((void *) &idx_out[i], 0, sizeof(idx_out[i]));
-    return;
+    return false;
   }
   read_table(thd, root, share, db, name, out, n, index_names, def_hashes,
              idx_out);
   leave();
+  return true;
 }
 
 long pa_state_snapshot_now(THD *thd)

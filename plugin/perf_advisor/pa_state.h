@@ -70,9 +70,10 @@ void pa_state_refresh_if_stale(THD *thd);
   index_names, with their definition fingerprints def_hashes) from the
   store, folding in userstat's live counters when that is the source and
   pruning store entries of indexes the table no longer has.  Memory for
-  digest averages comes from root.
+  digest averages comes from root.  false (out and idx_out zeroed) when the
+  store is not there: the plugin is being uninstalled.
 */
-void pa_state_read_table(THD *thd, MEM_ROOT *root, const TABLE_SHARE *share,
+bool pa_state_read_table(THD *thd, MEM_ROOT *root, const TABLE_SHARE *share,
                          const LEX_CSTRING *db, const LEX_CSTRING *name,
                          pa_state_table *out, uint n,
                          const char *const *index_names,

@@ -830,7 +830,8 @@ sub check_rows
   }
 }
 
-my %PERF_OK= (1109 => 1);   # the I_S table is gone while UNINSTALLed
+my %PERF_OK= (1109 => 1,   # the I_S table is gone while UNINSTALLed
+               1524 => 1);  # ... or its store: "Plugin 'perf_advisor' is not loaded"
 
 sub checker
 {
