@@ -52,15 +52,22 @@ spread() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ a[NR]= $1 } END {
 
 report="### Overhead on a sysbench workload ($(date -u +%Y-%m-%d))
 
-Machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo); sysbench $(sysbench --version | awk '{print $2}'), $THREADS threads, 4 tables × 20000 rows, ${SECONDS_PER_RUN} s per run, $ROUNDS alternating rounds; performance_schema ON in both; \"with\": plugin loaded, its snapshot thread reading performance_schema and writing the usage store every 10 s (the default is 300 s).
+Machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo); sysbench $(sysbench --version | awk '{print $2}'), $THREADS threads, 4 tables × 20000 rows, ${SECONDS_PER_RUN} s per run, $ROUNDS rounds, each a run without and a run with the plugin (which goes first alternates); performance_schema ON in both; \"with\": plugin loaded, its snapshot thread reading performance_schema and writing the usage store every 10 s (the default is 300 s).
 
 | test | without (per run) | with (per run) | median without | median with | difference | spread without / with |
 |---|---|---|---|---|---|---|"
 for test in oltp_point_select oltp_read_write; do
   with=; without=
   for ((r= 0; r < ROUNDS; r++)); do
-    without="$without $(run_one without $test)"
-    with="$with $(run_one with $test)"
+    # alternate which goes first, so that a drift of the machine (other
+    # load, page cache) does not always favour the same side
+    if [ $((r % 2)) = 0 ]; then
+      without="$without $(run_one without $test)"
+      with="$with $(run_one with $test)"
+    else
+      with="$with $(run_one with $test)"
+      without="$without $(run_one without $test)"
+    fi
   done
   mw=$(echo $without | median); mp=$(echo $with | median)
   diff=$(awk -v a="$mw" -v b="$mp" 'BEGIN { printf "%+.2f%%", (b - a) / a * 100 }')
