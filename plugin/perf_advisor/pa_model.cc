@@ -528,6 +528,26 @@ static void load_definitions(THD *thd, pa_table_model *m)
 }
 
 /*
+  Engines whose handler opens on its own: no child tables to attach (MERGE
+  needs open_tables() for that, and crashes without), no remote server to
+  reach.  Tables of any other engine are left to the server's usual open,
+  through the table cache.
+*/
+static bool private_open_ok(const TABLE_SHARE *share)
+{
+  static const char *const engines[]= {"InnoDB", "MyISAM",  "Aria",
+                                       "MEMORY", "CSV",     "ARCHIVE",
+                                       "BLACKHOLE"};
+  const char *e= engine_name(share);
+  if (!e)
+    return false;
+  for (const char *ok : engines)
+    if (!strcmp(e, ok))
+      return true;
+  return false;
+}
+
+/*
   Open a handler of its own on the share get_all_tables() has acquired
   (the caller holds a shared metadata lock on the table).  Not through the
   table cache: a full scan of 10,000 tables would otherwise evict the
@@ -579,6 +599,8 @@ int pa_model_build(THD *thd, TABLE_LIST *tables, TABLE *is_table,
   if (!m->show_table->db_stat)
   {
     /* get_all_tables() read the definition only (OPEN_FRM_ONLY) */
+    if (!private_open_ok(m->share))
+      return 2;
     if (model_open(thd, c, m->share, name))
     {
       /* The table cannot be opened (its engine is gone, it is

@@ -73,7 +73,11 @@ int pa_model_skip(THD *thd, TABLE_LIST *tables, bool res,
   also definitions, verdicts, index counters and sizes.
   Returns 0 with *out set (call pa_model_release() when its rows are
   out), -1 when the table cannot be opened (a warning is pushed: skip it),
-  1 on an error already reported (out of memory).
+  1 on an error already reported (out of memory), 2 when the table must be
+  opened by the server (an engine the model does not open privately, such
+  as MERGE).  process_table returns 0 on -1 and 1 otherwise: on 2, with no
+  error set, get_all_tables() then opens the table itself and calls
+  process_table again with it.
 */
 int pa_model_build(THD *thd, TABLE_LIST *tables, TABLE *is_table,
                    const LEX_CSTRING *db, const LEX_CSTRING *name,
