@@ -54,8 +54,8 @@ report="### Overhead on a sysbench workload ($(date -u +%Y-%m-%d))
 
 Machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo); sysbench $(sysbench --version | awk '{print $2}'), $THREADS threads, 4 tables × 20000 rows, ${SECONDS_PER_RUN} s per run, $ROUNDS rounds, each a run without and a run with the plugin (which goes first alternates); performance_schema ON in both; \"with\": plugin loaded, its snapshot thread reading performance_schema and writing the usage store every 10 s (the default is 300 s).
 
-| test | without (per run) | with (per run) | median without | median with | difference | spread without / with |
-|---|---|---|---|---|---|---|"
+| test | without (per run) | with (per run) | median without | median with | difference | spread without / with | median of with / without, paired by round |
+|---|---|---|---|---|---|---|---|"
 for test in oltp_point_select oltp_read_write; do
   with=; without=
   for ((r= 0; r < ROUNDS; r++)); do
@@ -70,9 +70,12 @@ for test in oltp_point_select oltp_read_write; do
     fi
   done
   mw=$(echo $without | median); mp=$(echo $with | median)
+  # paired by round: each "with" over the "without" of the same round
+  paired=$(paste <(echo $with | tr ' ' '\n') <(echo $without | tr ' ' '\n') \
+           | awk '$1 > 0 && $2 > 0 { printf "%.4f\n", $1 / $2 }' | median)
   diff=$(awk -v a="$mw" -v b="$mp" 'BEGIN { printf "%+.2f%%", (b - a) / a * 100 }')
   report="$report
-| $test | $without | $with | $mw | $mp | $diff | $(echo $without | spread) / $(echo $with | spread) |"
+| $test | $without | $with | $mw | $mp | $diff | $(echo $without | spread) / $(echo $with | spread) | $paired |"
 done
 report="$report
 
