@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test run: core unit tests (standalone, ASan/UBSan), then the
 # plugin built in-tree and the mtr suite run by the installed mtr against
-# the installed server, short runs of the fuzzers, the scripts' tests.  Installs what it needs; ends with "N passed, N failed".
+# the installed server, short runs of the fuzzers and of the stress test,
+# the scripts' tests.  Installs what it needs; ends with "N passed, N failed".
 #   scripts/test.sh [mtr test names...]
 set -uo pipefail
 
@@ -75,6 +76,14 @@ for fz in fuzz-digest fuzz-sql; do
   fi
 done
 
-# 4. the scripts
+# 4. the stress test, short: 60 s of DML, DDL churn, PERF_ readers and
+#    plugin UNINSTALL/INSTALL on a throwaway server (docs/reliability.md);
+#    each of its checks counts
+"$REPO/scripts/stress.sh" --seconds "${PA_STRESS_SECONDS:-60}" 2>&1 \
+  | tee "$CACHE/stress.log" | grep -E '^stress: (ok  |FAIL)'
+c=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$CACHE/stress.log" | tail -n1)
+c=${c:-0 1}; passed=$((passed + ${c% *})); failed=$((failed + ${c#* }))
+
+# 5. the scripts
 "$REPO/scripts/test-scripts.sh" 2>&1 | tee "$CACHE/scripts.log"; c=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$CACHE/scripts.log" | tail -n1); c=${c:-0 1}; passed=$((passed + ${c% *})); failed=$((failed + ${c#* }))
 finish
