@@ -23,16 +23,7 @@ while [ $# -gt 0 ]; do
 done
 . "$REPO/scripts/stress/common.sh"
 
-finish() {
-  st_cleanup
-  echo "$passed passed, $failed failed"
-  [ "$failed" = 0 ] && [ "$passed" -gt 0 ]
-  exit $?
-}
-trap 'say "interrupted"; failed=$((failed + 1)); finish' INT TERM
-
-st_need_perl_dbd || { check "DBI and DBD::MariaDB available" 0; finish; }
-st_setup || { check "server set up" 0; finish; }
+st_prepare
 # The driver starts, kills and restarts the server itself, with this
 # command line; it also stops it at the end.
 st_cmd --loose-perf-advisor-snapshot-interval=1 \
@@ -65,4 +56,4 @@ check "error log: no assertion, signal, damaged store or unexpected warning" \
 st_core_backtraces; cores=$?
 check "no core file" "$([ $cores = 0 ] && echo 1 || echo 0)" "$cores cores"
 ST_PID=    # the driver stopped the server
-finish
+st_finish

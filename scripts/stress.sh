@@ -34,18 +34,9 @@ while [ $# -gt 0 ]; do
 done
 . "$REPO/scripts/stress/common.sh"
 
-finish() {
-  st_cleanup
-  echo "$passed passed, $failed failed"
-  [ "$failed" = 0 ] && [ "$passed" -gt 0 ]
-  exit $?
-}
-trap 'say "interrupted"; failed=$((failed + 1)); finish' INT TERM
-
-st_need_perl_dbd || { check "DBI and DBD::MariaDB available" 0; finish; }
-st_setup || { check "server set up" 0; finish; }
+st_prepare
 st_start --userstat=ON --loose-perf-advisor-snapshot-interval=1 \
-  || { check "server started" 0; finish; }
+  || { check "server started" 0; st_finish; }
 say "server pid $ST_PID, datadir $ST_DATA; running ${SECONDS_ARG} s"
 n_plugins=$(st_sql -N -e "SELECT COUNT(*) FROM information_schema.PLUGINS
   WHERE PLUGIN_LIBRARY = 'perf_advisor.so' AND PLUGIN_STATUS = 'ACTIVE'")
@@ -119,4 +110,4 @@ check "error log: no assertion, signal, crash or unexpected warning" \
 [ -n "$problems" ] && echo "$problems" | sort | uniq -c | sort -rn | head -n 20 >&2
 st_core_backtraces; cores=$?
 check "no core file" "$([ $cores = 0 ] && echo 1 || echo 0)" "$cores cores"
-finish
+st_finish

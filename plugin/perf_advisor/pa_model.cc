@@ -149,7 +149,6 @@ static iu_ctx *iu_context(THD *thd, TABLE *is_table)
       !(c->model= (pa_table_model *) alloc_root(&is_table->mem_root,
                                                 sizeof(pa_table_model))))
     return NULL;
-  c->model->own= NULL;
   c->sizes_db[0]= 0;
   c->sizes_table[0]= 0;
   c->sizes_loaded= false;
@@ -424,9 +423,9 @@ static uint64_t def_fingerprint(const pa_index_def *d)
   return h;
 }
 
-static void load_facts(pa_table_model *m)
+static void load_facts(pa_table_model *m, TABLE *t)
 {
-  handler *file= m->show_table->db_stat ? m->show_table->file : NULL;
+  handler *file= t->db_stat ? t->file : NULL;
   memset(&m->facts, 0, sizeof(m->facts));
   m->facts.index_count= m->share->keys;
   if (file)
@@ -459,12 +458,12 @@ static const char *engine_name(const TABLE_SHARE *share)
 }
 
 /* Index definitions of the share -> core structs. */
-static void load_definitions(THD *thd, pa_table_model *m)
+static void load_definitions(THD *thd, pa_table_model *m, TABLE *t)
 {
   TABLE_SHARE *share= m->share;
   pa_table_def *def= m->def;
 
-  def->clustered_pk= (m->show_table->file->ha_table_flags() &
+  def->clustered_pk= (t->file->ha_table_flags() &
                       HA_PRIMARY_KEY_IN_READ_INDEX) != 0;
   def->n_indexes= 0;
   def->n_fks= 0;
@@ -522,9 +521,35 @@ static void load_definitions(THD *thd, pa_table_model *m)
     def->n_indexes++;
   }
   List<FOREIGN_KEY_INFO> fks, parents;
-  m->show_table->file->get_foreign_key_list(thd, &fks);
-  m->show_table->file->get_parent_foreign_key_list(thd, &parents);
+  t->file->get_foreign_key_list(thd, &fks);
+  t->file->get_parent_foreign_key_list(thd, &parents);
   m->fks_complete= add_fks(def, &fks, true) & add_fks(def, &parents, false);
+}
+
+/* The handler's estimates of each index, as information_schema.STATISTICS
+   computes CARDINALITY (after load_facts() asked for HA_STATUS_CONST). */
+static void load_cardinalities(pa_table_model *m, TABLE *t)
+{
+  ha_rows rows= t->stat_records();
+  for (int x= 0; x < m->def->n_indexes; x++)
+  {
+    const KEY *key= &m->share->key_info[m->key_of[x]];
+    KEY *tkey= &t->key_info[m->key_of[x]];
+    uint last= key->user_defined_key_parts - 1;
+    m->card_known[x]= m->sel_known[x]= false;
+    if (!tkey->rec_per_key || !tkey->rec_per_key[last] ||
+        key->algorithm == HA_KEY_ALG_LONG_HASH)
+      continue;
+    double card= (double) rows / tkey->actual_rec_per_key(last);
+    m->card_known[x]= true;
+    m->cardinality[x]= (uint64_t) card;
+    if (rows > 0)
+    {
+      m->sel_known[x]= true;
+      m->selectivity[x]= MY_MIN(1.0, (double) m->cardinality[x] /
+                                         (double) rows);
+    }
+  }
 }
 
 /*
@@ -552,27 +577,16 @@ static bool private_open_ok(const TABLE_SHARE *share)
   (the caller holds a shared metadata lock on the table).  Not through the
   table cache: a full scan of 10,000 tables would otherwise evict the
   application's open tables once table_open_cache is reached
-  (Table_open_cache_overflows, docs/benchmarks.md).  Closed by
-  pa_model_release().
+  (Table_open_cache_overflows, docs/benchmarks.md).  pa_model_build()
+  closes it (closefrm) once what it needs is copied out.
 */
 static bool model_open(THD *thd, iu_ctx *c, TABLE_SHARE *share,
                        const LEX_CSTRING *name)
 {
-  if (open_table_from_share(thd, share, name,
-                            (uint) (HA_OPEN_KEYFILE | HA_TRY_READ_ONLY),
-                            EXTRA_RECORD, thd->open_options, &c->own, false))
-    return true;
-  c->model->own= &c->own;
-  return false;
-}
-
-void pa_model_release(pa_table_model *m)
-{
-  if (m && m->own)
-  {
-    closefrm(m->own);
-    m->own= NULL;
-  }
+  return open_table_from_share(thd, share, name,
+                               (uint) (HA_OPEN_KEYFILE | HA_TRY_READ_ONLY),
+                               EXTRA_RECORD, thd->open_options, &c->own,
+                               false) != OPEN_FRM_OK;
 }
 
 int pa_model_build(THD *thd, TABLE_LIST *tables, TABLE *is_table,
@@ -581,6 +595,7 @@ int pa_model_build(THD *thd, TABLE_LIST *tables, TABLE *is_table,
 {
   iu_ctx *c;
   pa_table_model *m;
+  TABLE *t= tables->table;
   const char *names[PA_TABLE_MAX_INDEXES];
   uint64_t hashes[PA_TABLE_MAX_INDEXES];
   int hinted[PA_TABLE_MAX_INDEXES];
@@ -592,11 +607,8 @@ int pa_model_build(THD *thd, TABLE_LIST *tables, TABLE *is_table,
     return 1;
   }
   m= c->model;
-  pa_model_release(m);
-  m->own= NULL;
-  m->show_table= tables->table;
-  m->share= m->show_table->s;
-  if (!m->show_table->db_stat)
+  m->share= t->s;
+  if (!t->db_stat)
   {
     /* get_all_tables() read the definition only (OPEN_FRM_ONLY) */
     if (!private_open_ok(m->share))
@@ -608,7 +620,7 @@ int pa_model_build(THD *thd, TABLE_LIST *tables, TABLE *is_table,
       convert_error_to_warning(thd);
       return -1;
     }
-    m->show_table= m->own;
+    t= &c->own;
   }
   m->db= db;
   m->name= name;
@@ -619,7 +631,7 @@ int pa_model_build(THD *thd, TABLE_LIST *tables, TABLE *is_table,
   m->engine= engine_name(m->share);
   m->need_column_checks= false;
   m->fks_complete= true;
-  load_facts(m);
+  load_facts(m, t);
 
   if (with_indexes)
   {
@@ -633,8 +645,12 @@ int pa_model_build(THD *thd, TABLE_LIST *tables, TABLE *is_table,
         m->need_column_checks= true;
     }
 #endif
-    load_definitions(thd, m);
+    load_definitions(thd, m, t);
+    load_cardinalities(m, t);
   }
+  /* what the rows need from the handler is copied out */
+  if (t == &c->own)
+    closefrm(t);
   for (int x= 0; x < m->def->n_indexes; x++)
   {
     names[x]= m->def->indexes[x].name;
@@ -646,7 +662,6 @@ int pa_model_build(THD *thd, TABLE_LIST *tables, TABLE *is_table,
   {
     /* UNINSTALL SONAME is under way: no answer rather than rows that
        would call every table's usage unknown. */
-    pa_model_release(m);
     my_error(ER_PLUGIN_IS_NOT_LOADED, MYF(0), "perf_advisor");
     return 1;
   }

@@ -20,8 +20,6 @@ extern my_bool pa_include_system_schemas;
 
 struct pa_table_model
 {
-  TABLE *show_table;                  /* opened: the handler's statistics */
-  TABLE *own;                         /* show_table when opened privately */
   TABLE_SHARE *share;
   const LEX_CSTRING *db, *name;
   pa_table_def *def;                  /* per-statement scratch (1 MB) */
@@ -31,6 +29,11 @@ struct pa_table_model
   pa_state_table st;
   bool size_known[PA_TABLE_MAX_INDEXES];
   uint64_t size_bytes[PA_TABLE_MAX_INDEXES];
+  /* the handler's estimates: distinct values of the whole key, and those
+     over the table's rows (at most 1) */
+  bool card_known[PA_TABLE_MAX_INDEXES], sel_known[PA_TABLE_MAX_INDEXES];
+  uint64_t cardinality[PA_TABLE_MAX_INDEXES];
+  double selectivity[PA_TABLE_MAX_INDEXES];
   pa_table_facts facts;
   pa_table_metrics metrics;
   pa_rule_index rule_idx[PA_TABLE_MAX_INDEXES];
@@ -69,10 +72,11 @@ int pa_model_skip(THD *thd, TABLE_LIST *tables, bool res,
 /*
   Build the model of one table get_all_tables() hands to process_table,
   opened or read from its definition only (OPEN_FRM_ONLY: then the model
-  opens a handler of its own, outside the table cache).  with_indexes:
-  also definitions, verdicts, index counters and sizes.
-  Returns 0 with *out set (call pa_model_release() when its rows are
-  out), -1 when the table cannot be opened (a warning is pushed: skip it),
+  opens a handler of its own, outside the table cache, and closes it once
+  what it needs is copied out).  with_indexes: also definitions, verdicts,
+  cardinalities, index counters and sizes.
+  Returns 0 with *out set, -1 when the table cannot be opened (a warning
+  is pushed: skip it),
   1 on an error already reported (out of memory), 2 when the table must be
   opened by the server (an engine the model does not open privately, such
   as MERGE).  process_table returns 0 on -1 and 1 otherwise: on 2, with no
@@ -82,9 +86,6 @@ int pa_model_skip(THD *thd, TABLE_LIST *tables, bool res,
 int pa_model_build(THD *thd, TABLE_LIST *tables, TABLE *is_table,
                    const LEX_CSTRING *db, const LEX_CSTRING *name,
                    bool with_indexes, pa_table_model **out);
-
-/* Close the model's private handler, if it opened one.  NULL is fine. */
-void pa_model_release(pa_table_model *m);
 
 /* Whether the caller may see index x (all its columns, with column
    grants only). */

@@ -301,8 +301,6 @@ static int recs_table(THD *thd, TABLE_LIST *tables, TABLE *table, bool res,
   if (int r= pa_model_build(thd, tables, table, db_name, table_name, true,
                             &m))
     return r > 0;
-  /* the rules need the model, no longer the handler */
-  pa_model_release(m);
   /* With column privileges only, the findings about indexes the caller
      cannot see are left out with them. */
   for (int x= 0; x < m->def->n_indexes; x++)
@@ -790,8 +788,6 @@ static int qa_record(THD *thd, TABLE_LIST *tables, TABLE *table, bool res,
   if (int r= pa_model_build(thd, tables, table, db_name, table_name, true,
                             &m))
     return r > 0;
-  /* the analysis needs the model, no longer the handler */
-  pa_model_release(m);
 
   for (size_t i= first; i < last; i++)
   {

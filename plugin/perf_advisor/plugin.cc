@@ -223,7 +223,7 @@ static_assert(sizeof(table_analysis_fields) / sizeof(table_analysis_fields[0])
               "PERF_TABLE_ANALYSIS: enum and column array disagree");
 
 /*
-  process_table of PERF_TABLE_ANALYSIS: one opened table -> one row.
+  process_table of PERF_TABLE_ANALYSIS: one table -> one row.
   get_all_tables() has already applied the caller's privileges and the
   TABLE_SCHEMA / TABLE_NAME lookup values.
 */
@@ -241,8 +241,6 @@ static int table_analysis_record(THD *thd, TABLE_LIST *tables, TABLE *table,
   if (int r= pa_model_build(thd, tables, table, db_name, table_name, false,
                             &m))
     return r > 0;
-  /* what this row needs is copied out of the handler by now */
-  pa_model_release(m);
   slow_digests(&m->st, &work);
 
   restore_record(table, s->default_values);
@@ -317,8 +315,9 @@ enum pa_index_usage_col
   IU_COLUMNS_COUNT
 };
 
-/* Every column needs the opened table (foreign keys and statistics come
-   from the handler): even a bare COUNT(*) must see the same rows. */
+/* Every column is OPEN_FRM_ONLY: get_all_tables() hands over the
+   definition, pa_model_build() opens the handler it needs itself
+   (foreign keys, statistics) outside the table cache. */
 static ST_FIELD_INFO index_usage_fields[]= {
     Column("TABLE_SCHEMA", Name(), NOT_NULL, OPEN_FRM_ONLY),
     Column("TABLE_NAME", Name(), NOT_NULL, OPEN_FRM_ONLY),
@@ -361,8 +360,6 @@ static int index_usage_rows(THD *thd, TABLE_LIST *tables, TABLE *table,
     const pa_index_def *d= &m->def->indexes[x];
     const pa_index_verdict *v= &m->verdicts[x];
     const pa_state_index *su= &m->su[x];
-    KEY *key= &m->share->key_info[m->key_of[x]];
-    KEY *tkey= &m->show_table->key_info[m->key_of[x]];
     Field **f= table->field;
     char buf[2048];
 
@@ -383,21 +380,8 @@ static int index_usage_rows(THD *thd, TABLE_LIST *tables, TABLE *table,
     pa_store_str(f[IU_IS_IGNORED], pa_yes_no(d->is_ignored));
     if (v->fk >= 0)
       pa_store_str(f[IU_FK_NAME], m->def->fks[v->fk].name);
-    {
-      uint last= key->user_defined_key_parts - 1;
-      if (tkey->rec_per_key && tkey->rec_per_key[last] &&
-          key->algorithm != HA_KEY_ALG_LONG_HASH)
-      {
-        double card= (double) m->show_table->stat_records() /
-                     tkey->actual_rec_per_key(last);
-        ha_rows rows= m->show_table->stat_records();
-        pa_store_u64(f[IU_CARDINALITY], true, (uint64_t) card);
-        if (rows > 0)
-          pa_store_double(f[IU_SELECTIVITY], true,
-                          MY_MIN(1.0, (double) (uint64_t) card /
-                                          (double) rows));
-      }
-    }
+    pa_store_u64(f[IU_CARDINALITY], m->card_known[x], m->cardinality[x]);
+    pa_store_double(f[IU_SELECTIVITY], m->sel_known[x], m->selectivity[x]);
     pa_store_u64(f[IU_READ_COUNT], m->st.known, su->u.total[0]);
     pa_store_u64(f[IU_ROWS_READ], m->st.known, su->u.total[1]);
     pa_store_u64(f[IU_WRITE_COUNT], m->st.known && m->st.source == PA_SRC_PFS,
@@ -439,15 +423,13 @@ static int index_usage_record(THD *thd, TABLE_LIST *tables, TABLE *table,
                               const LEX_CSTRING *table_name)
 {
   pa_table_model *m;
-  int r;
 
   if (int skip= pa_model_skip(thd, tables, res, db_name))
     return skip < 0;
-  if ((r= pa_model_build(thd, tables, table, db_name, table_name, true, &m)))
+  if (int r= pa_model_build(thd, tables, table, db_name, table_name, true,
+                            &m))
     return r > 0;
-  r= index_usage_rows(thd, tables, table, m, db_name, table_name);
-  pa_model_release(m);
-  return r;
+  return index_usage_rows(thd, tables, table, m, db_name, table_name);
 }
 
 static int index_usage_init(void *p)

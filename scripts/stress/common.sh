@@ -11,6 +11,10 @@
 #   st_log_problems FILE [FROM_LINE]   error-log lines that are not expected
 #   st_rss_kb             resident set size of ST_PID, in KiB
 #   check NAME OK [DETAIL] count one check (pass/fail) and print failures
+#   st_prepare            the Perl driver and st_setup, or finish as failed;
+#                         an interrupt finishes the run as failed
+#   st_finish             clean up, print "N passed, N failed", exit (non-zero
+#                         on any failure or when nothing passed)
 
 ST_TMP=; ST_PID=; ST_KEEP=${ST_KEEP:-0}
 passed=0; failed=0
@@ -26,6 +30,19 @@ check() {
     failed=$((failed + 1)); ST_KEEP=1
     say "FAIL $name${*:+ ($*)}"
   fi
+}
+
+st_finish() {
+  st_cleanup
+  echo "$passed passed, $failed failed"
+  [ "$failed" = 0 ] && [ "$passed" -gt 0 ]
+  exit $?
+}
+
+st_prepare() {
+  trap 'say "interrupted"; failed=$((failed + 1)); st_finish' INT TERM
+  st_need_perl_dbd || { check "DBI and DBD::MariaDB available" 0; st_finish; }
+  st_setup || { check "server set up" 0; st_finish; }
 }
 
 st_sql() {
