@@ -4,7 +4,10 @@
 # with the plugin installed and active (its snapshot thread reading
 # performance_schema and writing the usage store every 10 s) and
 # without it, in alternating runs; reports each run's throughput, the
-# medians and the spread.
+# medians, the spread, the server's CPU time per transaction, and the
+# share of the server's CPU time that the plugin's own thread used during
+# the run (from the kernel's per-thread run time, which other load on the
+# machine does not disturb).
 #   scripts/bench-overhead.sh [--seconds N] [--rounds N] [--threads N] [--write]
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -16,7 +19,7 @@ while [ $# -gt 0 ]; do
     --rounds) ROUNDS=$2; shift 2 ;;
     --threads) THREADS=$2; shift 2 ;;
     --write) WRITE=1; shift ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 1 ;;
   esac
 done
@@ -30,19 +33,45 @@ SB=(--db-driver=mysql --mysql-socket=PLACEHOLDER --mysql-user=root
     --mysql-db=sbtest --tables=4 --table-size=20000 --threads="$THREADS"
     --time="$SECONDS_PER_RUN" --report-interval=0)
 
-run_one() {  # mode(with|without) test -> prints transactions/s or queries/s
-  local mode=$1 test=$2 tps
+# CPU time in ns the server process has used (all its threads, live or
+# gone: utime + stime of /proc/PID/stat, in clock ticks).
+server_cpu_ns() {
+  awk -v hz="$(getconf CLK_TCK)" '{ printf "%.0f", ($14 + $15) * 1e9 / hz }' \
+    "/proc/$PA_PID/stat"
+}
+# CPU time in ns one thread of the server has run (/proc/.../schedstat).
+thread_cpu_ns() {
+  awk '{ print $1 }' "/proc/$PA_PID/task/$1/schedstat"
+}
+
+run_one() {  # mode(with|without) test -> "throughput cpu_us_per_txn plugin_share"
+  local mode=$1 test=$2 out tps txn tid= c0 c1 t0 t1 share=-
   if [ "$mode" = without ]; then PA_NO_PLUGIN=1 pa_server_start "${COMMON[@]}"
   else pa_server_start "${COMMON[@]}" --loose-perf-advisor-snapshot-interval=10
   fi
   local sb=("${SB[@]/PLACEHOLDER/$PA_SOCK}")
   pa_sql -e "CREATE DATABASE sbtest"
   sysbench "$test" "${sb[@]}" prepare >/dev/null
-  tps=$(sysbench "$test" "${sb[@]}" run | awk -F'[ (]+' '
+  if [ "$mode" = with ]; then
+    tid=$(pa_sql -N -e "SELECT THREAD_OS_ID FROM performance_schema.threads
+                        WHERE NAME = 'thread/perf_advisor/perf_advisor_snapshot'")
+    [ -n "$tid" ] || { echo "no snapshot thread in performance_schema.threads" >&2; exit 1; }
+    t0=$(thread_cpu_ns "$tid")
+  fi
+  c0=$(server_cpu_ns)
+  out=$(sysbench "$test" "${sb[@]}" run)
+  c1=$(server_cpu_ns)
+  [ -n "$tid" ] && { t1=$(thread_cpu_ns "$tid");
+    share=$(awk -v t="$((t1 - t0))" -v c="$((c1 - c0))" \
+            'BEGIN { printf "%.4f", t / c * 100 }'); }
+  tps=$(echo "$out" | awk -F'[ (]+' '
         /queries:/ { q= $(NF-2) } /transactions:/ { t= $(NF-2) }
         END { print (t + 0 > 0 ? t : q) }')
+  # events: transactions, or queries for oltp_point_select (one per event)
+  txn=$(echo "$out" | awk '/total number of events:/ { print $NF }')
   pa_server_stop
-  echo "$tps"
+  echo "$tps $(awk -v c="$((c1 - c0))" -v n="$txn" \
+               'BEGIN { printf "%.1f", c / n / 1000 }') $share"
 }
 
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ a[NR]= $1 } END {
@@ -56,17 +85,24 @@ Machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' 
 
 | test | without (per run) | with (per run) | median without | median with | difference | spread without / with | median of with / without, paired by round |
 |---|---|---|---|---|---|---|---|"
+cpu_table="| test | server CPU µs per event, without (median; spread) | with (median; spread) | difference | plugin thread's share of the server's CPU time, per run with the plugin | its maximum |
+|---|---|---|---|---|---|"
+add() {  # side(with|without) "tps cpu share": appends to that side's lists
+  local t c s; read -r t c s <<<"$2"
+  if [ "$1" = with ]; then with="$with $t"; cpu_with="$cpu_with $c"; shares="$shares $s"
+  else without="$without $t"; cpu_without="$cpu_without $c"; fi
+}
 for test in oltp_point_select oltp_read_write; do
-  with=; without=
+  with=; without=; cpu_with=; cpu_without=; shares=
   for ((r= 0; r < ROUNDS; r++)); do
     # alternate which goes first, so that a drift of the machine (other
     # load, page cache) does not always favour the same side
     if [ $((r % 2)) = 0 ]; then
-      without="$without $(run_one without $test)"
-      with="$with $(run_one with $test)"
+      add without "$(run_one without $test)"
+      add with "$(run_one with $test)"
     else
-      with="$with $(run_one with $test)"
-      without="$without $(run_one without $test)"
+      add with "$(run_one with $test)"
+      add without "$(run_one without $test)"
     fi
   done
   mw=$(echo $without | median); mp=$(echo $with | median)
@@ -76,11 +112,21 @@ for test in oltp_point_select oltp_read_write; do
   diff=$(awk -v a="$mw" -v b="$mp" 'BEGIN { printf "%+.2f%%", (b - a) / a * 100 }')
   report="$report
 | $test | $without | $with | $mw | $mp | $diff | $(echo $without | spread) / $(echo $with | spread) | $paired |"
+  cw=$(echo $cpu_without | median); cp=$(echo $cpu_with | median)
+  cpu_table="$cpu_table
+| $test | $cw; $(echo $cpu_without | spread) | $cp; $(echo $cpu_with | spread) | $(awk -v a="$cw" -v b="$cp" 'BEGIN { printf "%+.2f%%", (b - a) / a * 100 }') | $(echo $shares | sed 's/\([0-9.]*\)/\1%/g') | $(echo $shares | tr ' ' '\n' | sort -g | tail -n1)% |"
 done
 report="$report
 
 Throughput is transactions/s (queries/s for oltp_point_select). A difference
-smaller than the spread between runs of the same configuration is noise."
+smaller than the spread between runs of the same configuration is noise.
+
+$cpu_table
+
+Server CPU time (user + system, all threads) per sysbench event during the
+run; the plugin thread's share is its own run time (the kernel's per-thread
+schedstat) over the server's CPU time in the same interval: the work the
+plugin adds, measured where it happens rather than inferred from throughput."
 echo "$report"
 [ -n "$WRITE" ] && printf '\n%s\n' "$report" >>"$REPO/docs/benchmarks.md"
 exit 0
