@@ -17,7 +17,8 @@ SO=$("$REPO/scripts/build.sh" | tail -n1)
 pa_install_so "$SO"
 pa_server_start --innodb-flush-log-at-trx-commit=0 --skip-log-bin \
   --performance-schema=ON --loose-perf-advisor-max-staleness-ms=3600000
-trap pa_server_stop EXIT
+PERF_DATA=
+trap 'pa_server_stop; rm -f "${PERF_DATA:-}"' EXIT
 python3 - "$N" <<'EOF' | pa_sql
 import sys
 n = int(sys.argv[1])
@@ -43,10 +44,10 @@ for r in 1 2 3 4 5; do timed "PERF_INDEX_USAGE full, profiled $r" "$IU"; done
 kill -INT "$PERF_PID"; wait "$PERF_PID" 2>/dev/null || true
 echo "--- self time by symbol (top 30)"
 perf report -i "$PERF_DATA" --no-children --sort symbol --stdio 2>/dev/null \
-  | grep -E '^ +[0-9.]+%' | head -n 30
+  | grep -E '^ +[0-9.]+%' | awk 'NR <= 30'
 echo "--- time under perf_advisor's per-table steps (children)"
 perf report -i "$PERF_DATA" --children --sort symbol --stdio 2>/dev/null \
   | grep -E '^ +[0-9.]+% +[0-9.]+%' \
-  | grep -E 'get_all_tables|fill_schema_table_from_frm|tdc_acquire_share|open_table_from_share|closefrm|index_usage_record|pa_model_build|model_open|load_facts|load_definitions|get_foreign_key_list|get_parent_foreign_key_list|pa_index_analyze|pa_index_columns_text|pa_index_blockers_text|pa_usage_status|pa_usage_hash|pa_state_read_table|iu_load_sizes|ha_innobase::open|ha_innobase::info|ha_innobase::close|schema_table_store_record|open_binary_frm|init_from_binary_frm_image|find_files' \
-  | head -n 30
+  | grep -E 'get_all_tables|fill_schema_table_from_frm|tdc_acquire_share|open_table_from_share|handler::ha_open|closefrm|index_usage_record|pa_model_build|model_open|load_facts|load_definitions|get_foreign_key_list|get_parent_foreign_key_list|pa_index_analyze|pa_index_columns_text|pa_index_blockers_text|pa_usage_status|pa_usage_hash|pa_state_read_table|iu_load_sizes|ha_innobase::open|ha_innobase::info|ha_innobase::close|schema_table_store_record|open_binary_frm|init_from_binary_frm_image|find_files' \
+  | awk 'NR <= 30'
 rm -f "$PERF_DATA"

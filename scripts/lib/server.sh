@@ -1,6 +1,7 @@
 # Throwaway MariaDB server for the demo and the benchmarks: own datadir and
 # unix socket in a temp dir, no TCP, the plugin loaded.  Source this file,
-# then: pa_server_start [extra mariadbd options...]; pa_sql ...; pa_server_stop
+# then: pa_server_start [extra mariadbd options...]; pa_sql ...;
+# pa_server_restart (same datadir and options); pa_server_stop
 # Needs: PA_SO (path of perf_advisor.so) already installed in the plugin dir.
 
 PA_TMP=${PA_TMP:-}
@@ -13,6 +14,13 @@ pa_server_start() {
     --auth-root-authentication-method=socket --skip-test-db \
     >"$PA_TMP/install.log" 2>&1 \
     || { cat "$PA_TMP/install.log" >&2; return 1; }
+  PA_ARGS=("$@")
+  pa_server_launch
+}
+
+# Start mariadbd on the datadir of pa_server_start with the options it was
+# given, and wait until it answers.
+pa_server_launch() {
   # beta: the maturity perf_advisor declares; Debian's default is gamma.
   # PA_NO_PLUGIN=1: the same server without the plugin (for comparisons).
   local load=--plugin-load-add=perf_advisor.so
@@ -21,7 +29,7 @@ pa_server_start() {
     --socket="$PA_SOCK" --skip-networking --pid-file="$PA_TMP/mysqld.pid" \
     --log-error="$PA_TMP/error.log" --plugin-maturity=beta \
     $load --innodb-buffer-pool-size=256M \
-    "$@" >/dev/null 2>&1 &
+    "${PA_ARGS[@]}" >/dev/null 2>&1 &
   PA_PID=$!
   for _ in $(seq 1 300); do
     if mariadb-admin --no-defaults -S "$PA_SOCK" -uroot ping >/dev/null 2>&1; then
@@ -32,6 +40,16 @@ pa_server_start() {
   done
   echo "server did not start:" >&2; tail -n 30 "$PA_TMP/error.log" >&2
   return 1
+}
+
+# Shut the server down cleanly and start it again on the same datadir and
+# options: its caches (table definitions, InnoDB's dictionary and buffer
+# pool) start empty, the operating system's page cache does not.
+pa_server_restart() {
+  mariadb-admin --no-defaults -S "$PA_SOCK" -uroot shutdown >/dev/null 2>&1 \
+    || kill "$PA_PID"
+  wait "$PA_PID" 2>/dev/null || true
+  pa_server_launch
 }
 
 pa_sql() {
