@@ -2,7 +2,8 @@
 # The whole test run: core unit tests (standalone, ASan/UBSan), then the
 # plugin built in-tree and the mtr suite run by the installed mtr against
 # the installed server, short runs of the fuzzers and of the stress test,
-# the scripts' tests.  Installs what it needs; ends with "N passed, N failed".
+# the scripts' tests, and each benchmark script once at its smallest size.
+# Installs what it needs; ends with "N passed, N failed".
 #   scripts/test.sh [mtr test names...]
 set -uo pipefail
 
@@ -85,5 +86,12 @@ c=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$CACHE/stress.log
 c=${c:-0 1}; passed=$((passed + ${c% *})); failed=$((failed + ${c#* }))
 
 # 5. the scripts
-"$REPO/scripts/test-scripts.sh" 2>&1 | tee "$CACHE/scripts.log"; c=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$CACHE/scripts.log" | tail -n1); c=${c:-0 1}; passed=$((passed + ${c% *})); failed=$((failed + ${c#* }))
+"$REPO/scripts/test-scripts.sh" 2>&1 | tee "$CACHE/scripts.log"
+c=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$CACHE/scripts.log" | tail -n1)
+c=${c:-0 1}; passed=$((passed + ${c% *})); failed=$((failed + ${c#* }))
+# 6. the benchmark scripts, each once at its smallest size (they still run
+#    and print their result tables; the figures live in docs/benchmarks.md)
+"$REPO/scripts/test-bench.sh" 2>&1 | tee "$CACHE/bench.log"
+c=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$CACHE/bench.log" | tail -n1)
+c=${c:-0 1}; passed=$((passed + ${c% *})); failed=$((failed + ${c#* }))
 finish
