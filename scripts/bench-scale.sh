@@ -192,6 +192,7 @@ IU_FULL="SELECT COUNT(*), SUM(READ_COUNT), SUM(REDUNDANCY IS NOT NULL), SUM(USAG
 TA_FULL="SELECT COUNT(*), SUM(TABLE_ROWS) INTO @c, @r FROM information_schema.PERF_TABLE_ANALYSIS"
 RC_FULL="SELECT COUNT(*), SUM(LENGTH(EVIDENCE)) INTO @c, @r FROM information_schema.PERF_RECOMMENDATIONS"
 CS_FULL="SELECT COUNT(*), SUM(SIZE) INTO @c, @r FROM information_schema.PERF_CACHE_STATS"
+QA_FULL="SELECT COUNT(*), SUM(EXEC_COUNT) INTO @c, @r FROM information_schema.PERF_QUERY_ANALYSIS"
 ONE_WHERE="WHERE TABLE_SCHEMA = 'scale_3' AND TABLE_NAME = 't3'"
 
 # Make the plugin's copy of performance_schema stale (older than
@@ -286,6 +287,8 @@ run_n() {
     sleep 2
   done
   printf '[client]\nuser=root\nsocket=%s\n' "$PA_SOCK" >"$SCALE_WORK/client.cnf"
+  pa_sql -e "CREATE FUNCTION perf_analyze_table RETURNS STRING
+             SONAME 'perf_advisor.so'" || die "cannot create perf_analyze_table"
 
   wait_quiet
   log "N=$n: creating $n tables in $SCALE_SCHEMAS schemas, and $SCALE_BIG_TABLES × $SCALE_BIG_ROWS rows"
@@ -330,6 +333,7 @@ run_n() {
   measure_sql "$n" ta_full $FULL_REPS "$TA_FULL" "@c"
   measure_sql "$n" rc_full $FULL_REPS "$RC_FULL" "@c"
   measure_sql "$n" cs_full $FULL_REPS "$CS_FULL" "@c"
+  measure_sql "$n" qa_full $FULL_REPS "$QA_FULL" "@c"
   snapshot "$n" s2
   INFO[$n|rounds]=${TREPS[$n|iu_full]:-0}
 
@@ -343,6 +347,8 @@ run_n() {
   measure_sql "$n" ta_one_live $FLOOR_REPS "SELECT COUNT(*), SUM(TABLE_ROWS) INTO @c, @r FROM information_schema.PERF_TABLE_ANALYSIS $ONE_WHERE" "@c"
   pa_sql -e "SET GLOBAL perf_advisor_max_staleness_ms= DEFAULT"
   measure_sql "$n" rc_one $ONE_REPS "SELECT COUNT(*), SUM(LENGTH(EVIDENCE)) INTO @c, @r FROM information_schema.PERF_RECOMMENDATIONS $ONE_WHERE" "@c"
+  measure_sql "$n" qa_one $ONE_REPS "SELECT COUNT(*), SUM(EXEC_COUNT) INTO @c, @r FROM information_schema.PERF_QUERY_ANALYSIS $ONE_WHERE" "@c"
+  measure_sql "$n" udf_one $ONE_REPS "SELECT LENGTH(perf_analyze_table('scale_3', 't3')) INTO @c" "@c"
 
   log "N=$n: floors"
   measure_sql "$n" is_tables $FLOOR_REPS "SELECT COUNT(*), SUM(DATA_LENGTH), SUM(INDEX_LENGTH) INTO @c, @d, @i FROM information_schema.TABLES" "@c"
@@ -469,6 +475,9 @@ report=$(
   row rc_full "PERF_RECOMMENDATIONS, full (SUM(LENGTH(EVIDENCE)))"
   row rc_one "PERF_RECOMMENDATIONS, one table"
   row cs_full "PERF_CACHE_STATS, full (no per-table form)"
+  row qa_full "PERF_QUERY_ANALYSIS, full (SUM(EXEC_COUNT))"
+  row qa_one "PERF_QUERY_ANALYSIS, one table"
+  row udf_one "perf_analyze_table('scale_3', 't3'), LENGTH of the JSON"
   row is_tables "floor: I_S.TABLES, SUM(DATA_LENGTH), SUM(INDEX_LENGTH)"
   row is_stats "floor: I_S.STATISTICS, SUM(CARDINALITY)"
   row is_columns "definitions only: I_S.COLUMNS of the scale schemas, COUNT(*)"
