@@ -2,7 +2,8 @@
 # The whole test run: core unit tests (standalone, ASan/UBSan), then the
 # plugin built in-tree and the mtr suite run by the installed mtr against
 # the installed server, short runs of the fuzzers and of the stress test,
-# the scripts' tests, and each benchmark script once at its smallest size.
+# the scripts' tests, each benchmark script once at its smallest size, and
+# the README's main job (scripts/demo.sh).
 # Installs what it needs; ends with "N passed, N failed".
 #   scripts/test.sh [mtr test names...]
 set -uo pipefail
@@ -94,4 +95,16 @@ c=${c:-0 1}; passed=$((passed + ${c% *})); failed=$((failed + ${c#* }))
 "$REPO/scripts/test-bench.sh" 2>&1 | tee "$CACHE/bench.log"
 c=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$CACHE/bench.log" | tail -n1)
 c=${c:-0 1}; passed=$((passed + ${c% *})); failed=$((failed + ${c#* }))
+# 7. the README's main job, as a user runs it: it must finish and show
+#    the findings its sample database is built to have
+if "$REPO/scripts/demo.sh" >"$CACHE/demo.log" 2>&1 \
+   && grep -q '^== information_schema.PERF_RECOMMENDATIONS' "$CACHE/demo.log" \
+   && grep -Eq '^\| high +\| missing_index +\| tabGL Entry .*\(party_type,party\)' "$CACHE/demo.log" \
+   && grep -Eq '^\| tabSales Invoice +\| posting_date_dup +\| posting_date +\| [a-z]+ +\| duplicate +\| posting_date +\| +[0-9]+ \| YES ' "$CACHE/demo.log" \
+   && grep -Eq '^\| tabGL Entry +\| +[0-9]+ \| +[0-9]+ \| +[0-9.]+ \|' "$CACHE/demo.log"; then
+  passed=$((passed + 1)); echo "ok   - demo.sh: the main job runs and shows its sample's findings"
+else
+  failed=$((failed + 1)); tail -n 30 "$CACHE/demo.log" >&2
+  echo "FAIL - demo.sh (log: $CACHE/demo.log)"
+fi
 finish
