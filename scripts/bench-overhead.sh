@@ -12,6 +12,7 @@
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 . "$REPO/scripts/lib/server.sh"
+. "$REPO/scripts/lib/bench.sh"
 SECONDS_PER_RUN=30; ROUNDS=3; THREADS=2; WRITE=
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -33,12 +34,6 @@ SB=(--db-driver=mysql --mysql-socket=PLACEHOLDER --mysql-user=root
     --mysql-db=sbtest --tables=4 --table-size=20000 --threads="$THREADS"
     --time="$SECONDS_PER_RUN" --report-interval=0)
 
-# CPU time in ns the server process has used (all its threads, live or
-# gone: utime + stime of /proc/PID/stat, in clock ticks).
-server_cpu_ns() {
-  awk -v hz="$(getconf CLK_TCK)" '{ printf "%.0f", ($14 + $15) * 1e9 / hz }' \
-    "/proc/$PA_PID/stat"
-}
 # CPU time in ns one thread of the server has run (/proc/.../schedstat).
 thread_cpu_ns() {
   awk '{ print $1 }' "/proc/$PA_PID/task/$1/schedstat"
@@ -58,9 +53,9 @@ run_one() {  # mode(with|without) test -> "throughput cpu_us_per_txn plugin_shar
     [ -n "$tid" ] || { echo "no snapshot thread in performance_schema.threads" >&2; exit 1; }
     t0=$(thread_cpu_ns "$tid")
   fi
-  c0=$(server_cpu_ns)
+  c0=$(pa_server_cpu_ns)
   out=$(sysbench "$test" "${sb[@]}" run)
-  c1=$(server_cpu_ns)
+  c1=$(pa_server_cpu_ns)
   [ -n "$tid" ] && { t1=$(thread_cpu_ns "$tid");
     share=$(awk -v t="$((t1 - t0))" -v c="$((c1 - c0))" \
             'BEGIN { printf "%.4f", t / c * 100 }'); }
@@ -74,14 +69,12 @@ run_one() {  # mode(with|without) test -> "throughput cpu_us_per_txn plugin_shar
                'BEGIN { printf "%.1f", c / n / 1000 }') $share"
 }
 
-median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ a[NR]= $1 } END {
-  print (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2) }'; }
 spread() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ a[NR]= $1 } END {
   printf "%.1f%%", (a[NR] - a[1]) / a[1] * 100 }'; }
 
 report="### Overhead on a sysbench workload ($(date -u +%Y-%m-%d))
 
-Machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo); sysbench $(sysbench --version | awk '{print $2}'), $THREADS threads, 4 tables × 20000 rows, ${SECONDS_PER_RUN} s per run, $ROUNDS rounds, each a run without and a run with the plugin (which goes first alternates); performance_schema ON in both; \"with\": plugin loaded, its snapshot thread reading performance_schema and writing the usage store every 10 s (the default is 300 s).
+Machine: $(pa_machine); sysbench $(sysbench --version | awk '{print $2}'), $THREADS threads, 4 tables × 20000 rows, ${SECONDS_PER_RUN} s per run, $ROUNDS rounds, each a run without and a run with the plugin (which goes first alternates); performance_schema ON in both; \"with\": plugin loaded, its snapshot thread reading performance_schema and writing the usage store every 10 s (the default is 300 s).
 
 | test | without (per run) | with (per run) | median without | median with | difference | spread without / with | median of with / without, paired by round |
 |---|---|---|---|---|---|---|---|"
@@ -105,14 +98,14 @@ for test in oltp_point_select oltp_read_write; do
       add without "$(run_one without $test)"
     fi
   done
-  mw=$(echo $without | median); mp=$(echo $with | median)
+  mw=$(echo $without | pa_median); mp=$(echo $with | pa_median)
   # paired by round: each "with" over the "without" of the same round
   paired=$(paste <(echo $with | tr ' ' '\n') <(echo $without | tr ' ' '\n') \
-           | awk '$1 > 0 && $2 > 0 { printf "%.4f\n", $1 / $2 }' | median)
+           | awk '$1 > 0 && $2 > 0 { printf "%.4f\n", $1 / $2 }' | pa_median)
   diff=$(awk -v a="$mw" -v b="$mp" 'BEGIN { printf "%+.2f%%", (b - a) / a * 100 }')
   report="$report
 | $test | $without | $with | $mw | $mp | $diff | $(echo $without | spread) / $(echo $with | spread) | $paired |"
-  cw=$(echo $cpu_without | median); cp=$(echo $cpu_with | median)
+  cw=$(echo $cpu_without | pa_median); cp=$(echo $cpu_with | pa_median)
   cpu_table="$cpu_table
 | $test | $cw; $(echo $cpu_without | spread) | $cp; $(echo $cpu_with | spread) | $(awk -v a="$cw" -v b="$cp" 'BEGIN { printf "%+.2f%%", (b - a) / a * 100 }') | $(echo $shares | sed 's/\([0-9.]*\)/\1%/g') | $(echo $shares | tr ' ' '\n' | sort -g | tail -n1)% |"
 done

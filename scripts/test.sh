@@ -14,6 +14,13 @@ export PERF_ADVISOR_CACHE=$CACHE
 passed=0; failed=0
 log() { echo "test: $*" >&2; }
 
+# Add the "N passed, N failed" of a sub-run's log to the totals; a log
+# without that line (the sub-run died) counts as one failure.
+add_counts() {
+  local c
+  c=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$1" | tail -n1)
+  c=${c:-0 1}; passed=$((passed + ${c% *})); failed=$((failed + ${c#* }))
+}
 finish() {
   echo "$passed passed, $failed failed"
   [ "$failed" = 0 ] && [ "$passed" -gt 0 ]
@@ -83,18 +90,15 @@ done
 #    each of its checks counts
 "$REPO/scripts/stress.sh" --seconds "${PA_STRESS_SECONDS:-60}" 2>&1 \
   | tee "$CACHE/stress.log" | grep -E '^stress: (ok  |FAIL)'
-c=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$CACHE/stress.log" | tail -n1)
-c=${c:-0 1}; passed=$((passed + ${c% *})); failed=$((failed + ${c#* }))
+add_counts "$CACHE/stress.log"
 
 # 5. the scripts
 "$REPO/scripts/test-scripts.sh" 2>&1 | tee "$CACHE/scripts.log"
-c=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$CACHE/scripts.log" | tail -n1)
-c=${c:-0 1}; passed=$((passed + ${c% *})); failed=$((failed + ${c#* }))
+add_counts "$CACHE/scripts.log"
 # 6. the benchmark scripts, each once at its smallest size (they still run
 #    and print their result tables; the figures live in docs/benchmarks.md)
 "$REPO/scripts/test-bench.sh" 2>&1 | tee "$CACHE/bench.log"
-c=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$CACHE/bench.log" | tail -n1)
-c=${c:-0 1}; passed=$((passed + ${c% *})); failed=$((failed + ${c#* }))
+add_counts "$CACHE/bench.log"
 # 7. the README's main job, as a user runs it: it must finish and show
 #    the findings its sample database is built to have
 if "$REPO/scripts/demo.sh" >"$CACHE/demo.log" 2>&1 \

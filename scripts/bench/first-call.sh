@@ -10,6 +10,7 @@
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 . "$REPO/scripts/lib/server.sh"
+. "$REPO/scripts/lib/bench.sh"
 . "$REPO/scripts/bench/scale-lib.sh"
 N=10000; ROUNDS=3; WRITE=
 while [ $# -gt 0 ]; do
@@ -35,9 +36,8 @@ timed() {  # query -> elapsed ms inside one session
     SELECT TIMESTAMPDIFF(MICROSECOND, @t, NOW(6)) / 1000"
 }
 stats() {  # values -> "min / median"
-  tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ a[NR]= $1 } END {
-    printf "%.0f / %.0f", a[1],
-      (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2) }'
+  local v; v=$(cat)
+  printf "%.0f / %.0f" "$(echo $v | pa_min)" "$(echo $v | pa_median)"
 }
 
 declare -A FIRST SECOND
@@ -59,16 +59,16 @@ for ((r= 0; r < ROUNDS; r++)); do
   done
 done
 
-st_first=$(echo ${FIRST[0]} | tr ' ' '\n' | sort -g | head -n1)
+st_first=$(echo ${FIRST[0]} | pa_min)
 rows=
 for i in "${!QUERIES[@]}"; do
-  f=$(echo ${FIRST[$i]} | tr ' ' '\n' | sort -g | head -n1)
+  f=$(echo ${FIRST[$i]} | pa_min)
   rows="$rows
 | ${LABELS[$i]} | $(echo ${FIRST[$i]} | stats) | $(echo ${SECOND[$i]} | stats) | $(awk -v a="$f" -v b="$st_first" 'BEGIN { printf "%.2f", a / b }') |"
 done
 report="### First call after a start, N = $N ($(date -u +%Y-%m-%d), commit $(git -C "$REPO" rev-parse --short HEAD))
 
-Machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), 1-minute load $(cut -d' ' -f1 /proc/loadavg) at the end; $N tables of the scale schema in $SCALE_SCHEMAS schemas (+ a parent table each), set up in $setup_s s, no workload; server defaults (table_definition_cache 400). $ROUNDS rounds; in each, per statement: a clean restart, the statement (first), the same statement again (second).
+Machine: $(pa_machine), 1-minute load $(cut -d' ' -f1 /proc/loadavg) at the end; $N tables of the scale schema in $SCALE_SCHEMAS schemas (+ a parent table each), set up in $setup_s s, no workload; server defaults (table_definition_cache 400). $ROUNDS rounds; in each, per statement: a clean restart, the statement (first), the same statement again (second).
 
 | statement | first after a restart, ms: min / median | second, ms: min / median | first / first I_S.STATISTICS (min) |
 |---|---|---|---|$rows"

@@ -50,4 +50,3 @@ perf report -i "$PERF_DATA" --children --sort symbol --stdio 2>/dev/null \
   | grep -E '^ +[0-9.]+% +[0-9.]+%' \
   | grep -E 'get_all_tables|fill_schema_table_from_frm|tdc_acquire_share|open_table_from_share|handler::ha_open|closefrm|index_usage_record|pa_model_build|model_open|load_facts|load_definitions|get_foreign_key_list|get_parent_foreign_key_list|pa_index_analyze|pa_index_columns_text|pa_index_blockers_text|pa_usage_status|pa_usage_hash|pa_state_read_table|iu_load_sizes|ha_innobase::open|ha_innobase::info|ha_innobase::close|schema_table_store_record|open_binary_frm|init_from_binary_frm_image|find_files' \
   | awk 'NR <= 30'
-rm -f "$PERF_DATA"

@@ -7,13 +7,14 @@
 # tables in 10 schemas, 5 indexes each, every index read once so that
 # performance_schema holds a counter row for it), times the same work done
 # by `SELECT perf_snapshot_now()` (5 runs, min / median ms, in a fresh
-# session each) and the CPU time of the thread that ran it (the kernel's
-# per-thread schedstat), and derives the share of one core the thread takes
-# at a given interval.  Run from anywhere:
+# session each) and the server's CPU time around each call (the server is
+# otherwise idle), and derives the share of one core the thread takes at a
+# given interval.  Run from anywhere:
 #   scripts/bench/snapshot-cost.sh [--n N ...] [--write]
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 . "$REPO/scripts/lib/server.sh"
+. "$REPO/scripts/lib/bench.sh"
 NS=(); WRITE=
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -27,9 +28,6 @@ done
 SO=$("$REPO/scripts/build.sh" | tail -n1)
 pa_install_so "$SO"
 trap pa_server_stop EXIT
-
-median() { sort -g | awk '{ a[NR]= $1 } END {
-  print (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2) }'; }
 
 rows=
 for n in "${NS[@]}"; do
@@ -70,20 +68,19 @@ EOF
   for r in 1 2 3 4 5; do
     # server CPU time around the call (the server is otherwise idle: no
     # workload, the snapshot thread asleep); includes the session's start
-    c0=$(awk '{ print $14 + $15 }' "/proc/$PA_PID/stat")
+    c0=$(pa_server_cpu_ns)
     read -r ms saved <<<"$(pa_sql -N -e "SET @t= NOW(6);
       SELECT perf_snapshot_now() INTO @saved;
       SELECT TIMESTAMPDIFF(MICROSECOND, @t, NOW(6)) / 1000, @saved")"
-    c1=$(awk '{ print $14 + $15 }' "/proc/$PA_PID/stat")
+    c1=$(pa_server_cpu_ns)
     [ -n "$saved" ] || { echo "perf_snapshot_now() failed" >&2; exit 1; }
     wall="$wall $ms"
-    cpu="$cpu $(awk -v d=$((c1 - c0)) -v hz="$(getconf CLK_TCK)" \
-               'BEGIN { printf "%.0f", d * 1000 / hz }')"
+    cpu="$cpu $(awk -v d=$((c1 - c0)) 'BEGIN { printf "%.0f", d / 1e6 }')"
   done
   file_kib=$(du -k "$PA_TMP/data/perf_advisor_usage.dat" | awk '{ print $1 }')
-  w_min=$(echo $wall | tr ' ' '\n' | sort -g | head -n1)
-  w_med=$(echo $wall | tr ' ' '\n' | median)
-  c_med=$(echo $cpu | tr ' ' '\n' | median)
+  w_min=$(echo $wall | pa_min)
+  w_med=$(echo $wall | pa_median)
+  c_med=$(echo $cpu | pa_median)
   # the thread's share of one core: CPU per snapshot over the interval
   share=$(awk -v c="$c_med" -v w="$w_med" 'BEGIN { m= (c > w ? c : w);
     printf "%.3f%% / %.2f%% / %.1f%%", m / 3000, m / 600, m / 10 }')
@@ -93,7 +90,7 @@ EOF
 done
 report="### Cost of the snapshot thread ($(date -u +%Y-%m-%d), commit $(git -C "$REPO" rev-parse --short HEAD))
 
-Machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), 1-minute load $(cut -d' ' -f1 /proc/loadavg) at the end; a fresh server per N, performance_schema ON, N tables in 10 schemas with 5 indexes each, every index read once.
+Machine: $(pa_machine), 1-minute load $(cut -d' ' -f1 /proc/loadavg) at the end; a fresh server per N, performance_schema ON, N tables in 10 schemas with 5 indexes each, every index read once.
 One call of \`perf_snapshot_now()\` does what the snapshot thread does every
 \`perf_advisor_snapshot_interval\` seconds. CPU: the server's CPU time (user +
 system, 10 ms ticks) around each call, the server otherwise idle. Share of

@@ -1,7 +1,8 @@
 # Throwaway MariaDB server for the demo and the benchmarks: own datadir and
 # unix socket in a temp dir, no TCP, the plugin loaded.  Source this file,
 # then: pa_server_start [extra mariadbd options...]; pa_sql ...;
-# pa_server_restart (same datadir and options); pa_server_stop
+# pa_server_restart (same datadir and options); pa_server_cpu_ns;
+# pa_server_stop
 # Needs: PA_SO (path of perf_advisor.so) already installed in the plugin dir.
 
 PA_TMP=${PA_TMP:-}
@@ -50,6 +51,13 @@ pa_server_restart() {
     || kill "$PA_PID"
   wait "$PA_PID" 2>/dev/null || true
   pa_server_launch
+}
+
+# CPU time in ns the server has used, all its threads, live or gone
+# (utime + stime of /proc/PID/stat, counted in clock ticks).
+pa_server_cpu_ns() {
+  awk -v hz="$(getconf CLK_TCK)" '{ printf "%.0f", ($14 + $15) * 1e9 / hz }' \
+    "/proc/$PA_PID/stat"
 }
 
 pa_sql() {
