@@ -12,16 +12,28 @@ REPO=$(cd "$(dirname "$0")/.." && pwd)
 CACHE=${PERF_ADVISOR_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/perf_advisor}
 export PERF_ADVISOR_CACHE=$CACHE
 passed=0; failed=0
+# what failed, repeated just above the closing line: CI shows only the end
+# of a long output
+failures=()
 log() { echo "test: $*" >&2; }
+fail() { failed=$((failed + 1)); failures+=("$*"); }
 
 # Add the "N passed, N failed" of a sub-run's log to the totals; a log
 # without that line (the sub-run died) counts as one failure.
 add_counts() {
-  local c
+  local c line
   c=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$1" | tail -n1)
+  [ -n "$c" ] || failures+=("$(basename "$1"): the sub-run died before its count")
   c=${c:-0 1}; passed=$((passed + ${c% *})); failed=$((failed + ${c#* }))
+  while IFS= read -r line; do failures+=("$line"); done \
+    < <(grep -E '^(stress: )?FAIL' "$1")
 }
 finish() {
+  local f
+  if [ "${#failures[@]}" -gt 0 ]; then
+    echo "failed:"
+    for f in "${failures[@]}"; do echo "  $f"; done
+  fi
   echo "$passed passed, $failed failed"
   [ "$failed" = 0 ] && [ "$passed" -gt 0 ]
   exit $?
@@ -29,7 +41,7 @@ finish() {
 
 if ! SO=$("$REPO/scripts/build.sh" | tail -n1) || [ ! -f "$SO" ]; then
   log "the plugin did not build"
-  failed=$((failed + 1)); finish
+  fail "build: the plugin did not build"; finish
 fi
 
 # 1. core unit tests
@@ -42,9 +54,11 @@ if cmake -S "$REPO" -B "$UT" -DPA_SANITIZE=ON >"$CACHE/unit-configure.log" 2>&1 
   p=$(grep -cE "Test +#[0-9]+: .* Passed" "$CACHE/unit.log")
   f=$(grep -cE "Test +#[0-9]+: .* (\*\*\*Failed|Failed|Exception|Timeout|Not Run)" "$CACHE/unit.log")
   passed=$((passed + p)); failed=$((failed + f))
+  while IFS= read -r line; do failures+=("unit: $line"); done \
+    < <(grep -E "Test +#[0-9]+: .* (\*\*\*Failed|Failed|Exception|Timeout|Not Run)" "$CACHE/unit.log")
 else
   cat "$CACHE/unit-configure.log" "$CACHE/unit-build.log" | tail -n 40 >&2
-  log "unit tests did not build"; failed=$((failed + 1))
+  log "unit tests did not build"; fail "unit: the tests did not build"
 fi
 
 # 2. mtr: the installed mtr finds plugin suites under mysql-test/plugin/*/
@@ -58,7 +72,8 @@ VARDIR="$CACHE/mtr-var"
 for t in "$REPO"/mysql-test/perf_advisor/t/*.test; do
   r="$REPO/mysql-test/perf_advisor/r/$(basename "${t%.test}").result"
   if [ ! -f "$r" ] && ! printf '%s\n' "$@" | grep -q -- '--record'; then
-    log "no result file for $(basename "$t")"; failed=$((failed + 1))
+    log "no result file for $(basename "$t")"
+    fail "mtr: no result file for $(basename "$t")"
   fi
 done
 rm -rf "$VARDIR"
@@ -70,8 +85,11 @@ f=$(grep -cE "^perf_advisor\.[^ ]+ .*\[ (fail|retry-fail) \]" "$CACHE/mtr.log")
 # Skips are not passes: the suite must run, not skip.
 s=$(grep -cE "^perf_advisor\.[^ ]+ .*\[ skipped \]" "$CACHE/mtr.log")
 passed=$((passed + p - s)); failed=$((failed + f))
+while IFS= read -r line; do failures+=("mtr: $line"); done \
+  < <(grep -E "^perf_advisor\.[^ ]+ .*\[ (fail|retry-fail) \]" "$CACHE/mtr.log" \
+      | awk '{ print $1, $NF == "]" ? $(NF-1) : $NF }')
 if [ "$p" = 0 ] && [ "$f" = 0 ]; then
-  log "mtr ran no test"; failed=$((failed + 1))
+  log "mtr ran no test"; fail "mtr: ran no test"
 fi
 # 3. the fuzzers (digest tokenizer, SQL quoting), a short run each from
 #    their seed corpus: a crash, leak or sanitizer report fails the run
@@ -80,7 +98,7 @@ for fz in fuzz-digest fuzz-sql; do
      "$REPO/scripts/$fz.sh" "${PA_FUZZ_SECONDS:-15}" >"$CACHE/$fz.log" 2>&1; then
     passed=$((passed + 1)); echo "ok   - $fz: ${PA_FUZZ_SECONDS:-15} s clean"
   else
-    failed=$((failed + 1)); tail -n 30 "$CACHE/$fz.log" >&2
+    fail "$fz (log: $CACHE/$fz.log)"; tail -n 30 "$CACHE/$fz.log" >&2
     echo "FAIL - $fz (log: $CACHE/$fz.log)"
   fi
 done
@@ -108,7 +126,7 @@ if "$REPO/scripts/demo.sh" >"$CACHE/demo.log" 2>&1 \
    && grep -Eq '^\| tabGL Entry +\| +[0-9]+ \| +[0-9]+ \| +[0-9.]+ \|' "$CACHE/demo.log"; then
   passed=$((passed + 1)); echo "ok   - demo.sh: the main job runs and shows its sample's findings"
 else
-  failed=$((failed + 1)); tail -n 30 "$CACHE/demo.log" >&2
+  fail "demo.sh (log: $CACHE/demo.log)"; tail -n 30 "$CACHE/demo.log" >&2
   echo "FAIL - demo.sh (log: $CACHE/demo.log)"
 fi
 finish
