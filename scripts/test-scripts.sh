@@ -4,8 +4,10 @@
 # SQL, against throwaway servers with the plugin: the sample ERP database and
 # a workload, then every script's success and failure paths (server down,
 # plugin missing, bad options, refusals), the JSON with json.loads, the HTML
-# in headless Chromium, every dashboard query.  One line per check; the last
-# line is "N passed, N failed"; exits non-zero on any failure.
+# in headless Chromium, every dashboard query, and that the docs name every
+# PERF_ column, system variable, UDF and recommendation type and action.
+# One line per check; the last line is "N passed, N failed"; exits non-zero
+# on any failure.
 #   scripts/test-scripts.sh          (PA_TEST_KEEP=1: keep every output)
 # The report screenshot is kept (its path is printed).
 set -uo pipefail
@@ -117,6 +119,76 @@ sql "SET GLOBAL perf_advisor_min_observation_seconds = 0;
      SET GLOBAL perf_advisor_min_index_bytes = 0;
      SET GLOBAL perf_advisor_max_staleness_ms = 0"
 "$REPO/scripts/sample/erp_workload.sh" 5 | pa_sql >/dev/null
+
+# -- the docs name everything a user can see ----------------------------------
+# Every column of every PERF_ table in its docs/<table>.md column table, every
+# system variable in docs/system_variables.md, every UDF in docs/udfs.md, and
+# every TYPE and ACTION the sample's recommendations carry in
+# docs/perf_recommendations.md.
+sql "SELECT TABLE_NAME, COLUMN_NAME FROM information_schema.COLUMNS
+       WHERE TABLE_SCHEMA = 'information_schema' AND TABLE_NAME LIKE 'PERF\\_%'" \
+  >"$W/doc-columns.txt"
+sql "SELECT VARIABLE_NAME FROM information_schema.GLOBAL_VARIABLES
+       WHERE VARIABLE_NAME LIKE 'PERF\\_ADVISOR\\_%'" >"$W/doc-sysvars.txt"
+sql "SELECT name FROM mysql.func WHERE dl = 'perf_advisor.so'" >"$W/doc-udfs.txt"
+sql "SELECT DISTINCT 'type', TYPE FROM information_schema.PERF_RECOMMENDATIONS
+     UNION SELECT DISTINCT 'action', ACTION FROM information_schema.PERF_RECOMMENDATIONS" \
+  >"$W/doc-recs.txt"
+$PY - "$REPO/docs" "$W" >"$W/doc-check.out" 2>&1 <<'PYEOF'
+import re, sys, os
+docs, w = sys.argv[1], sys.argv[2]
+def lines(name):
+    return [l.rstrip("\n").split("\t") for l in open(os.path.join(w, name)) if l.strip()]
+def column_names(path):
+    # first cells of the Markdown table under "## Columns" (or the first
+    # table that has a "column" header): "A, B" documents A and B
+    names, inside = set(), False
+    for l in open(path, encoding="utf-8"):
+        if l.startswith("| column |"):
+            inside = True
+            continue
+        if inside and not l.startswith("|"):
+            inside = False
+        if inside and not l.startswith("|---"):
+            names.update(n.strip().strip("`") for n in l.split("|")[1].split(","))
+    return names
+missing = []
+cols = lines("doc-columns.txt")
+tables = sorted({t for t, _ in cols})
+if len(tables) < 5:
+    missing.append("only %d PERF_ tables found: %s" % (len(tables), tables))
+for t in tables:
+    path = os.path.join(docs, t.lower() + ".md")
+    if not os.path.exists(path):
+        missing.append("%s: no %s" % (t, os.path.basename(path)))
+        continue
+    have = column_names(path)
+    missing += ["%s.%s" % (t, c) for tt, c in cols if tt == t and c not in have]
+text = lambda f: open(os.path.join(docs, f), encoding="utf-8").read()
+sv, udfs = text("system_variables.md"), text("udfs.md")
+svs = [v.lower() for (v,) in lines("doc-sysvars.txt")]
+if len(svs) < 10:
+    missing.append("only %d system variables found" % len(svs))
+missing += ["system variable " + v for v in svs if "`%s`" % v not in sv]
+fs = [f for (f,) in lines("doc-udfs.txt")]
+if len(fs) != 5:
+    missing.append("%d UDFs installed, expected 5" % len(fs))
+missing += ["UDF " + f for f in fs if "## %s(" % f not in udfs]
+recs = text("perf_recommendations.md")
+rs = lines("doc-recs.txt")
+if not rs:
+    missing.append("no recommendation on the sample")
+missing += ["%s %s" % (k, v) for k, v in rs if "`%s`" % v not in recs]
+print("\n".join(missing) if missing else
+      "%d tables, %d columns, %d system variables, %d UDFs, %d types and actions"
+      % (len(tables), len(cols), len(svs), len(fs), len(rs)))
+sys.exit(1 if missing else 0)
+PYEOF
+if [ $? = 0 ]; then
+  ok "docs: $(cat "$W/doc-check.out")"
+else
+  not_ok "docs: undocumented:"; sed 's/^/#   /' "$W/doc-check.out"
+fi
 
 # -- a server with the default plugin_maturity (gamma) ----------------------
 SAVE=("$PA_TMP" "$PA_SOCK" "$PA_PID")
