@@ -666,6 +666,7 @@ enum pa_qa_col
   QA_UNINDEXABLE,
   QA_PROPOSED_INDEX,
   QA_MATCHING_INDEX,
+  QA_OR_COLUMNS,
   QA_COLUMNS
 };
 
@@ -690,6 +691,7 @@ static ST_FIELD_INFO qa_fields[]= {
     Column("UNINDEXABLE", Varchar(1024), NULLABLE, OPEN_FRM_ONLY),
     Column("PROPOSED_INDEX", Varchar(1024), NULLABLE, OPEN_FRM_ONLY),
     Column("MATCHING_INDEX", Name(), NULLABLE, OPEN_FRM_ONLY),
+    Column("OR_COLUMNS", Varchar(1024), NULLABLE, OPEN_FRM_ONLY),
     CEnd()};
 
 static_assert(sizeof(qa_fields) / sizeof(qa_fields[0]) == QA_COLUMNS + 1,
@@ -734,19 +736,74 @@ static const char *display_col(const pa_table_model *m, const char *name)
   return real ? real : name;
 }
 
-/* Comma-separated names of the columns of table ti with one of the uses. */
+/* Condition uses an index prefix could rely on (see pa_digest_column.in_or) */
+static const enum pa_col_use cond_uses[]= {PA_USE_EQ, PA_USE_IN, PA_USE_RANGE,
+                                           PA_USE_JOIN, PA_USE_LIKE_UNKNOWN};
+
+static bool use_in(enum pa_col_use use, const enum pa_col_use *uses,
+                   int n_uses)
+{
+  for (int u= 0; u < n_uses; u++)
+    if (use == uses[u])
+      return true;
+  return false;
+}
+
+/* Column names compare ASCII case-insensitively, as in the core. */
+static bool col_eq(const char *a, const char *b)
+{
+  for (; *a && *b; a++, b++)
+    if (*a != *b && !((*a ^ *b) == 0x20 && (*a | 0x20) >= 'a' &&
+                      (*a | 0x20) <= 'z'))
+      return false;
+  return *a == *b;
+}
+
+/*
+  Whether column k of table ti is listed: it has one of the uses and, with
+  or_only, sits under an OR while no condition use of the same name does
+  not.
+*/
+static bool use_listed(const pa_digest_analysis *an, int ti, int k,
+                       const enum pa_col_use *uses, int n_uses, bool or_only)
+{
+  const pa_digest_column *c= &an->columns[k];
+  if (c->table != ti || !use_in(c->use, uses, n_uses) ||
+      (or_only && !c->in_or))
+    return false;
+  if (or_only)
+    for (int j= 0; j < an->n_columns; j++)
+    {
+      const pa_digest_column *o= &an->columns[j];
+      if (o->table == ti && !o->in_or &&
+          use_in(o->use, cond_uses, array_elements(cond_uses)) &&
+          col_eq(o->name, c->name))
+        return false;
+    }
+  return true;
+}
+
+/*
+  Comma-separated names of the columns of table ti with one of the uses,
+  each name (and direction) once; or_only: see use_listed().
+*/
 static void uses_text(const pa_digest_analysis *an, int ti,
                       const enum pa_col_use *uses, int n_uses,
-                      const pa_table_model *m, String *out)
+                      const pa_table_model *m, String *out,
+                      bool or_only= false)
 {
   out->length(0);
   for (int k= 0; k < an->n_columns; k++)
   {
     const pa_digest_column *c= &an->columns[k];
-    bool match= false;
-    for (int u= 0; u < n_uses; u++)
-      match|= c->use == uses[u];
-    if (c->table != ti || !match)
+    bool seen= false;
+    if (!use_listed(an, ti, k, uses, n_uses, or_only))
+      continue;
+    for (int j= 0; j < k && !seen; j++)
+      seen= use_listed(an, ti, j, uses, n_uses, or_only) &&
+            an->columns[j].desc == c->desc &&
+            col_eq(an->columns[j].name, c->name);
+    if (seen)
       continue;
     const char *name= display_col(m, c->name);
     if (out->length())
@@ -829,6 +886,9 @@ static int qa_record(THD *thd, TABLE_LIST *tables, TABLE *table, bool res,
         store_text(f[QA_JOIN_COLUMNS], &s);
         uses_text(c->an, ti, so, 2, m, &s);
         store_text(f[QA_SORT_COLUMNS], &s);
+        uses_text(c->an, ti, cond_uses, array_elements(cond_uses), m, &s,
+                  true);
+        store_text(f[QA_OR_COLUMNS], &s);
         if (m)
         {
           pa_missing_digest md;

@@ -20,6 +20,7 @@ SELECT grand_total FROM \`tabSales Invoice\` WHERE name = '$sinv';
 SELECT item_name FROM \`tabItem\` WHERE name = '$item';
 SELECT COUNT(*) FROM \`tabSales Invoice\` WHERE posting_date = '2024-01-01' + INTERVAL $day DAY;
 SELECT COUNT(*) FROM \`tabSales Invoice\` si JOIN \`tabCustomer\` c ON c.name = si.customer WHERE c.territory = 'Export' AND si.posting_date >= '2025-10-01';
+SELECT name, debit, credit FROM \`tabGL Entry\` WHERE voucher_no = '$sinv' OR (party_type = 'Customer' AND party = '$cust') LIMIT 50;
 SQL
 done
 echo "UPDATE \`tabSales Invoice\` SET outstanding_amount = 0, status = 'Paid' WHERE name BETWEEN 'SINV-000100' AND 'SINV-000400';"

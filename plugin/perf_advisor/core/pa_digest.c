@@ -153,6 +153,7 @@ enum pa_kw
 #define KF_VALUE 4u  /* a constant: NULL, TRUE, CURRENT_DATE, ... */
 #define KF_CONT 8u   /* cannot end a statement: text was cut after it */
 #define KF_UNIT 16u  /* interval unit / TRIM spec inside a function */
+#define KF_OR 32u    /* OR, XOR and ||: a disjunction (set on || too) */
 
 struct pa_tok
 {
@@ -259,9 +260,9 @@ static void pa_keyword(const unsigned char *w, size_t n, int *id,
       {"DISTINCT", KW_DISTINCT, KF_NOFUNC | KF_CONT},
       {"DISTINCTROW", KW_DISTINCT, KF_NOFUNC | KF_CONT},
       {"AND", KW_AND, KF_NOFUNC | KF_CONT},
-      {"OR", KW_OR, KF_NOFUNC | KF_CONT},
+      {"OR", KW_OR, KF_NOFUNC | KF_CONT | KF_OR},
       {"NOT", KW_NOT, KF_NOFUNC | KF_CONT},
-      {"XOR", KW_XOR, KF_NOFUNC | KF_CONT},
+      {"XOR", KW_XOR, KF_NOFUNC | KF_CONT | KF_OR},
       {"IN", KW_IN, KF_NOFUNC | KF_CONT},
       {"IS", KW_IS, KF_NOFUNC | KF_CONT},
       {"LIKE", KW_LIKE, KF_NOFUNC | KF_CONT},
@@ -716,6 +717,8 @@ static void pa_lex_token(struct pa_lex *lx, struct pa_tok *t)
     {
       t->type= TK_OTHER; /* || and && are OR / AND */
       t->sub= 1;
+      if (c == '|')
+        t->kwf= KF_OR;
       lx->pos= i + 2;
     }
     break;
@@ -863,6 +866,13 @@ struct pa_frame
   uint64_t limit_first;
   int offset_next; /* the next value is an OFFSET */
   int skip_next_paren;
+  /*
+    The condition scope of this frame: columns from cond_first on were
+    recorded in it (its parentheses, or its block's latest WHERE / ON /
+    HAVING); cond_or: an OR joined something at this level.
+  */
+  int cond_first;
+  int cond_or;
 };
 
 struct pa_span
@@ -875,7 +885,8 @@ struct pa_span
 struct pa_colq
 {
   struct pa_span schema, table;
-  int pre; /* table index fixed at parse time (USING), or -2 */
+  int pre;   /* table index fixed at parse time (USING), or -2 */
+  int block; /* frame index of the query block it was read in */
 };
 
 struct pa_colref
@@ -1094,6 +1105,52 @@ static struct pa_frame *pa_block(struct pa_parser *p)
   return &p->fr[pa_top(p)->block];
 }
 
+/* Uses an index prefix could rely on, so an OR around them matters. */
+static int pa_or_relevant(enum pa_col_use use)
+{
+  return use == PA_USE_EQ || use == PA_USE_IN || use == PA_USE_RANGE ||
+         use == PA_USE_JOIN || use == PA_USE_LIKE_UNKNOWN;
+}
+
+/* A condition column read now sits under an OR seen so far. */
+static int pa_under_or(struct pa_parser *p, enum pa_col_use use)
+{
+  int k, blk= pa_top(p)->block;
+
+  if (!pa_or_relevant(use) || !pa_is_cond(pa_block(p)->clause))
+    return 0;
+  for (k= p->depth - 1; k >= blk; k--)
+    if (p->fr[k].cond_or)
+      return 1;
+  return 0;
+}
+
+/* A new condition scope in frame f: WHERE, ON or HAVING starts. */
+static void pa_cond_scope(struct pa_parser *p, struct pa_frame *f)
+{
+  f->cond_first= p->out->n_columns;
+  f->cond_or= 0;
+}
+
+/*
+  OR, XOR or || in a condition: everything of this scope recorded so far
+  is under it, and so is what comes until the scope ends (pa_under_or()).
+  Columns of nested query blocks keep their own scopes.
+*/
+static void pa_disjunction(struct pa_parser *p)
+{
+  struct pa_frame *f= pa_top(p);
+  struct pa_digest_analysis *o= p->out;
+  int i;
+
+  if (!pa_is_cond(pa_block(p)->clause))
+    return;
+  f->cond_or= 1;
+  for (i= f->cond_first; i < o->n_columns; i++)
+    if (p->colq[i].block == f->block && pa_or_relevant(o->columns[i].use))
+      o->columns[i].in_or= 1;
+}
+
 /* Select-list alias: ORDER BY / GROUP BY / HAVING on it is no column. */
 static void pa_add_alias(struct pa_parser *p, const struct pa_tok *t,
                          const struct pa_tok *before)
@@ -1154,10 +1211,11 @@ static int pa_record_column(struct pa_parser *p, const struct pa_colref *r,
   struct pa_digest_analysis *o= p->out;
   struct pa_colq q;
   char name[PA_IDENT_BYTES];
-  int i;
+  int i, in_or= pa_under_or(p, use);
 
   memset(&q, 0, sizeof(q));
   q.pre= pre;
+  q.block= pa_top(p)->block;
   if (r->n >= 2)
     q.table= r->part[r->n - 2];
   if (r->n >= 3)
@@ -1178,8 +1236,8 @@ static int pa_record_column(struct pa_parser *p, const struct pa_colref *r,
   for (i= 0; i < o->n_columns; i++)
   {
     const struct pa_digest_column *c= &o->columns[i];
-    if (c->use == use && c->desc == desc && p->colq[i].pre == pre &&
-        pa_ieq(c->name, name) &&
+    if (c->use == use && c->desc == desc && c->in_or == in_or &&
+        p->colq[i].pre == pre && pa_ieq(c->name, name) &&
         pa_span_eq(p, &p->colq[i].table, &q.table, 1) &&
         pa_span_eq(p, &p->colq[i].schema, &q.schema, 0))
       return -1;
@@ -1195,6 +1253,7 @@ static int pa_record_column(struct pa_parser *p, const struct pa_colref *r,
   o->columns[i].use= use;
   o->columns[i].desc= desc;
   o->columns[i].ordinal= ordinal;
+  o->columns[i].in_or= in_or;
   p->colq[i]= q;
   if (use == PA_USE_FUNC)
     o->flags|= PA_DIGEST_F_FUNC_ON_COLUMN;
@@ -1505,6 +1564,7 @@ static void pa_open_paren(struct pa_parser *p, const struct pa_tok *t)
   nf->in_col= -1;
   nf->last_table= -1;
   nf->hint_table= -1;
+  nf->cond_first= p->out->n_columns;
   if (pa_is_kw(n0, KW_SELECT))
   {
     nf->type= FR_QUERY;
@@ -1770,6 +1830,7 @@ static int pa_keyword_token(struct pa_parser *p, const struct pa_tok *t,
     {
       b->clause= t->sub == KW_WHERE ? CL_WHERE : CL_HAVING;
       b->ordinal= 0;
+      pa_cond_scope(p, b);
     }
     return 1;
   case KW_GROUP:
@@ -1830,6 +1891,7 @@ static int pa_keyword_token(struct pa_parser *p, const struct pa_tok *t,
     {
       b->clause= CL_ON;
       b->ordinal= 0;
+      pa_cond_scope(p, f);
     }
     return 1;
   case KW_JOIN:
@@ -2117,6 +2179,8 @@ static void pa_token(struct pa_parser *p, const struct pa_tok *t)
   item_start= b->item_start;
   if (f == b && t->type != TK_COMMA)
     b->item_start= 0;
+  if (t->kwf & KF_OR)
+    pa_disjunction(p);
 
   switch (t->type)
   {

@@ -32,6 +32,11 @@
   - Table aliases and names are resolved over the whole statement, not per
     query block; NOT is ignored (NOT IN is reported as IN, NOT LIKE as
     LIKE).
+  - OR is tracked only as far as index choice needs it: a condition column
+    is marked in_or when an OR, XOR or || joins it with something at any
+    parenthesis level of its WHERE, ON or HAVING (within its own query
+    block).  Precedence is not modelled: a = ? AND b = ? OR c = ? marks all
+    three, as it should; only the AND/OR shape matters, not the branches.
   - Only the first statement is analysed: parsing stops at a top-level ';'.
   - Index hints are reported only where they follow a recorded table (its
     alias, or another hint).  After a derived table, a table function or a
@@ -129,6 +134,15 @@ struct pa_digest_column
     position in the list.
   */
   int ordinal;
+  /*
+    1 when this use sits under an OR (see the limitations above): it
+    narrows the rows only together with the other branch, so no index
+    prefix can rely on it.  0 for ORDER BY / GROUP BY, USING, and for
+    PA_USE_FUNC and PA_USE_LIKE_LEADING_WILDCARD (no index serves those
+    anyway).  The same column may be reported twice, once with 0 and once
+    with 1, when it is used both ways.
+  */
+  int in_or;
 };
 
 /* USE / FORCE / IGNORE {INDEX | KEY} [FOR JOIN | ORDER BY | GROUP BY] */

@@ -165,7 +165,8 @@ static void plan_build(const struct pa_missing_digest *d, struct plan *p)
     for (k= 0; k < n_columns; k++)
     {
       const struct pa_digest_column *c= &an->columns[k];
-      if (c->table == d->table && c->use == equality[i] && c->name[0])
+      if (c->table == d->table && c->use == equality[i] && c->name[0] &&
+          !c->in_or)
         plan_add(p, c->name);
     }
     if (equality[i] == PA_USE_JOIN)
@@ -179,7 +180,8 @@ static void plan_build(const struct pa_missing_digest *d, struct plan *p)
   {
     const struct pa_digest_column *c= &an->columns[k];
     if (c->table == d->table && c->use == PA_USE_RANGE && c->name[0] &&
-        !plan_has(p, p->n, c->name) && (!range || c->ordinal < range_ord))
+        !c->in_or && !plan_has(p, p->n, c->name) &&
+        (!range || c->ordinal < range_ord))
     {
       range= c->name;
       range_ord= c->ordinal;
@@ -311,30 +313,60 @@ static int prop_serves(const struct pa_missing_proposal *x,
   return serves(xc, x->n_cols, pc, p->n_cols, p->n_equality);
 }
 
-/* Adds src's digests and counters to dst; dst keeps its columns. */
+/*
+  Adds src's digests and counters to dst; dst keeps its columns.  While
+  merging, digests[] holds input positions in ascending order: the merged
+  list keeps the first PA_MISSING_MAX_DIGESTS of both, whatever order the
+  proposals merge in.
+*/
 static void prop_merge(struct pa_missing_proposal *dst,
                        const struct pa_missing_proposal *src)
 {
-  int i;
+  size_t both[PA_MISSING_MAX_DIGESTS];
+  int i= 0, j= 0, n= 0;
+
+  while (n < PA_MISSING_MAX_DIGESTS && (i < dst->n_digests || j < src->n_digests))
+    both[n++]= (j >= src->n_digests ||
+                (i < dst->n_digests && dst->digests[i] < src->digests[j]))
+                   ? dst->digests[i++]
+                   : src->digests[j++];
+  memcpy(dst->digests, both, (size_t) n * sizeof(both[0]));
+  dst->n_digests= n;
   dst->score+= src->score;
   add_sat(&dst->exec_count, src->exec_count);
   add_sat(&dst->rows_examined, src->rows_examined);
   add_sat(&dst->rows_sent, src->rows_sent);
   add_sat(&dst->sum_ps, src->sum_ps);
   dst->n_merged+= src->n_merged;
-  for (i= 0; i < src->n_digests && dst->n_digests < PA_MISSING_MAX_DIGESTS;
-       i++)
-    dst->digests[dst->n_digests++]= src->digests[i];
   /* whatever serves dst must still serve every merged digest */
   if (src->n_equality < dst->n_equality)
     dst->n_equality= src->n_equality;
 }
 
 /*
-  Merges the raw proposals props[0 .. n - 1] (one per digest, digest
-  order) in place; returns how many remain, in props[0 ..].  Each raw one
-  joins the first kept proposal that serves it, or else absorbs every
-  kept proposal it serves and is kept itself.
+  The order raw proposals are merged in: longest first, then best score,
+  then by column list, so that a proposal several others serve joins the
+  longest and best of them whatever order the digests came in.
+*/
+static int merge_cmp(const void *x, const void *y)
+{
+  const struct pa_missing_proposal *a= x, *b= y;
+  int i, c;
+  if (a->n_cols != b->n_cols)
+    return b->n_cols - a->n_cols;
+  if (a->score != b->score)
+    return a->score > b->score ? -1 : 1;
+  for (i= 0; i < a->n_cols; i++)
+    if ((c= strcmp(a->cols[i], b->cols[i])) != 0)
+      return c;
+  return a->n_equality - b->n_equality;
+}
+
+/*
+  Merges the raw proposals props[0 .. n - 1] (one per digest, in
+  merge_cmp() order) in place; returns how many remain, in props[0 ..].
+  Each raw one joins the first kept proposal that serves it, or else
+  absorbs every kept proposal it serves and is kept itself.
 */
 static int merge_all(struct pa_missing_proposal *props, int n)
 {
@@ -494,11 +526,20 @@ int pa_missing_analyze(const struct pa_table_def *def,
       r->sum_ps= d[i].sum_ps;
       r->n_merged= 1;
       r->n_digests= 1;
-      r->digests[0]= d[i].digest_pos;
+      r->digests[0]= i; /* the input position until merged */
     }
   }
 
+  if (out->n_props > 1)
+    qsort(out->props, (size_t) out->n_props, sizeof(*out->props), merge_cmp);
   out->n_props= merge_all(out->props, out->n_props);
+  for (k= 0; k < out->n_props; k++)
+  {
+    struct pa_missing_proposal *r= &out->props[k];
+    int j;
+    for (j= 0; j < r->n_digests; j++)
+      r->digests[j]= d[r->digests[j]].digest_pos;
+  }
   if (out->n_props > 1)
     qsort(out->props, (size_t) out->n_props, sizeof(*out->props), prop_cmp);
   if (out->n_props == 0)

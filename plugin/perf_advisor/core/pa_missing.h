@@ -26,6 +26,12 @@
           columns under the same conditions.
      Columns compare ASCII case-insensitively (MariaDB column names are
      case-insensitive) and each appears once; at most PA_MISSING_MAX_COLS.
+     A condition under an OR (pa_digest_column.in_or) adds nothing: it
+     narrows the rows only together with the other branch, which one
+     composite index cannot serve (the server would need one index per
+     branch, an index_merge union, or a rewrite to UNION).  A statement
+     whose WHERE is an OR of columns gets a proposal only from its ANDed
+     conditions and its ORDER BY / GROUP BY, or none.
      A column used inside a function or with a leading-wildcard LIKE cannot
      be searched through an index: each such use is reported in unindexable
      and adds nothing to the proposal (another, sargable use of the same
@@ -35,7 +41,10 @@
      below).  With a clustered primary key (InnoDB) a secondary index is
      taken with the primary key columns the engine appends to it.
   4. Proposals merge when one serves another; the longer one is kept and
-     sums the counters of both.
+     sums the counters of both.  They are merged longest first, then best
+     score first, then by column list: a proposal that several others
+     serve joins the longest, best-scored of them, whatever the order of
+     the digests.
   5. Ranking: score = sum over the merged digests of
        exec_count * rows_examined / max(rows_sent, 1),
      largest first, then by column list (byte order, name by name).
@@ -57,9 +66,8 @@
     between); a gap, or two items at one position (two query blocks),
     disables sort columns.
   - Selectivity is unknown: equality columns keep statement order.
-  - pa_digest does not report OR: predicates are taken as ANDed, so a
-    statement whose WHERE is an OR of columns gets a proposal that serves
-    only one branch.
+  - No proposal is made for the branches of an OR (see 2. above): which
+    indexes an index_merge union would need is left to the DBA.
 */
 #ifndef PA_MISSING_H
 #define PA_MISSING_H
@@ -103,7 +111,9 @@ struct pa_missing_proposal
   uint64_t sum_ps;        /* picoseconds, summed (saturating) */
   int n_merged;           /* digests merged into this proposal, >= 1 */
   int n_digests;          /* min(n_merged, PA_MISSING_MAX_DIGESTS) */
-  size_t digests[PA_MISSING_MAX_DIGESTS]; /* digest_pos, in merge order */
+  /* digest_pos of the first PA_MISSING_MAX_DIGESTS merged digests, in
+     input order */
+  size_t digests[PA_MISSING_MAX_DIGESTS];
 };
 
 /* A predicate no B-tree index can serve, from one candidate digest. */

@@ -1364,6 +1364,120 @@ static void test_random(void)
   CHECK(ok);
 }
 
+/* in_or of the column found by col(), or -1 when it is missing. */
+static int cor(const char *name, enum pa_col_use use)
+{
+  int i= col(name, use);
+  return i < 0 ? -1 : A.columns[i].in_or;
+}
+
+/* Whether some entry for (name, use) has in_or == v. */
+static int has_or(const char *name, enum pa_col_use use, int v)
+{
+  int i;
+  for (i= 0; i < A.n_columns; i++)
+    if (A.columns[i].use == use && A.columns[i].in_or == v &&
+        strcmp(A.columns[i].name, name) == 0)
+      return 1;
+  return 0;
+}
+
+static void test_or(void)
+{
+  /* no OR: nothing is marked */
+  CHECK(an("SELECT * FROM t WHERE a = ? AND b > ?") == 0);
+  CHECK(cor("a", PA_USE_EQ) == 0 && cor("b", PA_USE_RANGE) == 0);
+
+  /* an OR marks both sides, also what came before it */
+  CHECK(an("SELECT * FROM t WHERE a = ? OR b = ?") == 0);
+  CHECK(cor("a", PA_USE_EQ) == 1 && cor("b", PA_USE_EQ) == 1);
+  CHECK(an("SELECT * FROM t WHERE a = ? XOR b < ?") == 0);
+  CHECK(cor("a", PA_USE_EQ) == 1 && cor("b", PA_USE_RANGE) == 1);
+  CHECK(an("SELECT * FROM t WHERE a = 1 || b IN (1, 2)") == 0);
+  CHECK(cor("a", PA_USE_EQ) == 1 && cor("b", PA_USE_IN) == 1);
+  /* && is AND */
+  CHECK(an("SELECT * FROM t WHERE a = 1 && b = 2") == 0);
+  CHECK(cor("a", PA_USE_EQ) == 0 && cor("b", PA_USE_EQ) == 0);
+
+  /* an OR in parentheses stays there */
+  CHECK(an("SELECT * FROM t WHERE a = ? AND ( b = ? OR c LIKE ? )") == 0);
+  CHECK(cor("a", PA_USE_EQ) == 0 && cor("b", PA_USE_EQ) == 1 &&
+        cor("c", PA_USE_LIKE_UNKNOWN) == 1);
+  CHECK(an("SELECT * FROM t WHERE ( b = ? OR c = ? ) AND a = ?") == 0);
+  CHECK(cor("a", PA_USE_EQ) == 0 && cor("b", PA_USE_EQ) == 1);
+  /* ... but an OR outside reaches into them */
+  CHECK(an("SELECT * FROM t WHERE ( a = ? AND b = ? ) OR c = ?") == 0);
+  CHECK(cor("a", PA_USE_EQ) == 1 && cor("b", PA_USE_EQ) == 1 &&
+        cor("c", PA_USE_EQ) == 1);
+  /* precedence does not save an AND next to an OR */
+  CHECK(an("SELECT * FROM t WHERE a = ? AND b = ? OR c = ?") == 0);
+  CHECK(cor("a", PA_USE_EQ) == 1 && cor("b", PA_USE_EQ) == 1);
+
+  /* a column used both ways is reported both ways */
+  CHECK(an("SELECT * FROM t WHERE ( a = ? OR b = ? ) AND a = ?") == 0);
+  CHECK(has_or("a", PA_USE_EQ, 1) && has_or("a", PA_USE_EQ, 0));
+  CHECK(has_or("b", PA_USE_EQ, 1) && !has_or("b", PA_USE_EQ, 0));
+
+  /* ORDER BY, GROUP BY and unindexable uses are never marked */
+  CHECK(an("SELECT * FROM t WHERE a = ? OR DATE ( d ) = ? OR e LIKE '%x' "
+           "GROUP BY g ORDER BY o") == 0);
+  CHECK(cor("a", PA_USE_EQ) == 1 && cor("d", PA_USE_FUNC) == 0 &&
+        cor("e", PA_USE_LIKE_LEADING_WILDCARD) == 0 &&
+        cor("g", PA_USE_GROUP) == 0 && cor("o", PA_USE_ORDER) == 0);
+
+  /* an OR in the select list or in a function marks no condition */
+  CHECK(an("SELECT a OR b , IF ( x OR y , 1 , 2 ) FROM t WHERE c = ?") == 0);
+  CHECK(cor("c", PA_USE_EQ) == 0);
+  CHECK(an("SELECT * FROM t WHERE IF ( x = 1 OR y = 2 , 1 , 0 ) = 1 "
+           "AND c = ?") == 0);
+  CHECK(cor("c", PA_USE_EQ) == 0);
+
+  /* each query block has its own scope, on either side of the OR */
+  CHECK(an("SELECT * FROM t WHERE a = ? OR b IN ( SELECT x FROM u "
+           "WHERE y = ? AND z > ? )") == 0);
+  CHECK(cor("a", PA_USE_EQ) == 1 && cor("b", PA_USE_IN) == 1 &&
+        cor("y", PA_USE_EQ) == 0 && cor("z", PA_USE_RANGE) == 0);
+  CHECK(an("SELECT * FROM t WHERE b IN ( SELECT x FROM u WHERE y = ? ) "
+           "OR a = ?") == 0);
+  CHECK(cor("a", PA_USE_EQ) == 1 && cor("b", PA_USE_IN) == 1 &&
+        cor("y", PA_USE_EQ) == 0);
+  CHECK(an("SELECT * FROM t WHERE a = ? AND b IN ( SELECT x FROM u "
+           "WHERE y = ? OR z = ? )") == 0);
+  CHECK(cor("a", PA_USE_EQ) == 0 && cor("b", PA_USE_IN) == 0 &&
+        cor("y", PA_USE_EQ) == 1 && cor("z", PA_USE_EQ) == 1);
+
+  /* ON and WHERE are scopes of their own */
+  CHECK(an("SELECT * FROM t JOIN u ON u . a = t . a OR u . b = ? "
+           "WHERE t . c = ?") == 0);
+  CHECK(has_or("a", PA_USE_JOIN, 1) && !has_or("a", PA_USE_JOIN, 0) &&
+        cor("b", PA_USE_EQ) == 1 && cor("c", PA_USE_EQ) == 0);
+  CHECK(an("SELECT * FROM t JOIN u ON u . a = t . a "
+           "WHERE t . c = ? OR t . d = ?") == 0);
+  CHECK(has_or("a", PA_USE_JOIN, 0) && !has_or("a", PA_USE_JOIN, 1) &&
+        cor("c", PA_USE_EQ) == 1 && cor("d", PA_USE_EQ) == 1);
+  /* ... also in nested joins, and USING is never under an OR */
+  CHECK(an("SELECT * FROM ( t JOIN u ON u . a = ? OR u . b = ? ) "
+           "JOIN v USING ( k ) WHERE t . c = ?") == 0);
+  CHECK(cor("a", PA_USE_EQ) == 1 && cor("b", PA_USE_EQ) == 1 &&
+        cor("k", PA_USE_JOIN) == 0 && cor("c", PA_USE_EQ) == 0);
+  /* the same column under OR in ON and in WHERE stays marked */
+  CHECK(an("SELECT * FROM t JOIN u ON u . a = ? OR u . b = ? "
+           "WHERE u . a = ? OR u . c = ?") == 0);
+  CHECK(has_or("a", PA_USE_EQ, 1) && !has_or("a", PA_USE_EQ, 0));
+
+  /* a Frappe list query, as performance_schema prints it */
+  CHECK(an("SELECT `tabToDo` . `name` FROM `tabToDo` WHERE `tabToDo` . "
+           "`status` = ? AND ( `tabToDo` . `allocated_to` = ? OR "
+           "`tabToDo` . `owner` = ? ) ORDER BY `tabToDo` . `modified` DESC "
+           "LIMIT ?") == 0);
+  CHECK(cor("status", PA_USE_EQ) == 0 && cor("allocated_to", PA_USE_EQ) == 1 &&
+        cor("owner", PA_USE_EQ) == 1 && cor("modified", PA_USE_ORDER) == 0);
+  /* HAVING starts a scope too */
+  CHECK(an("SELECT a FROM t WHERE b = ? OR c = ? GROUP BY a "
+           "HAVING a > ?") == 0);
+  CHECK(cor("b", PA_USE_EQ) == 1 && cor("a", PA_USE_RANGE) == 0);
+}
+
 int main(void)
 {
   test_null_and_empty();
@@ -1387,6 +1501,7 @@ int main(void)
   test_odd_bytes();
   test_index_hints();
   test_hint_prefixes();
+  test_or();
   test_random();
   return PA_TEST_END("test_digest");
 }

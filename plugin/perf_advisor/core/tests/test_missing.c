@@ -176,6 +176,87 @@ static void test_erpnext_shapes(void)
       one("INSERT INTO `tabVersion` ( `name` , `data` ) VALUES (...)", NULL));
 }
 
+/* Conditions under an OR: no composite index serves them. */
+static void test_or(void)
+{
+  def_reset(1);
+  def_add("PRIMARY", "name");
+
+  /* an OR of two columns: nothing to propose */
+  CHECK(one("SELECT * FROM `tabToDo` WHERE `allocated_to` = ? OR "
+            "`owner` = ?",
+            NULL));
+  /* the ANDed part is still proposed, the OR branches are not */
+  CHECK(one("SELECT `tabToDo` . `name` FROM `tabToDo` WHERE `tabToDo` . "
+            "`status` = ? AND ( `tabToDo` . `allocated_to` = ? OR "
+            "`tabToDo` . `owner` = ? )",
+            "status"));
+  /* ... and so is the sort, after the equality */
+  CHECK(one("SELECT `tabToDo` . `name` FROM `tabToDo` WHERE `tabToDo` . "
+            "`status` = ? AND ( `tabToDo` . `allocated_to` = ? OR "
+            "`tabToDo` . `owner` = ? ) ORDER BY `tabToDo` . `modified` DESC "
+            "LIMIT ?",
+            "status,modified"));
+  /* an OR at the top reaches the ANDed columns next to it */
+  CHECK(one("SELECT * FROM `tabSales Invoice` WHERE `customer` = ? AND "
+            "`posting_date` > ? OR `is_return` = ?",
+            NULL));
+  /* a range under an OR is no range of the index either */
+  CHECK(one("SELECT * FROM `tabSales Invoice` WHERE `company` = ? AND "
+            "( `posting_date` > ? OR `due_date` > ? )",
+            "company"));
+  /* a column used both ways keeps its ANDed use */
+  CHECK(one("SELECT * FROM `tabItem` WHERE ( `item_group` = ? OR "
+            "`brand` = ? ) AND `item_group` = ? AND `disabled` = ?",
+            "item_group,disabled"));
+  /* an OR inside a subquery leaves the outer conditions alone */
+  CHECK(one("SELECT * FROM `tabGL Entry` `g` WHERE `g` . `account` = ? AND "
+            "`g` . `voucher_no` IN ( SELECT `j` . `name` FROM "
+            "`tabJournal Entry` `j` WHERE `j` . `docstatus` = ? OR "
+            "`j` . `is_opening` = ? )",
+            "account,voucher_no"));
+}
+
+/* A proposal that several others serve: the same merge in any order. */
+static void test_merge_order(void)
+{
+  static const int perm[6][3]= {{0, 1, 2}, {0, 2, 1}, {1, 0, 2},
+                                {1, 2, 0}, {2, 0, 1}, {2, 1, 0}};
+  struct pa_missing_digest base[3], d[3];
+  struct pa_missing_result r;
+  int k, i;
+
+  def_reset(1);
+  def_add("PRIMARY", "name");
+  /* (status) is served by both longer ones; it joins the best of the
+     longest: (status, allocated_to, modified) */
+  base[0]= dig("SELECT `name` FROM `tabToDo` WHERE `status` = ? AND "
+               "`allocated_to` = ? ORDER BY `modified` DESC LIMIT ?",
+               10, 20000, 200, 10);
+  base[1]= dig("SELECT `name` FROM `tabToDo` WHERE `status` = ? AND "
+               "`modified` > ?",
+               10, 20000, 6000, 11);
+  base[2]= dig("SELECT `name` FROM `tabToDo` WHERE `status` = ?", 5, 10000,
+               3000, 12);
+  for (k= 0; k < 6; k++)
+  {
+    for (i= 0; i < 3; i++)
+      d[i]= base[perm[k][i]];
+    CHECK(pa_missing_analyze(def, d, 3, &A, &r) == 0);
+    CHECK(r.n_props == 2);
+    if (r.n_props != 2)
+      continue;
+    CHECK(strcmp(cols_of(&r.props[0]), "status,allocated_to,modified") == 0);
+    CHECK(r.props[0].n_merged == 2 && r.props[1].n_merged == 1);
+    CHECK(strcmp(cols_of(&r.props[1]), "status,modified") == 0);
+    /* the merged digests keep their input order */
+    CHECK(r.props[0].n_digests == 2 &&
+          (r.props[0].digests[0] == 10) == (perm[k][0] == 0 ||
+                                            (perm[k][0] == 1 &&
+                                             perm[k][1] == 0)));
+  }
+}
+
 static void test_sort_rules(void)
 {
   def_reset(0);
@@ -571,6 +652,8 @@ int main(void)
   if (!an_pool || !def)
     return 2;
   test_erpnext_shapes();
+  test_or();
+  test_merge_order();
   test_sort_rules();
   test_unindexable();
   test_join();
