@@ -123,7 +123,8 @@ if "$REPO/scripts/demo.sh" >"$CACHE/demo.log" 2>&1 \
    && grep -q '^== information_schema.PERF_RECOMMENDATIONS' "$CACHE/demo.log" \
    && grep -Eq '^\| high +\| missing_index +\| tabGL Entry .*\(party_type,party\)' "$CACHE/demo.log" \
    && grep -Eq '^\| tabSales Invoice +\| posting_date_dup +\| posting_date +\| [a-z]+ +\| duplicate +\| posting_date +\| +[0-9]+ \| YES ' "$CACHE/demo.log" \
-   && grep -Eq '^\| tabGL Entry +\| +[0-9]+ \| +[0-9]+ \| +[0-9.]+ \|' "$CACHE/demo.log"; then
+   && grep -Eq '^\| tabGL Entry +\| +[0-9]+ \| +[0-9]+ \| +[0-9.]+ \|' "$CACHE/demo.log" \
+   && grep -Eq '^\| tabGL Entry +\|.*\| NULL +\| NULL +\| voucher_no,party_type,party +\|' "$CACHE/demo.log"; then
   passed=$((passed + 1)); echo "ok   - demo.sh: the main job runs and shows its sample's findings"
 else
   fail "demo.sh (log: $CACHE/demo.log)"; tail -n 30 "$CACHE/demo.log" >&2
