@@ -37,6 +37,8 @@
     parenthesis level of its WHERE, ON or HAVING (within its own query
     block).  Precedence is not modelled: a = ? AND b = ? OR c = ? marks all
     three, as it should; only the AND/OR shape matters, not the branches.
+    || is taken as OR, as in the default sql_mode; under PIPES_AS_CONCAT
+    that can only withhold a proposal, never invent one.
   - Only the first statement is analysed: parsing stops at a top-level ';'.
   - Index hints are reported only where they follow a recorded table (its
     alias, or another hint).  After a derived table, a table function or a
