@@ -5,6 +5,7 @@
   for internal consistency, since a wrong index would be read later by the
   advice rules.
 */
+#define _GNU_SOURCE /* memmem */
 #include "pa_digest.h"
 
 #include <stdint.h>
@@ -61,7 +62,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (c->table < -1 || c->table >= a.n_tables ||
         !memchr(c->name, 0, sizeof(c->name)) || c->name[0] == '\0' ||
         c->use < PA_USE_EQ || c->use > PA_USE_LIKE_UNKNOWN || c->ordinal < 0 ||
-        (c->desc != 0 && c->desc != 1))
+        (c->desc != 0 && c->desc != 1) || (c->in_or != 0 && c->in_or != 1))
+      abort();
+    /* only uses an index prefix could rely on are ever under an OR */
+    if (c->in_or && (c->use == PA_USE_ORDER || c->use == PA_USE_GROUP ||
+                     c->use == PA_USE_FUNC ||
+                     c->use == PA_USE_LIKE_LEADING_WILDCARD))
+      abort();
+    /* no statement without OR, XOR or || marks anything */
+    if (c->in_or && !memchr(data, '|', size) &&
+        !memmem(data, size, "OR", 2) && !memmem(data, size, "or", 2) &&
+        !memmem(data, size, "Or", 2) && !memmem(data, size, "oR", 2))
       abort();
   }
   for (i= 0; i < a.n_hints; i++)
