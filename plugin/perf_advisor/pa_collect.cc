@@ -529,7 +529,36 @@ static uint64_t memory_bytes()
   return ram;
 }
 
-bool pa_collect_server_state(THD *thd, pa_server_state *s)
+/*
+  innodb_data_bytes and innodb_stats_tables from mysql.innodb_table_stats
+  (one read of a table with a row per InnoDB table).  Left unknown, with no
+  warning, when that table cannot be read: the figure is optional.
+*/
+static void read_innodb_data_size(MYSQL *mysql, pa_server_state *s)
+{
+  static const char q[]=
+      "SELECT COUNT(*), SUM(clustered_index_size + sum_of_other_index_sizes)"
+      " FROM mysql.innodb_table_stats";
+  MYSQL_RES *res;
+  MYSQL_ROW row;
+
+  if (s->innodb_page_size == PA_CONFIG_UNKNOWN || !s->innodb_page_size ||
+      mysql_real_query(mysql, q, (ulong) (sizeof(q) - 1)) ||
+      !(res= mysql_store_result(mysql)))
+    return;
+  if ((row= mysql_fetch_row(res)) && row[0] && row[1])
+  {
+    uint64_t pages= to_u64(row[1]);
+    s->innodb_stats_tables= to_u64(row[0]);
+    s->innodb_data_bytes= pages > UINT64_MAX / s->innodb_page_size
+                              ? UINT64_MAX - 1
+                              : pages * s->innodb_page_size;
+  }
+  mysql_free_result(res);
+}
+
+bool pa_collect_server_state(THD *thd, pa_server_state *s,
+                             bool with_data_size)
 {
   MYSQL *mysql;
   MYSQL_RES *res;
@@ -563,6 +592,8 @@ bool pa_collect_server_state(THD *thd, pa_server_state *s)
       }
   }
   mysql_free_result(res);
+  if (any && with_data_size)
+    read_innodb_data_size(mysql, s);
   mysql_close(mysql);
   return any;
 }

@@ -107,9 +107,12 @@ bool pa_collect_digests(THD *thd, MEM_ROOT *root, pa_digest_set *set);
   Server variables and status counters the configuration and cache rules
   use, and the memory the server may use (physical RAM, or the cgroup
   limit when lower).  Fields that cannot be read stay unknown.  false, with
-  a warning on thd, when nothing could be read.
+  a warning on thd, when nothing could be read.  with_data_size: also the
+  InnoDB data size from mysql.innodb_table_stats (innodb_data_bytes; one
+  more read, which only the buffer pool rule needs).
 */
-bool pa_collect_server_state(THD *thd, pa_server_state *s);
+bool pa_collect_server_state(THD *thd, pa_server_state *s,
+                             bool with_data_size);
 
 /* Seconds since the epoch / milliseconds of a monotonic-enough clock. */
 int64_t pa_now();

@@ -528,7 +528,7 @@ static int recs_fill(THD *thd, TABLE_LIST *tables, COND *cond)
   if (!c.only_db && !check_global_access(thd, PROCESS_ACL, true))
   {
     pa_server_state st;
-    if (pa_collect_server_state(thd, &st) &&
+    if (pa_collect_server_state(thd, &st, true) &&
         pa_config_advise(&st, NULL, &c.list))
     {
       my_error(ER_OUT_OF_RESOURCES, MYF(0));
@@ -608,7 +608,7 @@ static int cache_fill(THD *thd, TABLE_LIST *tables, COND *)
   /* Server-wide counters: PROCESS, as for the other global findings. */
   if (check_global_access(thd, PROCESS_ACL, true))
     return 0;
-  if (!pa_collect_server_state(thd, &st))
+  if (!pa_collect_server_state(thd, &st, false))
     return 0;
   n= pa_cache_stats(&st, rows);
   for (int i= 0; i < n; i++)

@@ -466,8 +466,11 @@ static void put_no_size(struct cfg *c, struct pa_buf *b)
 }
 
 /*
-  a. buffer_pool_small: a small pool (under small_buffer_pool_bytes and
-  under buffer_pool_ram_fraction of RAM) that misses too often.
+  a. buffer_pool_small: a pool under buffer_pool_ram_fraction of RAM that
+  misses too often, and either small (under small_buffer_pool_bytes) or
+  smaller than the InnoDB data it serves (innodb_data_bytes, a lower
+  bound).  A bigger pool is capped at that data size: pages it cannot fill
+  buy no hits.
 */
 static void rule_buffer_pool_small(struct cfg *c)
 {
@@ -476,13 +479,16 @@ static void rule_buffer_pool_small(struct cfg *c)
   uint64_t bp= s->innodb_buffer_pool_size;
   uint64_t rr= s->Innodb_buffer_pool_read_requests;
   uint64_t rd= s->Innodb_buffer_pool_reads;
-  uint64_t ram_cap= 0, target= 0;
+  uint64_t data= s->innodb_data_bytes;
+  uint64_t ram_cap= 0, target= 0, step= PA_BP_STEP;
+  int big= known(bp) && bp >= t->small_buffer_pool_bytes;
   double hit;
   struct draft d;
 
   if (!known(bp) || !known(rr) || !known(rd) || rr == 0 ||
       rr < t->min_buffer_pool_read_requests ||
-      bp >= t->small_buffer_pool_bytes)
+      (big && (!known(data) || !known(s->innodb_stats_tables) ||
+               bp >= data)))
     return;
   if (ram_known(s))
   {
@@ -498,7 +504,12 @@ static void rule_buffer_pool_small(struct cfg *c)
   {
     target= min_u64(ram_cap, sat_mul(bp, 4));
     target= min_u64(target, sat_add(bp, c->headroom));
-    target= round_down(target, PA_BP_STEP);
+    if (big)
+      target= min_u64(target, sat_add(data, PA_BP_STEP - 1));
+    /* 128 MiB steps; a pool under that (a test server) in MiB, else
+       4 x 8 MiB would round down to nothing */
+    step= target >= PA_BP_STEP ? PA_BP_STEP : MIB;
+    target= round_down(target, step);
     if (target <= bp)
       target= 0;
   }
@@ -515,8 +526,20 @@ static void rule_buffer_pool_small(struct cfg *c)
   put_pct(&d.msg, t->min_hit_ratio_buffer_pool);
   pa_buf_puts(&d.msg, ", and innodb_buffer_pool_size = ");
   put_size(&d.msg, bp);
-  pa_buf_puts(&d.msg, " is under ");
-  put_size(&d.msg, t->small_buffer_pool_bytes);
+  if (big)
+  {
+    pa_buf_puts(&d.msg, " is smaller than the InnoDB data and indexes it"
+                        " serves, at least ");
+    put_size(&d.msg, data);
+    pa_buf_printf(&d.msg,
+                  " (the %" PRIu64 " tables in mysql.innodb_table_stats)",
+                  s->innodb_stats_tables);
+  }
+  else
+  {
+    pa_buf_puts(&d.msg, " is under ");
+    put_size(&d.msg, t->small_buffer_pool_bytes);
+  }
   if (ram_known(s))
   {
     pa_buf_printf(&d.msg, " and under %.0f%% of RAM ",
@@ -533,7 +556,10 @@ static void rule_buffer_pool_small(struct cfg *c)
                   " headroom ",
                   t->buffer_pool_ram_fraction * 100.0);
     put_size(&d.msg, c->headroom);
-    pa_buf_puts(&d.msg, "), rounded down to 128 MiB.");
+    pa_buf_puts(&d.msg, big ? ", the data size rounded up to 128 MiB),"
+                              " rounded down to "
+                            : "), rounded down to ");
+    pa_buf_puts(&d.msg, step == MIB ? "1 MiB." : "128 MiB.");
     if (known(s->innodb_buffer_pool_size_max) &&
         target > s->innodb_buffer_pool_size_max)
     {
@@ -562,6 +588,8 @@ static void rule_buffer_pool_small(struct cfg *c)
   pa_json_dbl(&d.j, "min_hit_ratio", t->min_hit_ratio_buffer_pool);
   pa_json_u64(&d.j, "min_read_requests", t->min_buffer_pool_read_requests);
   pa_json_u64(&d.j, "small_buffer_pool_bytes", t->small_buffer_pool_bytes);
+  ev_u64(&d, "innodb_data_bytes", data);
+  ev_u64(&d, "innodb_stats_tables", s->innodb_stats_tables);
   pa_json_dbl(&d.j, "ram_fraction", t->buffer_pool_ram_fraction);
   if (target)
   {

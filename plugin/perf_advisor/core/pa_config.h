@@ -84,6 +84,15 @@ struct pa_server_state
   uint64_t Innodb_buffer_pool_pages_total; /* pages */
   uint64_t Innodb_buffer_pool_pages_free;  /* pages */
   uint64_t Innodb_buffer_pool_pages_data;  /* pages */
+  /*
+    InnoDB data and indexes, bytes: clustered_index_size +
+    sum_of_other_index_sizes (pages) times innodb_page_size, summed over
+    the innodb_stats_tables tables (partitions count one by one) that have
+    a row in mysql.innodb_table_stats.  Tables without persistent
+    statistics are not counted: a lower bound.
+  */
+  uint64_t innodb_data_bytes;
+  uint64_t innodb_stats_tables;
   uint64_t Innodb_os_log_written;      /* redo bytes generated since start */
   uint64_t Created_tmp_tables;
   uint64_t Created_tmp_disk_tables;

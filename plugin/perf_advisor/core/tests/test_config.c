@@ -474,6 +474,17 @@ static void test_buffer_pool_small(void)
   }
   done(&r);
 
+  /* A pool under 128 MiB (mtr's 8 MiB): 4 x current in MiB steps. */
+  s.innodb_buffer_pool_size= 8 * MIB;
+  rec= only(&r, &s, "configuration", "buffer_pool_small");
+  if (rec)
+  {
+    CHECK_STR(rec->sql, "SET GLOBAL innodb_buffer_pool_size = 33554432");
+    CHECK(has(rec->message, "rounded down to 1 MiB."));
+  }
+  done(&r);
+  s.innodb_buffer_pool_size= 128 * MIB;
+
   /* Above innodb_buffer_pool_size_max: config file and restart. */
   s.innodb_buffer_pool_size_max= 256 * MIB;
   rec= only(&r, &s, "configuration", "buffer_pool_small");
@@ -553,6 +564,69 @@ static void test_buffer_pool_small(void)
     CHECK(!has(rec->evidence, "suggested_bytes"));
   }
   CHECK(cfg(&r, "memory_overcommit") != NULL);
+  done(&r);
+
+  /*
+    A pool of 1 GiB or more fires only when it is smaller than the InnoDB
+    data it serves.  16 GiB RAM, 2 GiB pool, 95% hit ratio.
+  */
+  healthy(&s);
+  s.innodb_buffer_pool_size= 2 * GIB;
+  s.Innodb_buffer_pool_read_requests= 100000;
+  s.Innodb_buffer_pool_reads= 5000;
+  /* the data size unknown: silent (nothing says the pool is too small) */
+  run(&r, &s, NULL);
+  CHECK(!cfg(&r, "buffer_pool_small"));
+  done(&r);
+  /* the data fits: silent, misses are cold reads a bigger pool won't save */
+  s.innodb_data_bytes= 2 * GIB;
+  s.innodb_stats_tables= 700;
+  run(&r, &s, NULL);
+  CHECK(!cfg(&r, "buffer_pool_small"));
+  done(&r);
+  /*
+    5 GiB + 1 byte of data: raise to the data size rounded up to 128 MiB
+    (5248 MiB), under 4 x 2 GiB, 70% of RAM and the headroom.
+  */
+  s.innodb_data_bytes= 5 * GIB + 1;
+  CHECK(pa_config_memory(&s, &m) &&
+        16 * GIB - m.worst_bytes > 5 * GIB + 128 * MIB - 2 * GIB &&
+        (uint64_t) (16 * GIB * 0.7) > 5 * GIB + 128 * MIB);
+  rec= only(&r, &s, "configuration", "buffer_pool_small");
+  if (rec)
+  {
+    CHECK(rec->priority == PA_PRIO_HIGH);
+    CHECK(has(rec->message, "smaller than the InnoDB data and indexes it "
+                            "serves, at least 5368709121 bytes"));
+    CHECK(has(rec->message, "the 700 tables in mysql.innodb_table_stats"));
+    CHECK(has(rec->message, "the data size rounded up to 128 MiB"));
+    CHECK_STR(rec->sql, "SET GLOBAL innodb_buffer_pool_size = 5502926848");
+    CHECK_STR(rec->rollback_sql,
+              "SET GLOBAL innodb_buffer_pool_size = 2147483648");
+    CHECK(has(rec->evidence, "\"innodb_data_bytes\": 5368709121"));
+    CHECK(has(rec->evidence, "\"innodb_stats_tables\": 700"));
+  }
+  done(&r);
+  /*
+    far more data than RAM: 4 x current bounds it (8 GiB), below 70% of
+    RAM and the headroom (worst case 11753709568 - 6 GiB with this pool)
+  */
+  s.innodb_data_bytes= 400 * GIB;
+  CHECK(pa_config_memory(&s, &m) && m.worst_bytes == 11753709568ULL - 6 * GIB);
+  rec= only(&r, &s, "configuration", "buffer_pool_small");
+  if (rec)
+    CHECK_STR(rec->sql, "SET GLOBAL innodb_buffer_pool_size = 8589934592");
+  done(&r);
+  /* 16 GiB RAM, 6 GiB pool: 70% of RAM (11.2 GiB) rounded down to 128 MiB */
+  s.innodb_buffer_pool_size= 6 * GIB;
+  rec= only(&r, &s, "configuration", "buffer_pool_small");
+  if (rec)
+    CHECK_STR(rec->sql, "SET GLOBAL innodb_buffer_pool_size = 11945377792");
+  done(&r);
+  /* at 70% of RAM already: silent */
+  s.innodb_buffer_pool_size= 12 * GIB;
+  run(&r, &s, NULL);
+  CHECK(!cfg(&r, "buffer_pool_small"));
   done(&r);
 }
 
