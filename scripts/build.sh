@@ -22,6 +22,10 @@ if [ "$(readlink "$LINK" 2>/dev/null)" != "$REPO" ]; then
   rm -rf "$LINK"
   ln -s "$REPO" "$LINK"
   rm -f "$BUILD/CMakeCache.txt"   # a new plugin directory needs a re-configure
+  # The plugin's objects were compiled from the other checkout, through the
+  # same path: make compares times only, and an object newer than a file
+  # of this checkout would be kept.  Start the plugin's build afresh.
+  rm -rf "$BUILD/plugin/perf_advisor"
 fi
 
 if [ ! -f "$BUILD/CMakeCache.txt" ]; then

@@ -120,7 +120,48 @@ static int sort_items(const struct pa_digest_analysis *an, int n_columns,
   return ok ? m : 0;
 }
 
-static void plan_build(const struct pa_missing_digest *d, struct plan *p)
+/*
+  Whether the join columns of this table (outside any OR) hold every column
+  of a unique B-tree key: as the inner table of the join it is then reached
+  through that key, one row per lookup (eq_ref), and the join columns have
+  nothing to add to an index for its other role, the driving table.
+*/
+static int join_hits_unique(const struct pa_table_def *def,
+                            const struct pa_missing_digest *d)
+{
+  const struct pa_digest_analysis *an= d->an;
+  int i, k, j, n_columns= an->n_columns;
+
+  if (n_columns > PA_DIGEST_MAX_COLUMNS)
+    n_columns= PA_DIGEST_MAX_COLUMNS;
+  for (i= 0; i < def->n_indexes; i++)
+  {
+    const struct pa_index_def *x= &def->indexes[i];
+    int all= 1;
+    if (x->type != PA_IDX_BTREE || x->is_ignored ||
+        !(x->is_primary || x->is_unique))
+      continue;
+    for (k= 0; k < x->n_cols && all; k++)
+    {
+      int found= 0;
+      if (x->cols[k].prefix_len)
+        all= 0;
+      for (j= 0; j < n_columns && all && !found; j++)
+      {
+        const struct pa_digest_column *c= &an->columns[j];
+        found= c->table == d->table && c->use == PA_USE_JOIN && !c->in_or &&
+               ascii_ieq(c->name, x->cols[k].name);
+      }
+      all= all && found;
+    }
+    if (all)
+      return 1;
+  }
+  return 0;
+}
+
+static void plan_build_from(const struct pa_missing_digest *d, int skip_join,
+                            struct plan *p)
 {
   const struct pa_digest_analysis *an= d->an;
   const char *items[PA_DIGEST_MAX_COLUMNS];
@@ -166,7 +207,7 @@ static void plan_build(const struct pa_missing_digest *d, struct plan *p)
     {
       const struct pa_digest_column *c= &an->columns[k];
       if (c->table == d->table && c->use == equality[i] && c->name[0] &&
-          !c->in_or)
+          !c->in_or && !(skip_join && c->use == PA_USE_JOIN))
         plan_add(p, c->name);
     }
     if (equality[i] == PA_USE_JOIN)
@@ -207,6 +248,20 @@ static void plan_build(const struct pa_missing_digest *d, struct plan *p)
   }
   for (k= 0; k < m; k++)
     plan_add(p, items[k]);
+}
+
+/*
+  The plan of one candidate digest.  Join columns that hold a unique key
+  are left out (join_hits_unique()), unless nothing else is left: then the
+  plan is the key, which that index serves.
+*/
+static void plan_build(const struct pa_table_def *def,
+                       const struct pa_missing_digest *d, struct plan *p)
+{
+  int skip= join_hits_unique(def, d);
+  plan_build_from(d, skip, p);
+  if (skip && p->n == 0)
+    plan_build_from(d, 0, p);
 }
 
 /*
@@ -464,7 +519,7 @@ int pa_missing_analyze(const struct pa_table_def *def,
   {
     if (!is_candidate(&d[i]))
       continue;
-    plan_build(&d[i], &p);
+    plan_build(def, &d[i], &p);
     n_un+= (size_t) p.n_unidx;
     if (p.n == 0)
       continue;
@@ -490,7 +545,7 @@ int pa_missing_analyze(const struct pa_table_def *def,
   {
     if (!is_candidate(&d[i]))
       continue;
-    plan_build(&d[i], &p);
+    plan_build(def, &d[i], &p);
     for (k= 0; k < p.n_unidx; k++)
     {
       struct pa_missing_unindexable *u=

@@ -26,6 +26,12 @@
           columns under the same conditions.
      Columns compare ASCII case-insensitively (MariaDB column names are
      case-insensitive) and each appears once; at most PA_MISSING_MAX_COLS.
+     Join columns that hold every column of a unique B-tree key of the
+     table (not IGNORED, whole columns) add nothing either: as the inner
+     table of the join it is reached through that key, one row per lookup,
+     and in an index for its driving role they would stand between the
+     equality and the range columns.  When nothing else is left, the plan
+     is the join columns (and that key serves it, step 3).
      A condition under an OR (pa_digest_column.in_or) adds nothing: it
      narrows the rows only together with the other branch, which one
      composite index cannot serve (the server would need one index per

@@ -375,10 +375,12 @@ static void test_join(void)
 {
   struct pa_missing_digest d;
   struct pa_missing_result r;
-  const char *q= "SELECT `gle` . `debit` , `acc` . `root_type` FROM "
-                 "`tabGL Entry` `gle` JOIN `tabAccount` `acc` ON "
-                 "`acc` . `name` = `gle` . `account` WHERE "
-                 "`gle` . `voucher_no` = ?";
+  const char *q;
+
+  q= "SELECT `gle` . `debit` , `acc` . `root_type` FROM "
+     "`tabGL Entry` `gle` JOIN `tabAccount` `acc` ON "
+     "`acc` . `name` = `gle` . `account` WHERE "
+     "`gle` . `voucher_no` = ?";
 
   def_reset(1);
   def_add("PRIMARY", "name");
@@ -400,6 +402,69 @@ static void test_join(void)
   def_reset(1);
   CHECK(pa_missing_analyze(def, &d, 1, &A, &r) == 0);
   CHECK(props_are(&r, "name"));
+
+  /*
+    A join on a unique key of this table: as the inner table it is reached
+    through that key, so the key's columns stay out of the index for its
+    driving role, where they would stand between the equality and the
+    range and spoil it.
+  */
+  q= "SELECT `si` . `name` , `sii` . `amount` FROM `tabSales Invoice` `si` "
+     "JOIN `tabSales Invoice Item` `sii` ON `sii` . `parent` = `si` . `name` "
+     "WHERE `si` . `docstatus` = ? AND `si` . `posting_date` BETWEEN ? AND ? "
+     "AND `sii` . `item_code` = ?";
+  def_reset(1);
+  def_add("PRIMARY", "name");
+  d= dig(q, 100, 1000000, 100, 13);
+  d.table= pa_digest_find_table(d.an, NULL, "tabSales Invoice");
+  CHECK(pa_missing_analyze(def, &d, 1, &A, &r) == 0);
+  CHECK(props_are(&r, "docstatus,posting_date"));
+  /* without the key, the join column is proposed as before */
+  def_reset(1);
+  CHECK(pa_missing_analyze(def, &d, 1, &A, &r) == 0);
+  CHECK(props_are(&r, "docstatus,name,posting_date"));
+  /* nor does an IGNORED unique key count */
+  def_add("PRIMARY", "name")->is_ignored= 1;
+  CHECK(pa_missing_analyze(def, &d, 1, &A, &r) == 0);
+  CHECK(props_are(&r, "docstatus,name,posting_date"));
+  /* the child side: parent is no unique key, it stays */
+  def_reset(1);
+  def_add("PRIMARY", "name");
+  def_add("parent", "parent");
+  d.table= pa_digest_find_table(d.an, NULL, "tabSales Invoice Item");
+  CHECK(pa_missing_analyze(def, &d, 1, &A, &r) == 0);
+  CHECK(props_are(&r, "item_code,parent"));
+
+  /* a composite unique key, joined on all its columns or on one */
+  def_reset(1);
+  def_add("PRIMARY", "name");
+  def_add("company_account", "company,account_name")->is_unique= 1;
+  d= dig("SELECT * FROM `tabGL Entry` `g` JOIN `tabAccount` `a` ON "
+         "`a` . `company` = `g` . `company` AND `a` . `account_name` = "
+         "`g` . `account` WHERE `a` . `root_type` = ?",
+         100, 1000000, 100, 14);
+  d.table= pa_digest_find_table(d.an, NULL, "tabAccount");
+  CHECK(pa_missing_analyze(def, &d, 1, &A, &r) == 0);
+  CHECK(props_are(&r, "root_type"));
+  d= dig("SELECT * FROM `tabGL Entry` `g` JOIN `tabAccount` `a` ON "
+         "`a` . `company` = `g` . `company` WHERE `a` . `root_type` = ?",
+         100, 1000000, 100, 15);
+  d.table= pa_digest_find_table(d.an, NULL, "tabAccount");
+  CHECK(pa_missing_analyze(def, &d, 1, &A, &r) == 0);
+  CHECK(props_are(&r, "root_type,company"));
+  /* a prefix key part is no whole unique key */
+  def_reset(1);
+  def_add("uname", "name")->is_unique= 1;
+  def->indexes[0].cols[0].prefix_len= 10;
+  d= dig("SELECT * FROM `tabCustomer` `c` JOIN `tabSales Invoice` `si` ON "
+         "`c` . `name` = `si` . `customer` WHERE `c` . `territory` = ?",
+         100, 1000000, 100, 16);
+  d.table= pa_digest_find_table(d.an, NULL, "tabCustomer");
+  CHECK(pa_missing_analyze(def, &d, 1, &A, &r) == 0);
+  CHECK(props_are(&r, "territory,name"));
+  def->indexes[0].cols[0].prefix_len= 0;
+  CHECK(pa_missing_analyze(def, &d, 1, &A, &r) == 0);
+  CHECK(props_are(&r, "territory"));
 
   /* an unqualified column in a join is not attributed */
   d= dig("SELECT * FROM `tabGL Entry` `gle` JOIN `tabAccount` `acc` ON "
