@@ -772,7 +772,7 @@ static bool use_listed(const pa_digest_analysis *an, int ti, int k,
       (or_only && !c->in_or))
     return false;
   if (or_only)
-    for (int j= 0; j < an->n_columns; j++)
+    for (int j= 0; j < an->n_columns && j < PA_DIGEST_MAX_COLUMNS; j++)
     {
       const pa_digest_column *o= &an->columns[j];
       if (o->table == ti && !o->in_or &&
@@ -792,16 +792,20 @@ static void uses_text(const pa_digest_analysis *an, int ti,
                       const pa_table_model *m, String *out,
                       bool or_only= false)
 {
+  bool listed[PA_DIGEST_MAX_COLUMNS];
+  int n= an->n_columns < PA_DIGEST_MAX_COLUMNS ? an->n_columns
+                                               : PA_DIGEST_MAX_COLUMNS;
   out->length(0);
-  for (int k= 0; k < an->n_columns; k++)
+  for (int k= 0; k < n; k++)
+    listed[k]= use_listed(an, ti, k, uses, n_uses, or_only);
+  for (int k= 0; k < n; k++)
   {
     const pa_digest_column *c= &an->columns[k];
     bool seen= false;
-    if (!use_listed(an, ti, k, uses, n_uses, or_only))
+    if (!listed[k])
       continue;
     for (int j= 0; j < k && !seen; j++)
-      seen= use_listed(an, ti, j, uses, n_uses, or_only) &&
-            an->columns[j].desc == c->desc &&
+      seen= listed[j] && an->columns[j].desc == c->desc &&
             col_eq(an->columns[j].name, c->name);
     if (seen)
       continue;
