@@ -447,6 +447,32 @@ static void load_facts(pa_table_model *m, TABLE *t)
   pa_table_compute(&m->facts, &m->metrics);
 }
 
+/*
+  InnoDB reports as DATA_FREE the free space of the table's tablespace.  A
+  table with no .ibd file of its own in the data directory lives in the
+  system tablespace (created while innodb_file_per_table was OFF): that
+  figure is ibdata1's, and OPTIMIZE TABLE cannot return it.  Checked only
+  for a table that reports free space.  A partitioned table is taken to
+  have its own files; a table with DATA DIRECTORY, whose file is elsewhere,
+  counts as shared, which can only withhold advice.
+*/
+static bool innodb_shared_space(const pa_table_model *m)
+{
+  char path[FN_REFLEN];
+
+  if (!m->facts.sizes_known || !m->facts.data_free || !m->engine ||
+      strcmp(m->engine, "InnoDB"))
+    return false;
+#ifdef WITH_PARTITION_STORAGE_ENGINE
+  if (m->share->partition_info_str_len)
+    return false;
+#endif
+  /* normalized_path is relative to the data directory, the server's cwd */
+  strxnmov(path, sizeof(path) - 1, m->share->normalized_path.str, ".ibd",
+           NullS);
+  return access(path, F_OK) != 0;
+}
+
 static const char *engine_name(const TABLE_SHARE *share)
 {
   handlerton *hton= share->db_type();
@@ -632,6 +658,7 @@ int pa_model_build(THD *thd, TABLE_LIST *tables, TABLE *is_table,
   m->need_column_checks= false;
   m->fks_complete= true;
   load_facts(m, t);
+  m->data_free_shared= innodb_shared_space(m);
 
   if (with_indexes)
   {
@@ -718,6 +745,7 @@ int pa_model_build(THD *thd, TABLE_LIST *tables, TABLE *is_table,
   rt->engine= m->engine ? m->engine : "";
   rt->facts= m->facts;
   rt->metrics= m->metrics;
+  rt->data_free_shared= m->data_free_shared;
   rt->io_known= m->st.known;
   rt->rows_read= m->st.table.total[0];
   rt->full_scan_reads= m->st.table.total[2];

@@ -41,6 +41,9 @@ struct pa_table_model
   const char *engine;
   bool need_column_checks;            /* the caller has column grants only */
   bool fks_complete;                  /* every foreign key was represented */
+  /* InnoDB in the system tablespace: facts.data_free is ibdata1's free
+     space, not this table's (see innodb_shared_space()) */
+  bool data_free_shared;
   int64_t now;
 };
 

@@ -261,7 +261,7 @@ static int rule_fragmentation(const struct pa_rule_table *t,
   struct pa_buf b;
   struct pa_json j;
 
-  if (!t->facts.sizes_known || !t->metrics.frag_known)
+  if (!t->facts.sizes_known || !t->metrics.frag_known || t->data_free_shared)
     return 0;
   if (t->metrics.fragmentation_pct <= th->fragmentation_pct ||
       t->facts.data_free < th->fragmentation_bytes)

@@ -45,6 +45,9 @@ struct pa_rule_table
   const char *schema, *name, *engine;
   struct pa_table_facts facts;
   struct pa_table_metrics metrics;
+  /* facts.data_free is a shared tablespace's free space (InnoDB's system
+     tablespace), not this table's: no fragmentation advice */
+  int data_free_shared;
   int io_known;
   uint64_t rows_read, full_scan_reads; /* rows, over observed_seconds */
   uint64_t observed_seconds;

@@ -228,6 +228,14 @@ static void test_fragmentation(void)
   pa_rec_list_init(&l, &alloc);
   pa_rules_table(&t, &th, &l);
   CHECK(find(&l, "fragmentation", NULL) == NULL);
+  /* free space of a shared tablespace (ibdata1) is not the table's */
+  base_table(&t);
+  t.facts.data_free= 300ULL << 20;
+  t.data_free_shared= 1;
+  pa_table_compute(&t.facts, &t.metrics);
+  pa_rec_list_init(&l, &alloc);
+  pa_rules_table(&t, &th, &l);
+  CHECK(find(&l, "fragmentation", NULL) == NULL);
 }
 
 static void digest(struct pa_rule_digest *d, struct pa_digest_analysis *an,
