@@ -118,8 +118,8 @@ static MYSQL_SYSVAR_ULONG(
 
 static MYSQL_SYSVAR_ULONG(
     wide_table_columns, pa_wide_table_columns, PLUGIN_VAR_RQCMDARG,
-    "query_pattern rule: SELECT * from a table with more columns than this "
-    "is reported. Default 20",
+    "query_pattern rule: a slow SELECT * from a table with more columns "
+    "than this is reported. Default 20",
     NULL, NULL, 20, 0, 4096, 0);
 
 static MYSQL_SYSVAR_ULONGLONG(

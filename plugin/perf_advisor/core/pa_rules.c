@@ -545,8 +545,10 @@ int pa_rules_digest_table(const struct pa_rule_digest *d, int ti,
   if (!(txt= short_text(a, d->text)))
     return -1;
 
+  /* Only a slow one: a fast SELECT * (an ORM fetching one row by its key)
+     costs nothing worth a finding. */
   if ((an->flags & PA_DIGEST_F_SELECT_STAR) && an->kind == PA_STMT_SELECT &&
-      t->n_columns > th->wide_table_columns)
+      t->n_columns > th->wide_table_columns && d->avg_ps > th->slow_query_ps)
   {
     if (!(r= pattern_rec(out, d, "select_star_wide", PA_PRIO_LOW,
                          "select_needed_columns")))
@@ -558,10 +560,11 @@ int pa_rules_digest_table(const struct pa_rule_digest *d, int ti,
     if (!(r->message= pa_strdupf(
               a,
               "A statement reads SELECT * from %s.%s, which has %u columns "
-              "(more than %" PRIu64 "): name the columns it needs, so less "
-              "is read, sent and sorted, and covering indexes can serve it. "
-              "Statement: %s",
+              "(more than %" PRIu64 "), and takes %.1f ms on average (above "
+              "%.0f ms): name the columns it needs, so less is read, sent "
+              "and sorted, and covering indexes can serve it. Statement: %s",
               t->schema, t->name, t->n_columns, th->wide_table_columns,
+              (double) d->avg_ps / 1e9, (double) th->slow_query_ps / 1e9,
               txt)) ||
         pattern_evidence(r, a, d, "select_star_wide"))
       return -1;

@@ -309,6 +309,15 @@ static void test_digests(void)
   CHECK(l.n == 0);
 }
 
+static int has_action(const struct pa_rec_list *l, const char *action)
+{
+  size_t i;
+  for (i= 0; i < l->n; i++)
+    if (!strcmp(l->recs[i].action, action))
+      return 1;
+  return 0;
+}
+
 static void test_digest_table(void)
 {
   static struct pa_digest_analysis an;
@@ -317,7 +326,9 @@ static void test_digest_table(void)
   struct pa_rule_table t;
   struct pa_rec_list l;
   struct pa_rec *r;
+  struct pa_thresholds slow= th;
 
+  slow.slow_query_ps= 1000000000ULL; /* 1 ms: the 5 ms digest is slow */
   add_index(def, "PRIMARY", 1, 1, "name", NULL);
   add_index(def, "posting_date", 0, 0, "posting_date", NULL);
   base_table(&t);
@@ -327,8 +338,9 @@ static void test_digest_table(void)
          "SELECT * FROM `tabGL Entry` WHERE DATE ( `posting_date` ) = ? AND "
          "`remarks` LIKE '%foo' AND YEAR ( `creation` ) = ?");
   pa_rec_list_init(&l, &alloc);
-  CHECK(pa_rules_digest_table(&d, 0, &t, &th, &l) == 0);
+  CHECK(pa_rules_digest_table(&d, 0, &t, &slow, &l) == 0);
   CHECK(l.n == 3); /* select *, leading wildcard, function on posting_date */
+  CHECK(l.n == 3 && has_action(&l, "select_needed_columns"));
   r= find(&l, "query_pattern", "posting_date");
   CHECK(r != NULL && !strcmp(r->action, "make_predicate_sargable"));
   /* creation has no index: no finding for it */
@@ -336,11 +348,16 @@ static void test_digest_table(void)
     CHECK(strstr(l.recs[i].message, "creation") == NULL ||
           strstr(l.recs[i].message, "Statement:") <
               strstr(l.recs[i].message, "creation"));
+  /* a fast SELECT * (5 ms, under the default 1 s) is no finding: an ORM
+     fetching rows by key */
+  pa_rec_list_init(&l, &alloc);
+  pa_rules_digest_table(&d, 0, &t, &th, &l);
+  CHECK(l.n == 2 && !has_action(&l, "select_needed_columns"));
   /* a narrow table: SELECT * is fine */
   t.n_columns= 5;
   pa_rec_list_init(&l, &alloc);
-  pa_rules_digest_table(&d, 0, &t, &th, &l);
-  CHECK(l.n == 2);
+  pa_rules_digest_table(&d, 0, &t, &slow, &l);
+  CHECK(l.n == 2 && !has_action(&l, "select_needed_columns"));
   /* out-of-range table position */
   pa_rec_list_init(&l, &alloc);
   CHECK(pa_rules_digest_table(&d, 5, &t, &th, &l) == 0 && l.n == 0);
