@@ -112,8 +112,8 @@ static MYSQL_SYSVAR_ULONGLONG(
 
 static MYSQL_SYSVAR_ULONG(
     max_joins, pa_max_joins, PLUGIN_VAR_RQCMDARG,
-    "query_pattern rule: statements joining more tables than this plus one "
-    "are reported. Default 3",
+    "query_pattern rule: slow statements joining more tables than this "
+    "plus one are reported. Default 3",
     NULL, NULL, 3, 0, 1000, 0);
 
 static MYSQL_SYSVAR_ULONG(

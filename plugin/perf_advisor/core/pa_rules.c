@@ -429,29 +429,35 @@ int pa_rules_digest(const struct pa_rule_digest *d,
       return -1;
   }
 
-  if (an->flags & PA_DIGEST_F_IN_SUBQUERY)
+  /* IN (SELECT ...) and many joins are findings only when the statement
+     is slow: MariaDB turns most IN subqueries into semi-joins, and a fast
+     join of many tables is no problem to report. */
+  if ((an->flags & PA_DIGEST_F_IN_SUBQUERY) && d->avg_ps > th->slow_query_ps)
   {
     if (!(r= pattern_rec(out, d, "in_subquery", PA_PRIO_LOW,
                          "rewrite_subquery_as_join")) ||
         !(r->message= pa_strdupf(
               a,
               "A statement filters with IN (SELECT ...) (%" PRIu64
-              " runs): if the optimizer does not turn it into a semi-join "
-              "(check EXPLAIN), rewrite it as a JOIN. Statement: %s",
-              d->exec_count, txt)) ||
+              " runs, %.1f ms on average): if the optimizer does not turn "
+              "it into a semi-join (check EXPLAIN), rewrite it as a JOIN. "
+              "Statement: %s",
+              d->exec_count, (double) d->avg_ps / 1e9, txt)) ||
         pattern_evidence(r, a, d, "in_subquery"))
       return -1;
   }
-  if ((uint64_t) an->n_joins > th->max_joins)
+  if ((uint64_t) an->n_joins > th->max_joins && d->avg_ps > th->slow_query_ps)
   {
     if (!(r= pattern_rec(out, d, "many_joins", PA_PRIO_LOW,
                          "reduce_joins_or_denormalize")) ||
         !(r->message= pa_strdupf(
               a,
-              "A statement joins %d tables (more than %" PRIu64 "): check "
-              "each join has an index on its join column, or denormalize "
-              "what is always read together. Statement: %s",
-              an->n_joins + 1, th->max_joins, txt)) ||
+              "A statement joins %d tables (more than %" PRIu64 ") and takes "
+              "%.1f ms on average: check each join has an index on its join "
+              "column, or denormalize what is always read together. "
+              "Statement: %s",
+              an->n_joins + 1, th->max_joins, (double) d->avg_ps / 1e9,
+              txt)) ||
         pattern_evidence(r, a, d, "many_joins"))
       return -1;
   }
