@@ -17,16 +17,23 @@ passed=0; failed=0
 failures=()
 log() { echo "test: $*" >&2; }
 fail() { failed=$((failed + 1)); failures+=("$*"); }
+# note_failures PREFIX LINES: each non-empty line of LINES, prefixed, goes
+# to the list of failures (the caller counts them)
+note_failures() {
+  local line
+  while IFS= read -r line; do
+    [ -n "$line" ] && failures+=("$1$line")
+  done <<<"$2"
+}
 
 # Add the "N passed, N failed" of a sub-run's log to the totals; a log
 # without that line (the sub-run died) counts as one failure.
 add_counts() {
-  local c line
+  local c
   c=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$1" | tail -n1)
   [ -n "$c" ] || failures+=("$(basename "$1"): the sub-run died before its count")
   c=${c:-0 1}; passed=$((passed + ${c% *})); failed=$((failed + ${c#* }))
-  while IFS= read -r line; do failures+=("$line"); done \
-    < <(grep -E '^(stress: )?FAIL' "$1")
+  note_failures "" "$(grep -E '^(stress: )?FAIL' "$1")"
 }
 finish() {
   local f
@@ -52,10 +59,10 @@ if cmake -S "$REPO" -B "$UT" -DPA_SANITIZE=ON >"$CACHE/unit-configure.log" 2>&1 
    && cmake --build "$UT" -j"$(nproc)" >"$CACHE/unit-build.log" 2>&1; then
   (cd "$UT" && ctest --output-on-failure) | tee "$CACHE/unit.log"
   p=$(grep -cE "Test +#[0-9]+: .* Passed" "$CACHE/unit.log")
-  f=$(grep -cE "Test +#[0-9]+: .* (\*\*\*Failed|Failed|Exception|Timeout|Not Run)" "$CACHE/unit.log")
+  bad=$(grep -E "Test +#[0-9]+: .* (\*\*\*Failed|Failed|Exception|Timeout|Not Run)" "$CACHE/unit.log")
+  f=$(printf '%s' "$bad" | grep -c .)
   passed=$((passed + p)); failed=$((failed + f))
-  while IFS= read -r line; do failures+=("unit: $line"); done \
-    < <(grep -E "Test +#[0-9]+: .* (\*\*\*Failed|Failed|Exception|Timeout|Not Run)" "$CACHE/unit.log")
+  note_failures "unit: " "$bad"
 else
   cat "$CACHE/unit-configure.log" "$CACHE/unit-build.log" | tail -n 40 >&2
   log "unit tests did not build"; fail "unit: the tests did not build"
@@ -81,13 +88,13 @@ rm -rf "$VARDIR"
     --vardir="$VARDIR" --parallel="$(nproc)" --max-test-fail=0 \
     --testcase-timeout=10 --suite-timeout=60 "$@") 2>&1 | tee "$CACHE/mtr.log"
 p=$(grep -cE "^perf_advisor\.[^ ]+ .*\[ (pass|skipped) \]" "$CACHE/mtr.log")
-f=$(grep -cE "^perf_advisor\.[^ ]+ .*\[ (fail|retry-fail) \]" "$CACHE/mtr.log")
+bad=$(grep -E "^perf_advisor\.[^ ]+ .*\[ (fail|retry-fail) \]" "$CACHE/mtr.log")
+f=$(printf '%s' "$bad" | grep -c .)
 # Skips are not passes: the suite must run, not skip.
 s=$(grep -cE "^perf_advisor\.[^ ]+ .*\[ skipped \]" "$CACHE/mtr.log")
 passed=$((passed + p - s)); failed=$((failed + f))
-while IFS= read -r line; do failures+=("mtr: $line"); done \
-  < <(grep -E "^perf_advisor\.[^ ]+ .*\[ (fail|retry-fail) \]" "$CACHE/mtr.log" \
-      | awk '{ print $1, $NF == "]" ? $(NF-1) : $NF }')
+note_failures "mtr: " "$(printf '%s' "$bad" \
+  | sed -E 's/^([^ ]+) .*\[ ([a-z-]+) \].*/\1 \2/')"
 if [ "$p" = 0 ] && [ "$f" = 0 ]; then
   log "mtr ran no test"; fail "mtr: ran no test"
 fi

@@ -447,6 +447,11 @@ static void load_facts(pa_table_model *m, TABLE *t)
   pa_table_compute(&m->facts, &m->metrics);
 }
 
+static bool is_innodb(const pa_table_model *m)
+{
+  return m->engine && !strcmp(m->engine, "InnoDB");
+}
+
 /*
   InnoDB reports as DATA_FREE the free space of the table's tablespace.  A
   table with no .ibd file of its own in the data directory lives in the
@@ -460,8 +465,7 @@ static bool innodb_shared_space(const pa_table_model *m)
 {
   char path[FN_REFLEN];
 
-  if (!m->facts.sizes_known || !m->facts.data_free || !m->engine ||
-      strcmp(m->engine, "InnoDB"))
+  if (!m->facts.sizes_known || !m->facts.data_free || !is_innodb(m))
     return false;
 #ifdef WITH_PARTITION_STORAGE_ENGINE
   if (m->share->partition_info_str_len)
@@ -711,7 +715,7 @@ int pa_model_build(THD *thd, TABLE_LIST *tables, TABLE *is_table,
       m->verdicts[x].blockers|= PA_BLOCK_FK;
   }
 
-  bool innodb= m->engine && !strcmp(m->engine, "InnoDB");
+  bool innodb= is_innodb(m);
   if (innodb && m->def->n_indexes)
   {
     iu_load_sizes(thd, c, is_table, db, name);

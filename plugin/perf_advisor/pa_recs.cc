@@ -20,6 +20,7 @@
 extern "C" {
 #include "pa_missing.h"
 #include "pa_sql.h"
+#include "pa_text.h"
 }
 
 ulonglong pa_large_table_rows;
@@ -736,10 +737,6 @@ static const char *display_col(const pa_table_model *m, const char *name)
   return real ? real : name;
 }
 
-/* Condition uses an index prefix could rely on (see pa_digest_column.in_or) */
-static const enum pa_col_use cond_uses[]= {PA_USE_EQ, PA_USE_IN, PA_USE_RANGE,
-                                           PA_USE_JOIN, PA_USE_LIKE_UNKNOWN};
-
 static bool use_in(enum pa_col_use use, const enum pa_col_use *uses,
                    int n_uses)
 {
@@ -749,43 +746,35 @@ static bool use_in(enum pa_col_use use, const enum pa_col_use *uses,
   return false;
 }
 
-/* Column names compare ASCII case-insensitively, as in the core. */
-static bool col_eq(const char *a, const char *b)
-{
-  for (; *a && *b; a++, b++)
-    if (*a != *b && !((*a ^ *b) == 0x20 && (*a | 0x20) >= 'a' &&
-                      (*a | 0x20) <= 'z'))
-      return false;
-  return *a == *b;
-}
-
 /*
-  Whether column k of table ti is listed: it has one of the uses and, with
-  or_only, sits under an OR while no condition use of the same name does
-  not.
+  Whether column k of table ti is listed: it has one of the uses, or, with
+  or_only, it sits under an OR and no narrowing use of the same name does
+  not (pa_digest_column.in_or).
 */
 static bool use_listed(const pa_digest_analysis *an, int ti, int k,
                        const enum pa_col_use *uses, int n_uses, bool or_only)
 {
   const pa_digest_column *c= &an->columns[k];
-  if (c->table != ti || !use_in(c->use, uses, n_uses) ||
-      (or_only && !c->in_or))
+  if (c->table != ti)
     return false;
-  if (or_only)
-    for (int j= 0; j < an->n_columns && j < PA_DIGEST_MAX_COLUMNS; j++)
-    {
-      const pa_digest_column *o= &an->columns[j];
-      if (o->table == ti && !o->in_or &&
-          use_in(o->use, cond_uses, array_elements(cond_uses)) &&
-          col_eq(o->name, c->name))
-        return false;
-    }
+  if (!or_only)
+    return use_in(c->use, uses, n_uses);
+  if (!c->in_or)
+    return false;
+  for (int j= 0; j < an->n_columns && j < PA_DIGEST_MAX_COLUMNS; j++)
+  {
+    const pa_digest_column *o= &an->columns[j];
+    if (o->table == ti && !o->in_or && pa_digest_use_narrows(o->use) &&
+        pa_ascii_ieq(o->name, c->name))
+      return false;
+  }
   return true;
 }
 
 /*
-  Comma-separated names of the columns of table ti with one of the uses,
-  each name (and direction) once; or_only: see use_listed().
+  Comma-separated names of the columns of table ti with one of the uses
+  (or, with or_only, those used only under an OR: see use_listed()), each
+  name (and direction) once.
 */
 static void uses_text(const pa_digest_analysis *an, int ti,
                       const enum pa_col_use *uses, int n_uses,
@@ -806,7 +795,7 @@ static void uses_text(const pa_digest_analysis *an, int ti,
       continue;
     for (int j= 0; j < k && !seen; j++)
       seen= listed[j] && an->columns[j].desc == c->desc &&
-            col_eq(an->columns[j].name, c->name);
+            pa_ascii_ieq(an->columns[j].name, c->name);
     if (seen)
       continue;
     const char *name= display_col(m, c->name);
@@ -890,8 +879,7 @@ static int qa_record(THD *thd, TABLE_LIST *tables, TABLE *table, bool res,
         store_text(f[QA_JOIN_COLUMNS], &s);
         uses_text(c->an, ti, so, 2, m, &s);
         store_text(f[QA_SORT_COLUMNS], &s);
-        uses_text(c->an, ti, cond_uses, array_elements(cond_uses), m, &s,
-                  true);
+        uses_text(c->an, ti, NULL, 0, m, &s, true);
         store_text(f[QA_OR_COLUMNS], &s);
         if (m)
         {

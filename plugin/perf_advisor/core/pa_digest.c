@@ -1106,7 +1106,7 @@ static struct pa_frame *pa_block(struct pa_parser *p)
 }
 
 /* Uses an index prefix could rely on, so an OR around them matters. */
-static int pa_or_relevant(enum pa_col_use use)
+int pa_digest_use_narrows(enum pa_col_use use)
 {
   return use == PA_USE_EQ || use == PA_USE_IN || use == PA_USE_RANGE ||
          use == PA_USE_JOIN || use == PA_USE_LIKE_UNKNOWN;
@@ -1117,7 +1117,7 @@ static int pa_under_or(struct pa_parser *p, enum pa_col_use use)
 {
   int k, blk= pa_top(p)->block;
 
-  if (!pa_or_relevant(use) || !pa_is_cond(pa_block(p)->clause))
+  if (!pa_digest_use_narrows(use) || !pa_is_cond(pa_block(p)->clause))
     return 0;
   for (k= p->depth - 1; k >= blk; k--)
     if (p->fr[k].cond_or)
@@ -1147,7 +1147,8 @@ static void pa_disjunction(struct pa_parser *p)
     return;
   f->cond_or= 1;
   for (i= f->cond_first; i < o->n_columns; i++)
-    if (p->colq[i].block == f->block && pa_or_relevant(o->columns[i].use))
+    if (p->colq[i].block == f->block &&
+        pa_digest_use_narrows(o->columns[i].use))
       o->columns[i].in_or= 1;
 }
 

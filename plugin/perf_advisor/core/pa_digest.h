@@ -259,4 +259,10 @@ int pa_digest_analyze(const char *text, size_t len,
 int pa_digest_find_table(const struct pa_digest_analysis *a,
                          const char *schema, const char *name);
 
+/*
+  Whether use is a condition an index prefix could rely on (EQ, IN, RANGE,
+  JOIN, LIKE_UNKNOWN): the uses that can be in_or.  1 or 0.
+*/
+int pa_digest_use_narrows(enum pa_col_use use);
+
 #endif

@@ -9,21 +9,10 @@
   done twice.
 */
 #include "pa_missing.h"
+#include "pa_text.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-static int ascii_ieq(const char *x, const char *y)
-{
-  for (; *x && *y; x++, y++)
-  {
-    char cx= *x >= 'A' && *x <= 'Z' ? (char) (*x + 32) : *x;
-    char cy= *y >= 'A' && *y <= 'Z' ? (char) (*y + 32) : *y;
-    if (cx != cy)
-      return 0;
-  }
-  return *x == *y;
-}
 
 /* dst of PA_IDENT_BYTES; src is cut (bytes) if longer, never unterminated */
 static void copy_name(char *dst, const char *src)
@@ -55,7 +44,7 @@ static int plan_has(const struct plan *p, int upto, const char *name)
 {
   int i;
   for (i= 0; i < upto; i++)
-    if (ascii_ieq(p->cols[i], name))
+    if (pa_ascii_ieq(p->cols[i], name))
       return 1;
   return 0;
 }
@@ -137,24 +126,23 @@ static int join_hits_unique(const struct pa_table_def *def,
   for (i= 0; i < def->n_indexes; i++)
   {
     const struct pa_index_def *x= &def->indexes[i];
-    int all= 1;
     if (x->type != PA_IDX_BTREE || x->is_ignored ||
         !(x->is_primary || x->is_unique))
       continue;
-    for (k= 0; k < x->n_cols && all; k++)
+    /* k: the first key part that is a prefix or not a join column */
+    for (k= 0; k < x->n_cols && !x->cols[k].prefix_len; k++)
     {
-      int found= 0;
-      if (x->cols[k].prefix_len)
-        all= 0;
-      for (j= 0; j < n_columns && all && !found; j++)
+      for (j= 0; j < n_columns; j++)
       {
         const struct pa_digest_column *c= &an->columns[j];
-        found= c->table == d->table && c->use == PA_USE_JOIN && !c->in_or &&
-               ascii_ieq(c->name, x->cols[k].name);
+        if (c->table == d->table && c->use == PA_USE_JOIN && !c->in_or &&
+            pa_ascii_ieq(c->name, x->cols[k].name))
+          break;
       }
-      all= all && found;
+      if (j == n_columns)
+        break;
     }
-    if (all)
+    if (k == x->n_cols)
       return 1;
   }
   return 0;
@@ -190,7 +178,8 @@ static void plan_build_from(const struct pa_missing_digest *d, int skip_join,
     else
       continue;
     for (i= 0; i < p->n_unidx; i++)
-      if (p->unidx_reason[i] == why && ascii_ieq(p->unidx_col[i], c->name))
+      if (p->unidx_reason[i] == why &&
+          pa_ascii_ieq(p->unidx_col[i], c->name))
         break;
     if (i == p->n_unidx)
     {
@@ -243,7 +232,7 @@ static void plan_build_from(const struct pa_missing_digest *d, int skip_join,
     for (k= 0; k < m && plan_has(p, n_equal, items[k]); k++)
     {
     }
-    if (k < m && !ascii_ieq(items[k], range))
+    if (k < m && !pa_ascii_ieq(items[k], range))
       return;
   }
   for (k= 0; k < m; k++)
@@ -282,19 +271,19 @@ static int serves(const char *const *x, int xn, const char *const *p, int pn,
   /* the free prefix: the same set on both sides */
   for (i= 0; i < p_free; i++)
   {
-    for (j= 0; j < p_free && !ascii_ieq(x[i], p[j]); j++)
+    for (j= 0; j < p_free && !pa_ascii_ieq(x[i], p[j]); j++)
     {
     }
     if (j == p_free)
       return 0;
-    for (j= 0; j < p_free && !ascii_ieq(p[i], x[j]); j++)
+    for (j= 0; j < p_free && !pa_ascii_ieq(p[i], x[j]); j++)
     {
     }
     if (j == p_free)
       return 0;
   }
   for (i= p_free; i < pn; i++)
-    if (!ascii_ieq(x[i], p[i]))
+    if (!pa_ascii_ieq(x[i], p[i]))
       return 0;
   return 1;
 }
@@ -327,7 +316,7 @@ static int index_columns(const struct pa_table_def *def,
   for (i= 0; i < pk->n_cols && n < PA_MISSING_MAX_COLS; i++)
   {
     for (j= 0; j < idx->n_cols; j++)
-      if (ascii_ieq(idx->cols[j].name, pk->cols[i].name))
+      if (pa_ascii_ieq(idx->cols[j].name, pk->cols[i].name))
         break;
     if (j < idx->n_cols)
       continue;

@@ -380,6 +380,13 @@ static int pattern_evidence(struct pa_rec *r, const struct pa_alloc *a,
   return r->message && r->evidence ? 0 : -1;
 }
 
+/* The statement's average latency is above slow_query_ms. */
+static int digest_slow(const struct pa_rule_digest *d,
+                       const struct pa_thresholds *th)
+{
+  return d->avg_ps > th->slow_query_ps;
+}
+
 int pa_rules_digest(const struct pa_rule_digest *d,
                     const struct pa_thresholds *th, struct pa_rec_list *out)
 {
@@ -393,7 +400,7 @@ int pa_rules_digest(const struct pa_rule_digest *d,
   if (!(txt= short_text(a, d->text)) || !(tabs= tables_text(a, an)))
     return -1;
 
-  if (d->avg_ps > th->slow_query_ps && d->exec_count > 0)
+  if (digest_slow(d, th) && d->exec_count > 0)
   {
     struct pa_buf b;
     struct pa_json j;
@@ -432,7 +439,7 @@ int pa_rules_digest(const struct pa_rule_digest *d,
   /* IN (SELECT ...) and many joins are findings only when the statement
      is slow: MariaDB turns most IN subqueries into semi-joins, and a fast
      join of many tables is no problem to report. */
-  if ((an->flags & PA_DIGEST_F_IN_SUBQUERY) && d->avg_ps > th->slow_query_ps)
+  if ((an->flags & PA_DIGEST_F_IN_SUBQUERY) && digest_slow(d, th))
   {
     if (!(r= pattern_rec(out, d, "in_subquery", PA_PRIO_LOW,
                          "rewrite_subquery_as_join")) ||
@@ -446,7 +453,7 @@ int pa_rules_digest(const struct pa_rule_digest *d,
         pattern_evidence(r, a, d, "in_subquery"))
       return -1;
   }
-  if ((uint64_t) an->n_joins > th->max_joins && d->avg_ps > th->slow_query_ps)
+  if ((uint64_t) an->n_joins > th->max_joins && digest_slow(d, th))
   {
     if (!(r= pattern_rec(out, d, "many_joins", PA_PRIO_LOW,
                          "reduce_joins_or_denormalize")) ||
@@ -554,7 +561,7 @@ int pa_rules_digest_table(const struct pa_rule_digest *d, int ti,
   /* Only a slow one: a fast SELECT * (an ORM fetching one row by its key)
      costs nothing worth a finding. */
   if ((an->flags & PA_DIGEST_F_SELECT_STAR) && an->kind == PA_STMT_SELECT &&
-      t->n_columns > th->wide_table_columns && d->avg_ps > th->slow_query_ps)
+      t->n_columns > th->wide_table_columns && digest_slow(d, th))
   {
     if (!(r= pattern_rec(out, d, "select_star_wide", PA_PRIO_LOW,
                          "select_needed_columns")))

@@ -235,3 +235,15 @@ uint64_t pa_hash_str(uint64_t h, const char *s)
   h*= 0x100000001b3ULL;
   return h;
 }
+
+int pa_ascii_ieq(const char *a, const char *b)
+{
+  for (; *a && *b; a++, b++)
+  {
+    char x= *a >= 'A' && *a <= 'Z' ? (char) (*a + 32) : *a;
+    char y= *b >= 'A' && *b <= 'Z' ? (char) (*b + 32) : *b;
+    if (x != y)
+      return 0;
+  }
+  return *a == *b;
+}

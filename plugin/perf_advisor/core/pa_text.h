@@ -71,4 +71,10 @@ void pa_json_end(struct pa_json *j);
 /* 64-bit FNV-1a of a NUL-terminated string, chained from h. */
 uint64_t pa_hash_str(uint64_t h, const char *s);
 
+/*
+  Whether a and b are equal ignoring ASCII case, as column names compare
+  (non-ASCII bytes must match exactly).  1 or 0.
+*/
+int pa_ascii_ieq(const char *a, const char *b);
+
 #endif
