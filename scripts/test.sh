@@ -11,6 +11,10 @@ set -uo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 CACHE=${PERF_ADVISOR_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/perf_advisor}
 export PERF_ADVISOR_CACHE=$CACHE
+# one run at a time per machine: checkouts share the MariaDB tree, the
+# server's plugin directory and mtr's home (see scripts/mtr.sh)
+exec 9>"${PERF_ADVISOR_LOCK:-/tmp/perf_advisor.lock}"
+flock 9
 passed=0; failed=0
 # what failed, repeated just above the closing line: CI shows only the end
 # of a long output
