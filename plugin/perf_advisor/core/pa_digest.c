@@ -1849,6 +1849,7 @@ static int pa_keyword_token(struct pa_parser *p, const struct pa_tok *t,
     {
       b->clause= CL_LIMIT;
       b->limit_vals= 0;
+      o->flags|= PA_DIGEST_F_LIMIT;
     }
     return 1;
   case KW_UNION:

@@ -229,6 +229,10 @@ struct pa_digest_analysis
 */
 #define PA_DIGEST_F_INDEX_HINT (1u << 10)
 
+/* LIMIT in some query block (the sort a LIMIT cuts short can stop early
+   when an index gives the order) */
+#define PA_DIGEST_F_LIMIT (1u << 11)
+
 /*
   Analyse one statement.
 

@@ -38,6 +38,15 @@ struct plan
   int n_unidx;
   const char *unidx_col[PA_DIGEST_MAX_COLUMNS];
   const char *unidx_reason[PA_DIGEST_MAX_COLUMNS];
+  /* with statistics (steps 6 to 9 of pa_missing.h) */
+  int limit;            /* most columns, max_cols or PA_MISSING_MAX_COLS */
+  int n_dropped;        /* equality / join columns that are not selective */
+  const char *dropped[PA_MISSING_MAX_COLS];
+  double keep;          /* product of keep over the equality / join columns
+                           in cols; < 0: some is unknown */
+  int has_in, has_range, has_sort;
+  int n_or;             /* narrowing uses of this table under an OR */
+  const char *reason;   /* step 8, or NULL */
 };
 
 static int plan_has(const struct plan *p, int upto, const char *name)
@@ -51,8 +60,53 @@ static int plan_has(const struct plan *p, int upto, const char *name)
 
 static void plan_add(struct plan *p, const char *name)
 {
-  if (p->n < PA_MISSING_MAX_COLS && !plan_has(p, p->n, name))
+  if (p->n < p->limit && !plan_has(p, p->n, name))
     p->cols[p->n++]= name;
+}
+
+static int dropped_has(const struct plan *p, const char *name)
+{
+  int i;
+  for (i= 0; i < p->n_dropped; i++)
+    if (pa_ascii_ieq(p->dropped[i], name))
+      return 1;
+  return 0;
+}
+
+double pa_missing_keep(const struct pa_missing_colstat *s)
+{
+  double keep, top;
+  if (!s || !(s->distinct > 0))
+    return -1;
+  keep= 1.0 / s->distinct;
+  if (s->null_frac > 0 && s->null_frac <= 1)
+    keep*= 1.0 - s->null_frac;
+  top= s->top_share >= 0 && s->top_share <= 1 ? s->top_share : 0;
+  if (top * top > keep)
+    keep= top * top;
+  return keep > 1 ? 1 : keep;
+}
+
+static const struct pa_missing_colstat *
+colstat(const struct pa_missing_stats *st, const char *name)
+{
+  int i;
+  for (i= 0; st && i < st->n_cols; i++)
+    if (pa_ascii_ieq(st->cols[i].name, name))
+      return &st->cols[i];
+  return NULL;
+}
+
+/* Whether s says "col = ?" keeps at least max_keep of the rows. */
+static int not_selective(const struct pa_missing_stats *st,
+                         const struct pa_missing_colstat *s)
+{
+  double keep= pa_missing_keep(s);
+  if (!s)
+    return 0;
+  return (keep >= 0 && keep >= st->max_keep) ||
+         (s->top_share >= 0 && s->top_share <= 1 &&
+          s->top_share >= st->max_keep);
 }
 
 static int is_candidate(const struct pa_missing_digest *d)
@@ -148,7 +202,66 @@ static int join_hits_unique(const struct pa_table_def *def,
   return 0;
 }
 
+/*
+  Step 6: the selective equality and join columns, most selective first,
+  into p (at most p->limit); the others into p->dropped.
+*/
+static void add_equality_by_keep(const struct pa_missing_digest *d,
+                                 int n_columns, int skip_join,
+                                 const struct pa_missing_stats *st,
+                                 struct plan *p)
+{
+  const struct pa_digest_analysis *an= d->an;
+  const char *name[PA_DIGEST_MAX_COLUMNS];
+  double keep[PA_DIGEST_MAX_COLUMNS];
+  int n= 0, k, i, j;
+
+  for (k= 0; k < n_columns; k++)
+  {
+    const struct pa_digest_column *c= &an->columns[k];
+    const struct pa_missing_colstat *s;
+    if (c->table != d->table || !c->name[0] || c->in_or ||
+        !(c->use == PA_USE_EQ || (c->use == PA_USE_JOIN && !skip_join)))
+      continue;
+    for (i= 0; i < n && !pa_ascii_ieq(name[i], c->name); i++)
+    {
+    }
+    if (i < n || dropped_has(p, c->name))
+      continue;
+    s= colstat(st, c->name);
+    if (not_selective(st, s))
+    {
+      if (p->n_dropped < PA_MISSING_MAX_COLS)
+        p->dropped[p->n_dropped++]= c->name;
+      continue;
+    }
+    /* insertion by keep, unknown (-1) last; equal keeps keep text order */
+    keep[n]= pa_missing_keep(s);
+    name[n]= c->name;
+    for (i= n++; i > 0; i--)
+    {
+      double a= keep[i - 1], b= keep[i];
+      if (!(b >= 0 && (a < 0 || b < a)))
+        break;
+      keep[i]= a;
+      keep[i - 1]= b;
+      {
+        const char *t= name[i];
+        name[i]= name[i - 1];
+        name[i - 1]= t;
+      }
+    }
+  }
+  p->keep= 1;
+  for (j= 0; j < n && p->n < p->limit; j++)
+  {
+    plan_add(p, name[j]);
+    p->keep= keep[j] < 0 || p->keep < 0 ? -1 : p->keep * keep[j];
+  }
+}
+
 static void plan_build_from(const struct pa_missing_digest *d, int skip_join,
+                            const struct pa_missing_stats *st,
                             struct plan *p)
 {
   const struct pa_digest_analysis *an= d->an;
@@ -158,6 +271,8 @@ static void plan_build_from(const struct pa_missing_digest *d, int skip_join,
   static const enum pa_col_use equality[]= {PA_USE_EQ, PA_USE_JOIN, PA_USE_IN};
 
   memset(p, 0, sizeof(*p));
+  p->limit= st ? st->max_cols : PA_MISSING_MAX_COLS;
+  p->keep= -1;
   n_columns= an->n_columns;
   if (n_columns < 0)
     n_columns= 0;
@@ -188,21 +303,36 @@ static void plan_build_from(const struct pa_missing_digest *d, int skip_join,
     }
   }
 
-  /* a. equality, then join, then IN columns */
-  n_equal= 0;
-  for (i= 0; i < 3; i++)
+  for (k= 0; k < n_columns; k++)
   {
+    const struct pa_digest_column *c= &an->columns[k];
+    if (c->table == d->table && c->in_or && pa_digest_use_narrows(c->use))
+      p->n_or++;
+  }
+
+  /* a. equality, then join, then IN columns (with statistics: the
+     selective equality and join columns by keep, then IN) */
+  n_equal= 0;
+  for (i= st ? 2 : 0; i < 3; i++)
+  {
+    if (st && i == 2)
+    {
+      add_equality_by_keep(d, n_columns, skip_join, st, p);
+      n_equal= p->n;
+    }
     for (k= 0; k < n_columns; k++)
     {
       const struct pa_digest_column *c= &an->columns[k];
       if (c->table == d->table && c->use == equality[i] && c->name[0] &&
-          !c->in_or && !(skip_join && c->use == PA_USE_JOIN))
+          !c->in_or && !(skip_join && c->use == PA_USE_JOIN) &&
+          !dropped_has(p, c->name))
         plan_add(p, c->name);
     }
     if (equality[i] == PA_USE_JOIN)
       n_equal= p->n;
   }
   n_in= p->n - n_equal;
+  p->has_in= n_in > 0;
   p->n_eq= p->n;
 
   /* b. the first range column by ordinal that is not bound already */
@@ -217,8 +347,11 @@ static void plan_build_from(const struct pa_missing_digest *d, int skip_join,
       range_ord= c->ordinal;
     }
   }
-  if (range)
+  if (range && p->n < p->limit)
+  {
     plan_add(p, range);
+    p->has_range= 1;
+  }
 
   /* c. ORDER BY, else d. GROUP BY */
   m= sort_items(an, n_columns, d->table, PA_USE_ORDER, items, &present);
@@ -226,14 +359,27 @@ static void plan_build_from(const struct pa_missing_digest *d, int skip_join,
     m= sort_items(an, n_columns, d->table, PA_USE_GROUP, items, &present);
   if (m == 0 || n_in > 0)
     return;
-  if (range)
+  /* items bound by equality are constants: the order starts after them
+     (a column left out as not selective is bound all the same) */
+  for (k= 0; k < m && (plan_has(p, n_equal, items[k]) ||
+                       dropped_has(p, items[k]));
+       k++)
   {
-    /* items bound by equality are constants: the order starts after them */
-    for (k= 0; k < m && plan_has(p, n_equal, items[k]); k++)
-    {
-    }
-    if (k < m && !pa_ascii_ieq(items[k], range))
+  }
+  if (range && k < m && !pa_ascii_ieq(items[k], range))
+    return;
+  if (st)
+  {
+    /* with statistics: the sort columns whole or not at all */
+    int need= 0, j;
+    for (j= k; j < m; j++)
+      need+= !plan_has(p, p->n, items[j]);
+    if (p->n + need > p->limit)
       return;
+    for (j= k; j < m; j++)
+      plan_add(p, items[j]);
+    p->has_sort= need > 0;
+    return;
   }
   for (k= 0; k < m; k++)
     plan_add(p, items[k]);
@@ -245,12 +391,55 @@ static void plan_build_from(const struct pa_missing_digest *d, int skip_join,
   plan is the key, which that index serves.
 */
 static void plan_build(const struct pa_table_def *def,
+                       const struct pa_missing_stats *st,
                        const struct pa_missing_digest *d, struct plan *p)
 {
   int skip= join_hits_unique(def, d);
-  plan_build_from(d, skip, p);
-  if (skip && p->n == 0)
-    plan_build_from(d, 0, p);
+  plan_build_from(d, skip, st, p);
+  if (skip && p->n == 0 && !p->n_dropped)
+    plan_build_from(d, 0, st, p);
+}
+
+/* Rows the digest examines per execution, measured. */
+static double now_per_exec(const struct pa_missing_digest *d)
+{
+  return (double) d->rows_examined /
+         (double) (d->exec_count ? d->exec_count : 1);
+}
+
+/*
+  Step 8: why the statistics plan p of digest d gets no proposal, or NULL.
+  Only the sort columns are left after dropping the columns that are not
+  selective: without a LIMIT the index would be read whole, in random
+  order, to save a sort: not selective either.
+*/
+static const char *plan_reason(const struct pa_missing_stats *st,
+                               const struct pa_missing_digest *d,
+                               const struct plan *p)
+{
+  if (p->n == 0)
+    return p->n_dropped ? "not_selective"
+           : p->n_or    ? "or_only"
+           : p->n_unidx ? "unindexable"
+                        : NULL;
+  if (p->n_dropped && p->n_eq == 0 && !p->has_range &&
+      !(d->an->flags & PA_DIGEST_F_LIMIT))
+    return "not_selective";
+  if (p->keep >= 0 && !p->has_in && !p->has_range && !p->has_sort &&
+      st->rows_known &&
+      (double) st->rows * p->keep > (1.0 - st->min_cut) * now_per_exec(d))
+    return "little_gain";
+  return NULL;
+}
+
+/* Estimated rows per execution with p's index (step 9), or -1. */
+static double plan_estimate(const struct pa_missing_stats *st,
+                            const struct plan *p)
+{
+  if (!st || !st->rows_known || p->keep < 0 || p->has_in ||
+      (p->has_sort && p->n_eq == 0))
+    return -1;
+  return (double) st->rows * p->keep;
 }
 
 /*
@@ -377,6 +566,21 @@ static void prop_merge(struct pa_missing_proposal *dst,
   memcpy(dst->digests, both, (size_t) n * sizeof(both[0]));
   dst->n_digests= n;
   dst->score+= src->score;
+  {
+    /* executions-weighted means; an unknown estimate stays unknown */
+    double we= (double) dst->exec_count, ws= (double) src->exec_count;
+    double w= we + ws > 0 ? we + ws : 1;
+    dst->now_rows_per_exec=
+        (dst->now_rows_per_exec * we + src->now_rows_per_exec * ws) / w;
+    if (dst->n_merged == 0)
+      dst->est_rows_per_exec= src->est_rows_per_exec;
+    else if (dst->est_rows_per_exec < 0 || src->est_rows_per_exec < 0)
+      dst->est_rows_per_exec= -1;
+    else
+      dst->est_rows_per_exec=
+          (dst->est_rows_per_exec * we + src->est_rows_per_exec * ws) / w;
+    dst->est_upper_bound|= src->est_upper_bound;
+  }
   add_sat(&dst->exec_count, src->exec_count);
   add_sat(&dst->rows_examined, src->rows_examined);
   add_sat(&dst->rows_sent, src->rows_sent);
@@ -486,18 +690,62 @@ static void *alloc_array(const struct pa_alloc *a, size_t n, size_t size,
   return p;
 }
 
+/*
+  What happens to candidate d: its statistics plan p (and, with
+  statistics, the plan without them in raw, for coverage); returns the
+  covering index or -1, and sets *reason for a skipped one.
+*/
+static int judge(const struct pa_table_def *def,
+                 const struct pa_missing_stats *st,
+                 const struct pa_missing_digest *d, struct plan *p,
+                 struct plan *raw, const char **reason)
+{
+  int cov= -1;
+  plan_build(def, st, d, p);
+  *reason= NULL;
+  if (p->n > 0)
+    cov= covering_index(def, p);
+  if (!st)
+    return cov;
+  plan_build(def, NULL, d, raw);
+  if (cov < 0 && raw->n > 0 && (cov= covering_index(def, raw)) >= 0)
+    *p= *raw; /* report what the index serves */
+  if (cov < 0)
+    *reason= plan_reason(st, d, p);
+  return cov;
+}
+
+static int stats_ok(const struct pa_missing_stats *st)
+{
+  return !st ||
+         (st->max_keep > 0 && st->max_keep <= 1 && st->max_cols >= 1 &&
+          st->max_cols <= PA_MISSING_MAX_COLS && st->min_cut >= 0 &&
+          st->min_cut <= 1 && st->n_cols >= 0 && (st->cols || !st->n_cols));
+}
+
 int pa_missing_analyze(const struct pa_table_def *def,
                        const struct pa_missing_digest *d, size_t n,
                        const struct pa_alloc *a, struct pa_missing_result *out)
 {
-  struct plan p;
-  size_t i, n_raw= 0, n_cov= 0, n_un= 0;
+  return pa_missing_analyze_stats(def, NULL, d, n, a, out);
+}
+
+int pa_missing_analyze_stats(const struct pa_table_def *def,
+                             const struct pa_missing_stats *st,
+                             const struct pa_missing_digest *d, size_t n,
+                             const struct pa_alloc *a,
+                             struct pa_missing_result *out)
+{
+  struct plan p, raw;
+  size_t i, n_raw= 0, n_cov= 0, n_un= 0, n_skip= 0;
   int k, oom= 0, cov;
+  const char *reason;
 
   if (!out)
     return -1;
   memset(out, 0, sizeof(*out));
-  if (!def || !a || !a->alloc || (n > 0 && !d) || !def_ok(def))
+  if (!def || !a || !a->alloc || (n > 0 && !d) || !def_ok(def) ||
+      !stats_ok(st))
     return -1;
   for (i= 0; i < n; i++)
     if (!d[i].an || d[i].table < 0 || d[i].table >= d[i].an->n_tables)
@@ -508,21 +756,23 @@ int pa_missing_analyze(const struct pa_table_def *def,
   {
     if (!is_candidate(&d[i]))
       continue;
-    plan_build(def, &d[i], &p);
+    cov= judge(def, st, &d[i], &p, &raw, &reason);
     n_un+= (size_t) p.n_unidx;
-    if (p.n == 0)
-      continue;
-    if (covering_index(def, &p) >= 0)
+    if (cov >= 0)
       n_cov++;
-    else
+    else if (reason)
+      n_skip++;
+    else if (p.n > 0)
       n_raw++;
   }
   /* int counts: more than INT_MAX digests for one table cannot happen */
-  if (n_raw > 0x7fffffff || n_cov > 0x7fffffff || n_un > 0x7fffffff)
+  if (n_raw > 0x7fffffff || n_cov > 0x7fffffff || n_un > 0x7fffffff ||
+      n_skip > 0x7fffffff)
     return -1;
   out->props= alloc_array(a, n_raw, sizeof(*out->props), &oom);
   out->covered= alloc_array(a, n_cov, sizeof(*out->covered), &oom);
   out->unindexable= alloc_array(a, n_un, sizeof(*out->unindexable), &oom);
+  out->skipped= alloc_array(a, n_skip, sizeof(*out->skipped), &oom);
   if (oom)
   {
     memset(out, 0, sizeof(*out));
@@ -534,7 +784,7 @@ int pa_missing_analyze(const struct pa_table_def *def,
   {
     if (!is_candidate(&d[i]))
       continue;
-    plan_build(def, &d[i], &p);
+    cov= judge(def, st, &d[i], &p, &raw, &reason);
     for (k= 0; k < p.n_unidx; k++)
     {
       struct pa_missing_unindexable *u=
@@ -543,9 +793,7 @@ int pa_missing_analyze(const struct pa_table_def *def,
       u->reason= p.unidx_reason[k];
       u->digest_pos= d[i].digest_pos;
     }
-    if (p.n == 0)
-      continue;
-    if ((cov= covering_index(def, &p)) >= 0)
+    if (cov >= 0)
     {
       struct pa_missing_covered *c= &out->covered[out->n_covered++];
       memset(c, 0, sizeof(*c));
@@ -555,7 +803,20 @@ int pa_missing_analyze(const struct pa_table_def *def,
       for (k= 0; k < p.n; k++)
         copy_name(c->cols[k], p.cols[k]);
     }
-    else
+    else if (reason)
+    {
+      struct pa_missing_skipped *sk= &out->skipped[out->n_skipped++];
+      int little= strcmp(reason, "little_gain") == 0;
+      memset(sk, 0, sizeof(*sk));
+      sk->digest_pos= d[i].digest_pos;
+      sk->reason= reason;
+      sk->n_cols= little ? p.n : p.n_dropped;
+      for (k= 0; k < sk->n_cols; k++)
+        copy_name(sk->cols[k], little ? p.cols[k] : p.dropped[k]);
+      sk->now_rows_per_exec= now_per_exec(&d[i]);
+      sk->est_rows_per_exec= little ? plan_estimate(st, &p) : -1;
+    }
+    else if (p.n > 0)
     {
       struct pa_missing_proposal *r= &out->props[out->n_props++];
       memset(r, 0, sizeof(*r));
@@ -571,6 +832,9 @@ int pa_missing_analyze(const struct pa_table_def *def,
       r->n_merged= 1;
       r->n_digests= 1;
       r->digests[0]= i; /* the input position until merged */
+      r->now_rows_per_exec= now_per_exec(&d[i]);
+      r->est_rows_per_exec= plan_estimate(st, &p);
+      r->est_upper_bound= p.has_range;
     }
   }
 
@@ -588,5 +852,7 @@ int pa_missing_analyze(const struct pa_table_def *def,
     qsort(out->props, (size_t) out->n_props, sizeof(*out->props), prop_cmp);
   if (out->n_props == 0)
     out->props= NULL;
+  if (out->n_skipped == 0)
+    out->skipped= NULL;
   return 0;
 }

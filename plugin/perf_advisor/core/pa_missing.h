@@ -63,6 +63,45 @@
   serves every digest in it.  Key part directions are not compared: a
   uniform ORDER BY is read forwards or backwards.
 
+  With statistics (pa_missing_analyze_stats(); docs/perf_recommendations.md
+  "Statistics"), a plan also has to pay for itself:
+  6. The fraction of rows "col = ?" keeps is estimated as
+       keep = max((1 - null_frac) / distinct, top_share^2)
+     (the expected fraction for a value drawn like the rows: the sum of the
+     squared value shares, at least the top value's square, at least a
+     uniform share); unknown when distinct is unknown.  An equality or
+     join column that keeps at least max_keep of the rows, or whose most
+     common value holds at least max_keep of them, is not selective: it
+     never enters a proposal (the rows it would skip are fewer than the
+     rows the longer index costs to read and maintain; the filter still
+     applies to the rows the index finds, and dropping it never spoils an
+     ORDER BY the index serves).  The remaining equality and join columns
+     are ordered by keep, most selective first (unknown ones after the
+     known, in statement order); IN columns follow, then range and sort
+     columns as in step 2.
+  7. At most max_cols columns: the most selective equality columns first;
+     the range column only if it fits; sort columns only if all fit.
+  8. A candidate gets no proposal, with a reason (pa_missing_skipped):
+       "not_selective"  it had equality or join filters on this table and
+                        none is selective, and nothing else (IN, range,
+                        sort) is left to index;
+       "or_only"        its only filters on this table are under an OR;
+       "unindexable"    its only filters are functions of columns or
+                        leading-wildcard LIKEs;
+       "little_gain"    the estimate is known (only equality and join
+                        columns with statistics, no IN, range or sort
+                        columns) and the rows it examines per execution
+                        would fall by less than min_cut:
+                          rows * prod(keep) > (1 - min_cut) * examined / exec.
+     A plan an existing index serves, before or after step 6 (the index
+     may lead with a flag column: it serves the statement all the same), is
+     counted in n_covered as in step 3, never proposed again.
+  9. Every proposal carries the estimate of the rows its digests would
+     examine per execution with it (est_rows_per_exec, rows * prod(keep)
+     over its equality and join columns, an upper bound when it also has a
+     range column; unknown when a column's statistics are), summed over
+     its merged digests weighted by executions.
+
   Limitations:
   - Columns are taken only where pa_digest resolved them to this table
     (table index); an unqualified column of a join is not.  A self-join
@@ -71,7 +110,10 @@
     (pa_digest reports only column items, leaving gaps for expressions in
     between); a gap, or two items at one position (two query blocks),
     disables sort columns.
-  - Selectivity is unknown: equality columns keep statement order.
+  - Without statistics (pa_missing_analyze()) selectivity is unknown:
+    equality columns keep statement order, steps 6 to 9 are skipped.
+  - Range predicates have no estimate (the bounds are literals a digest
+    hides); IN lists neither (their length is hidden).
   - No proposal is made for the branches of an OR (see 2. above): which
     indexes an index_merge union would need is left to the DBA.
 */
@@ -103,6 +145,36 @@ struct pa_missing_digest
   size_t digest_pos;           /* caller's id for this digest, echoed back */
 };
 
+/* What is known of one column's values; see step 6 above. */
+struct pa_missing_colstat
+{
+  char name[PA_IDENT_BYTES];
+  double distinct;  /* distinct non-NULL values in the table; < 0: unknown */
+  double null_frac; /* share of the rows that are NULL, 0 .. 1; < 0: unknown */
+  double top_share; /* share of the rows holding the most common non-NULL
+                       value, 0 .. 1; < 0: unknown */
+};
+
+/* The table's statistics and the thresholds of steps 6 to 8. */
+struct pa_missing_stats
+{
+  int rows_known;
+  uint64_t rows;                          /* rows in the table (estimate) */
+  int n_cols;                             /* entries in cols */
+  const struct pa_missing_colstat *cols;  /* any order; NULL when n_cols 0 */
+  double max_keep; /* 0 < max_keep <= 1: a column keeping at least this
+                      share of the rows is not selective */
+  int max_cols;    /* 1 .. PA_MISSING_MAX_COLS */
+  double min_cut;  /* 0 .. 1: least share of the examined rows an index
+                      must save */
+};
+
+/*
+  The fraction of the rows "col = ?" keeps, from s (step 6), or -1 when
+  unknown (s NULL, distinct unknown or not positive).
+*/
+double pa_missing_keep(const struct pa_missing_colstat *s);
+
 struct pa_missing_proposal
 {
   int n_cols; /* 1 .. PA_MISSING_MAX_COLS */
@@ -120,6 +192,26 @@ struct pa_missing_proposal
   /* digest_pos of the first PA_MISSING_MAX_DIGESTS merged digests, in
      input order */
   size_t digests[PA_MISSING_MAX_DIGESTS];
+  /* step 9: rows examined per execution, executions-weighted over the
+     merged digests, now (measured) and with the index (estimated); the
+     estimate is < 0 when unknown for any merged digest, and an upper bound
+     when est_upper_bound */
+  double now_rows_per_exec;
+  double est_rows_per_exec;
+  int est_upper_bound;
+};
+
+/* A candidate that gets no proposal, and why (step 8). */
+struct pa_missing_skipped
+{
+  size_t digest_pos;
+  const char *reason; /* static: "not_selective" | "or_only" |
+                         "unindexable" | "little_gain" */
+  /* not_selective: the columns left out; little_gain: the plan */
+  int n_cols;
+  char cols[PA_MISSING_MAX_COLS][PA_IDENT_BYTES];
+  double now_rows_per_exec; /* little_gain: measured */
+  double est_rows_per_exec; /* little_gain: estimated; else -1 */
 };
 
 /* A predicate no B-tree index can serve, from one candidate digest. */
@@ -150,6 +242,9 @@ struct pa_missing_result
   int n_covered;
   struct pa_missing_covered *covered; /* digest order; NULL when
                                          none */
+  int n_skipped;
+  struct pa_missing_skipped *skipped; /* digest order; NULL when none;
+                                         only with statistics */
 };
 
 /*
@@ -170,5 +265,19 @@ int pa_missing_analyze(const struct pa_table_def *def,
                        const struct pa_missing_digest *d, size_t n,
                        const struct pa_alloc *a,
                        struct pa_missing_result *out);
+
+/*
+  The same with the table's statistics and thresholds (steps 6 to 9).
+  st may be NULL: then exactly pa_missing_analyze().  Preconditions as
+  above, and st->max_keep in (0, 1], st->max_cols 1 .. PA_MISSING_MAX_COLS,
+  st->min_cut 0 .. 1, st->cols not NULL when st->n_cols > 0; -1 otherwise.
+  Column statistics are looked up by name, ASCII case-insensitively; a
+  column without an entry is unknown.
+*/
+int pa_missing_analyze_stats(const struct pa_table_def *def,
+                             const struct pa_missing_stats *st,
+                             const struct pa_missing_digest *d, size_t n,
+                             const struct pa_alloc *a,
+                             struct pa_missing_result *out);
 
 #endif

@@ -113,7 +113,7 @@ static void test_brief_examples(void)
         A.columns[2].table == 0);
   CHECK(A.columns[0].ordinal == 0 && A.columns[1].ordinal == 1);
   CHECK(A.columns[2].desc == 1 && A.columns[2].ordinal == 0);
-  CHECK(A.flags == PA_DIGEST_F_SELECT_STAR);
+  CHECK(A.flags == (PA_DIGEST_F_SELECT_STAR | PA_DIGEST_F_LIMIT));
   CHECK(A.n_joins == 0);
 
   CHECK(an("SELECT `name` FROM `erp` . `tabItem` WHERE `item_group` IN "
@@ -486,6 +486,12 @@ static void test_flags(void)
   CHECK(an("SELECT * FROM `t` LIMIT ? OFFSET ? ") == 0);
   CHECK(flag(PA_DIGEST_F_OFFSET) && !flag(PA_DIGEST_F_DEEP_OFFSET));
   CHECK(an("SELECT * FROM t LIMIT 10") == 0 && !flag(PA_DIGEST_F_OFFSET));
+  CHECK(flag(PA_DIGEST_F_LIMIT));
+  /* LIMIT in a subquery counts; a column named limit cannot be (reserved),
+     a table without LIMIT has none */
+  CHECK(an("SELECT a FROM t WHERE b IN (SELECT c FROM u ORDER BY d LIMIT ?)")
+            == 0 && flag(PA_DIGEST_F_LIMIT));
+  CHECK(an("SELECT a FROM t ORDER BY a") == 0 && !flag(PA_DIGEST_F_LIMIT));
   CHECK(an("SELECT * FROM t LIMIT 20, 10") == 0);
   CHECK(flag(PA_DIGEST_F_OFFSET) && !flag(PA_DIGEST_F_DEEP_OFFSET));
   CHECK(an("SELECT * FROM t LIMIT 9999, 10") == 0 &&

@@ -710,6 +710,271 @@ static void test_args(void)
   arena_free(&fail);
 }
 
+/* Statistics for the tests below: name, distinct, null share, top share */
+static struct pa_missing_colstat cs[16];
+static struct pa_missing_stats st;
+
+static void stats_reset(uint64_t rows)
+{
+  memset(cs, 0, sizeof(cs));
+  memset(&st, 0, sizeof(st));
+  st.rows_known= 1;
+  st.rows= rows;
+  st.cols= cs;
+  st.max_keep= 0.5;
+  st.max_cols= 3;
+  st.min_cut= 0.5;
+}
+
+static void stat_add(const char *name, double distinct, double nulls,
+                     double top)
+{
+  struct pa_missing_colstat *c= &cs[st.n_cols++];
+  strcpy(c->name, name);
+  c->distinct= distinct;
+  c->null_frac= nulls;
+  c->top_share= top;
+}
+
+/* one digest with statistics: 0 on success, r filled */
+static int one_st(const char *text, uint64_t exec, uint64_t examined,
+                  uint64_t sent, struct pa_missing_result *r)
+{
+  struct pa_missing_digest d= dig(text, exec, examined, sent, 3);
+  return pa_missing_analyze_stats(def, &st, &d, 1, &A, r);
+}
+
+static int skipped_is(const struct pa_missing_result *r, const char *reason,
+                      const char *cols)
+{
+  char buf[2000]= "";
+  int i;
+  if (r->n_props != 0 || r->n_skipped != 1 || r->n_covered != 0)
+  {
+    fprintf(stderr, "  props=%d skipped=%d covered=%d\n", r->n_props,
+            r->n_skipped, r->n_covered);
+    return 0;
+  }
+  for (i= 0; i < r->skipped[0].n_cols; i++)
+  {
+    if (i)
+      strcat(buf, ",");
+    strcat(buf, r->skipped[0].cols[i]);
+  }
+  if (strcmp(r->skipped[0].reason, reason) || strcmp(buf, cols) ||
+      r->skipped[0].digest_pos != 3)
+  {
+    fprintf(stderr, "  got %s (%s), want %s (%s)\n", r->skipped[0].reason,
+            buf, reason, cols);
+    return 0;
+  }
+  return 1;
+}
+
+static void test_keep(void)
+{
+  struct pa_missing_colstat c;
+  memset(&c, 0, sizeof(c));
+  c.distinct= -1;
+  c.null_frac= -1;
+  c.top_share= -1;
+  CHECK(pa_missing_keep(NULL) == -1);
+  CHECK(pa_missing_keep(&c) == -1);
+  c.distinct= 0;
+  CHECK(pa_missing_keep(&c) == -1);
+  c.distinct= 4;
+  CHECK(fabs(pa_missing_keep(&c) - 0.25) < 1e-12);
+  /* NULLs never match "= ?" */
+  c.null_frac= 0.5;
+  CHECK(fabs(pa_missing_keep(&c) - 0.125) < 1e-12);
+  /* a top value of 90 %: a value drawn like the rows keeps 0.81 or more */
+  c.null_frac= 0;
+  c.top_share= 0.9;
+  CHECK(fabs(pa_missing_keep(&c) - 0.81) < 1e-12);
+  /* out-of-range shares are ignored, the result never exceeds 1 */
+  c.top_share= 7;
+  c.null_frac= -3;
+  CHECK(fabs(pa_missing_keep(&c) - 0.25) < 1e-12);
+  c.distinct= 0.5;
+  CHECK(pa_missing_keep(&c) == 1);
+}
+
+static void test_statistics(void)
+{
+  struct pa_missing_result r;
+  const char *flags= "SELECT * FROM `tabGL Entry` WHERE `docstatus` = ? AND "
+                     "`is_cancelled` = ? AND `party` = ?";
+
+  def_reset(1);
+  def_add("PRIMARY", "name");
+
+  /* a flag matching 99 % of the rows never leads, nor one with 2 values
+     of unknown shares; without statistics both lead in text order */
+  stats_reset(100000);
+  stat_add("docstatus", 3, 0, 0.99);
+  stat_add("is_cancelled", 2, 0, -1);
+  stat_add("party", 2000, 0, 0.01);
+  CHECK(one(flags, "docstatus,is_cancelled,party"));
+  CHECK(one_st(flags, 100, 10000000, 100, &r) == 0);
+  CHECK(props_are(&r, "party"));
+  CHECK(r.n_props == 1 && r.props[0].est_rows_per_exec == 50 &&
+        r.props[0].now_rows_per_exec == 100000 &&
+        !r.props[0].est_upper_bound);
+
+  /* only flags: no proposal, and why */
+  CHECK(one_st("SELECT * FROM `tabGL Entry` WHERE `docstatus` = ? AND "
+               "`is_cancelled` = ?", 100, 10000000, 100, &r) == 0);
+  CHECK(skipped_is(&r, "not_selective", "docstatus,is_cancelled"));
+
+  /* a leading-wildcard LIKE and a flag: nothing to index */
+  CHECK(one_st("SELECT * FROM `tabGL Entry` WHERE `remarks` LIKE '%x%' AND "
+               "`is_cancelled` = 0", 100, 10000000, 100, &r) == 0);
+  CHECK(skipped_is(&r, "not_selective", "is_cancelled"));
+  CHECK(r.n_unindexable == 1 && !strcmp(r.unindexable[0].col, "remarks"));
+  CHECK(one_st("SELECT * FROM `tabGL Entry` WHERE `remarks` LIKE '%x%'", 100,
+               10000000, 100, &r) == 0);
+  CHECK(skipped_is(&r, "unindexable", ""));
+
+  /* only under an OR */
+  CHECK(one_st("SELECT * FROM `tabGL Entry` WHERE `voucher_no` = ? OR "
+               "`against_voucher` = ?", 100, 10000000, 100, &r) == 0);
+  CHECK(skipped_is(&r, "or_only", ""));
+
+  /* most selective first; unknown columns after known ones, in text order */
+  stats_reset(100000);
+  stat_add("company", 3, 0, 0.4);
+  stat_add("account", 500, 0, 0.05);
+  CHECK(one_st("SELECT * FROM `tabGL Entry` WHERE `company` = ? AND "
+               "`cost_center` = ? AND `account` = ?", 100, 10000000, 100,
+               &r) == 0);
+  CHECK(props_are(&r, "account,company,cost_center"));
+  CHECK(r.n_props == 1 && r.props[0].n_equality == 3 &&
+        r.props[0].est_rows_per_exec < 0);
+
+  /* at most max_cols: the most selective equality columns */
+  stats_reset(100000);
+  stat_add("a", 10, 0, -1);
+  stat_add("b", 1000, 0, -1);
+  stat_add("c", 100, 0, -1);
+  stat_add("d", 5, 0, -1);
+  CHECK(one_st("SELECT * FROM `t` WHERE `a` = ? AND `b` = ? AND `c` = ? AND "
+               "`d` = ? AND `e` > ?", 100, 10000000, 100, &r) == 0);
+  CHECK(props_are(&r, "b,c,a"));
+  st.max_cols= 5;
+  CHECK(one_st("SELECT * FROM `t` WHERE `a` = ? AND `b` = ? AND `c` = ? AND "
+               "`d` = ? AND `e` > ?", 100, 10000000, 100, &r) == 0);
+  CHECK(props_are(&r, "b,c,a,d,e"));
+  CHECK(r.n_props == 1 && r.props[0].est_upper_bound &&
+        fabs(r.props[0].est_rows_per_exec - 100000.0 / 5e6) < 1e-9);
+  /* sort columns whole or not at all */
+  st.max_cols= 3;
+  CHECK(one_st("SELECT * FROM `t` WHERE `b` = ? ORDER BY `x`, `y`, `z` "
+               "LIMIT ?", 100, 10000000, 100, &r) == 0);
+  CHECK(props_are(&r, "b"));
+  CHECK(one_st("SELECT * FROM `t` WHERE `b` = ? ORDER BY `x`, `y` LIMIT ?",
+               100, 10000000, 100, &r) == 0);
+  CHECK(props_are(&r, "b,x,y"));
+
+  /* a flag and a sort: with a LIMIT the sort index pays, without it the
+     whole index would be read in random order to save one sort */
+  stats_reset(100000);
+  stat_add("docstatus", 3, 0, 0.95);
+  CHECK(one_st("SELECT * FROM `tabSales Invoice` WHERE `docstatus` = ? "
+               "ORDER BY `modified` DESC LIMIT ?", 100, 10000000, 2000,
+               &r) == 0);
+  CHECK(props_are(&r, "modified"));
+  CHECK(r.n_props == 1 && r.props[0].est_rows_per_exec < 0);
+  CHECK(one_st("SELECT * FROM `tabSales Invoice` WHERE `docstatus` = ? "
+               "ORDER BY `modified` DESC", 100, 10000000, 2000, &r) == 0);
+  CHECK(skipped_is(&r, "not_selective", "docstatus"));
+  /* the flag bound by equality does not spoil the range that sorts */
+  CHECK(one_st("SELECT * FROM `tabSales Invoice` WHERE `docstatus` = ? AND "
+               "`posting_date` > ? ORDER BY `docstatus`, `posting_date`",
+               100, 10000000, 2000, &r) == 0);
+  CHECK(props_are(&r, "posting_date"));
+
+  /* little gain: 3 values keep a third of the rows; a cut of 67 % passes
+     0.5, not 0.8 */
+  stats_reset(1000);
+  stat_add("status", 3, 0, 0.34);
+  CHECK(one_st("SELECT * FROM `t` WHERE `status` = ?", 10, 10000, 3000,
+               &r) == 0);
+  CHECK(props_are(&r, "status"));
+  st.min_cut= 0.8;
+  CHECK(one_st("SELECT * FROM `t` WHERE `status` = ?", 10, 10000, 3000,
+               &r) == 0);
+  CHECK(skipped_is(&r, "little_gain", "status"));
+  CHECK(fabs(r.skipped[0].est_rows_per_exec - 1000.0 / 3) < 1e-9 &&
+        r.skipped[0].now_rows_per_exec == 1000);
+  /* rows unknown: no estimate, so no little_gain */
+  st.rows_known= 0;
+  CHECK(one_st("SELECT * FROM `t` WHERE `status` = ?", 10, 10000, 3000,
+               &r) == 0);
+  CHECK(props_are(&r, "status") && r.props[0].est_rows_per_exec < 0);
+
+  /* an existing index in another order, led by the flag, serves it */
+  def_reset(1);
+  def_add("PRIMARY", "name");
+  def_add("flag_party", "docstatus,party");
+  stats_reset(100000);
+  stat_add("docstatus", 3, 0, 0.99);
+  stat_add("party", 2000, 0, 0.01);
+  CHECK(one_st("SELECT * FROM `tabGL Entry` WHERE `party` = ? AND "
+               "`docstatus` = ?", 100, 10000000, 100, &r) == 0);
+  CHECK(r.n_props == 0 && r.n_skipped == 0 && r.n_covered == 1 &&
+        !strcmp(r.covered[0].covered_by, "flag_party"));
+  /* and an index on the selective column alone serves the new plan */
+  def_reset(1);
+  def_add("PRIMARY", "name");
+  def_add("party", "party");
+  CHECK(one_st("SELECT * FROM `tabGL Entry` WHERE `party` = ? AND "
+               "`docstatus` = ?", 100, 10000000, 100, &r) == 0);
+  CHECK(r.n_props == 0 && r.n_covered == 1 &&
+        !strcmp(r.covered[0].covered_by, "party"));
+
+  /* merged digests: executions-weighted estimates */
+  {
+    struct pa_missing_digest d[2];
+    def_reset(1);
+    def_add("PRIMARY", "name");
+    stats_reset(100000);
+    stat_add("party", 1000, 0, -1);
+    stat_add("account", 100, 0, -1);
+    d[0]= dig("SELECT * FROM `t` WHERE `party` = ?", 300, 3000000, 100, 0);
+    d[1]= dig("SELECT * FROM `t` WHERE `party` = ? AND `account` = ?", 100,
+              10000000, 100, 1);
+    CHECK(pa_missing_analyze_stats(def, &st, d, 2, &A, &r) == 0);
+    CHECK(props_are(&r, "party,account"));
+    CHECK(r.n_props == 1 && r.props[0].n_merged == 2 &&
+          fabs(r.props[0].now_rows_per_exec - 32500) < 1e-6 &&
+          fabs(r.props[0].est_rows_per_exec - (300 * 100 + 100 * 1) / 400.0)
+              < 1e-9);
+    /* one unknown estimate makes the merged one unknown */
+    stats_reset(100000);
+    stat_add("party", 1000, 0, -1);
+    CHECK(pa_missing_analyze_stats(def, &st, d, 2, &A, &r) == 0);
+    CHECK(r.n_props == 1 && r.props[0].est_rows_per_exec < 0);
+  }
+
+  /* bad thresholds */
+  stats_reset(10);
+  st.max_cols= 0;
+  CHECK(one_st("SELECT * FROM `t` WHERE `a` = ?", 1, 100, 1, &r) == -1);
+  st.max_cols= PA_MISSING_MAX_COLS + 1;
+  CHECK(one_st("SELECT * FROM `t` WHERE `a` = ?", 1, 100, 1, &r) == -1);
+  stats_reset(10);
+  st.max_keep= 0;
+  CHECK(one_st("SELECT * FROM `t` WHERE `a` = ?", 1, 100, 1, &r) == -1);
+  stats_reset(10);
+  st.min_cut= 1.5;
+  CHECK(one_st("SELECT * FROM `t` WHERE `a` = ?", 1, 100, 1, &r) == -1);
+  stats_reset(10);
+  st.n_cols= 1;
+  st.cols= NULL;
+  CHECK(one_st("SELECT * FROM `t` WHERE `a` = ?", 1, 100, 1, &r) == -1);
+  CHECK(r.n_props == 0 && r.props == NULL);
+}
+
 int main(void)
 {
   an_pool= calloc(MAX_AN, sizeof(*an_pool));
@@ -726,6 +991,8 @@ int main(void)
   test_merge_rank();
   test_candidates();
   test_args();
+  test_keep();
+  test_statistics();
   arena_free(&ar);
   free(an_pool);
   free(def);
