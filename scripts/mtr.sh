@@ -18,7 +18,7 @@ flock 9
 SO=$("$REPO/scripts/build.sh" | tail -n1)
 MTR_HOME=/usr/share/mysql/mysql-test
 PLUGIN_DIR=$(/usr/sbin/mariadbd --verbose --help 2>/dev/null \
-             | awk '$1 == "plugin-dir" { print $2 }')
+             | awk '$1 == "plugin-dir" { print $2 }' || true)
 install -m 0644 "$SO" "${PLUGIN_DIR%/}/perf_advisor.so"
 ln -sfn "$REPO/mysql-test" "$MTR_HOME/plugin/perf_advisor"
 VARDIR="$CACHE/mtr-var-dev"

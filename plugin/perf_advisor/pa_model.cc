@@ -566,7 +566,15 @@ static void load_cardinalities(pa_table_model *m, TABLE *t)
     const KEY *key= &m->share->key_info[m->key_of[x]];
     KEY *tkey= &t->key_info[m->key_of[x]];
     uint last= key->user_defined_key_parts - 1;
-    m->card_known[x]= m->sel_known[x]= false;
+    m->card_known[x]= m->sel_known[x]= m->card1_known[x]= false;
+    if (tkey->rec_per_key && tkey->rec_per_key[0] &&
+        !(key->flags & (HA_FULLTEXT | HA_SPATIAL)) &&
+        key->algorithm != HA_KEY_ALG_LONG_HASH &&
+        !m->def->indexes[x].cols[0].prefix_len)
+    {
+      m->card1_known[x]= true;
+      m->card1[x]= (uint64_t) ((double) rows / tkey->actual_rec_per_key(0));
+    }
     if (!tkey->rec_per_key || !tkey->rec_per_key[last] ||
         key->algorithm == HA_KEY_ALG_LONG_HASH)
       continue;

@@ -11,6 +11,7 @@
   memory root and reached through a thread-local while the statement runs.
 */
 #include "pa_recs.h"
+#include "pa_colstats.h"
 
 #include <sql_acl.h>
 #include <sql_i_s.h>
@@ -33,6 +34,9 @@ ulong pa_max_joins;
 ulong pa_wide_table_columns;
 ulonglong pa_single_insert_calls;
 ulong pa_max_recommendations;
+ulong pa_max_index_columns;
+ulong pa_unselective_pct;
+ulong pa_min_index_gain_pct;
 
 /* Exported by the server (sql_show.cc) but declared in no header. */
 bool get_lookup_field_values(THD *, COND *, bool, TABLE_LIST *,
@@ -57,6 +61,69 @@ static void thresholds(pa_thresholds *th)
   th->single_insert_calls= pa_single_insert_calls;
 }
 
+/*
+  The equality and join columns (outside any OR) of table ti in the
+  candidate digests md[0 .. n - 1]: the columns whose statistics the
+  missing-index rules use.  At most PA_DIGEST_MAX_COLUMNS names into
+  names[]; returns the count.
+*/
+static int stat_columns(const pa_missing_digest *md, int n,
+                        const char **names, int k= 0)
+{
+  for (int i= 0; i < n; i++)
+  {
+    const pa_digest_analysis *an= md[i].an;
+    if (!pa_missing_is_candidate(&md[i]))
+      continue;
+    for (int j= 0; j < an->n_columns && j < PA_DIGEST_MAX_COLUMNS; j++)
+    {
+      const pa_digest_column *c= &an->columns[j];
+      int x;
+      if (c->table != md[i].table || c->in_or || !c->name[0] ||
+          (c->use != PA_USE_EQ && c->use != PA_USE_JOIN))
+        continue;
+      for (x= 0; x < k && !pa_ascii_ieq(names[x], c->name); x++)
+      {
+      }
+      if (x == k && k < PA_DIGEST_MAX_COLUMNS)
+        names[k++]= c->name;
+    }
+  }
+  return k;
+}
+
+/*
+  The missing-index analysis of m's digests md[0 .. n - 1], with the
+  statistics of their columns (into cs) and the thresholds of the system
+  variables.
+*/
+static void missing_stats(THD *thd, pa_colstats_conn *conn,
+                          const pa_table_model *m, const char **names, int k,
+                          MEM_ROOT *root, pa_colstats *cs)
+{
+  cs->n= 0;
+  cs->sampled_rows= 0;
+  cs->sample_failed= false;
+  if (k)
+    pa_colstats_collect(thd, conn, m, names, k, root, cs);
+}
+
+static int missing_run(const pa_table_model *m, const pa_colstats *cs,
+                       const pa_missing_digest *md, int n, MEM_ROOT *root,
+                       pa_missing_result *res)
+{
+  pa_alloc a= {root_alloc, root};
+  pa_missing_stats st;
+  st.rows_known= m->facts.sizes_known;
+  st.rows= m->facts.rows;
+  st.n_cols= cs->n;
+  st.cols= cs->cols;
+  st.max_keep= (double) pa_unselective_pct / 100.0;
+  st.max_cols= (int) pa_max_index_columns;
+  st.min_cut= (double) pa_min_index_gain_pct / 100.0;
+  return pa_missing_analyze_stats(m->def, &st, md, (size_t) n, &a, res);
+}
+
 /* Per-statement state of a PERF_RECOMMENDATIONS fill. */
 struct recs_ctx
 {
@@ -70,6 +137,7 @@ struct recs_ctx
   /* WHERE TABLE_SCHEMA = ... [AND TABLE_NAME = ...] as conjuncts: rows of
      other tables, and server-wide rows (no schema), cannot match */
   const char *only_db, *only_table;
+  pa_colstats_conn sampler;  /* the samples' local connection */
 };
 
 static thread_local recs_ctx *recs_current;
@@ -119,6 +187,8 @@ static int missing_index_recs(recs_ctx *c, pa_table_model *m,
   pa_missing_digest md[PA_RECS_MAX_TABLE_DIGESTS];
   pa_missing_result res;
   const pa_alloc *a= &c->alloc;
+  pa_colstats *cs= (pa_colstats *) alloc_root(c->root, sizeof(*cs));
+  THD *thd= current_thd;
 
   for (int i= 0; i < n; i++)
   {
@@ -133,7 +203,14 @@ static int missing_index_recs(recs_ctx *c, pa_table_model *m,
     md[i].sum_ps= d->sum_ps;
     md[i].digest_pos= td[i].pos;
   }
-  if (pa_missing_analyze(m->def, md, (size_t) n, a, &res))
+  if (!cs)
+    return -1;
+  {
+    const char *names[PA_DIGEST_MAX_COLUMNS];
+    missing_stats(thd, &c->sampler, m, names, stat_columns(md, n, names),
+                  c->root, cs);
+  }
+  if (missing_run(m, cs, md, n, c->root, &res))
     return -1;
   for (int p= 0; p < res.n_props; p++)
   {
@@ -177,17 +254,36 @@ static int missing_index_recs(recs_ctx *c, pa_table_model *m,
     r->sql= pa_sql_create_index(a, m->db->str, m->name->str, name, icols,
                                 pr->n_cols, 0);
     r->rollback_sql= pa_sql_drop_index(a, m->db->str, m->name->str, name);
-    r->message= pa_strdupf(
-        a,
-        "Statements on %s.%s filter or sort by (%s) and no index starts "
-        "with those columns: %d statement pattern(s) ran %" PRIu64
-        " times, examining %" PRIu64 " rows to send %" PRIu64
-        ". Create index %s.",
-        m->db->str, m->name->str, pa_buf_str(&colbuf), pr->n_merged,
-        pr->exec_count, pr->rows_examined, pr->rows_sent, name);
+    if (pr->est_rows_per_exec >= 0)
+      r->message= pa_strdupf(
+          a,
+          "Statements on %s.%s filter or sort by (%s) and no index starts "
+          "with those columns: %d statement pattern(s) ran %" PRIu64
+          " times, examining %.0f rows per execution; with the index "
+          "%s %.0f. Create index %s.",
+          m->db->str, m->name->str, pa_buf_str(&colbuf), pr->n_merged,
+          pr->exec_count, pr->now_rows_per_exec,
+          pr->est_upper_bound ? "at most" : "about",
+          pr->est_rows_per_exec, name);
+    else
+      r->message= pa_strdupf(
+          a,
+          "Statements on %s.%s filter or sort by (%s) and no index starts "
+          "with those columns: %d statement pattern(s) ran %" PRIu64
+          " times, examining %" PRIu64 " rows to send %" PRIu64
+          ". Create index %s.",
+          m->db->str, m->name->str, pa_buf_str(&colbuf), pr->n_merged,
+          pr->exec_count, pr->rows_examined, pr->rows_sent, name);
     r->benefit= pr->score;
-    r->benefit_text= pa_strdupf(a, "%.3f s of statement time",
-                                (double) pr->sum_ps / 1e12);
+    if (pr->est_rows_per_exec >= 0 && pr->now_rows_per_exec > 0 &&
+        pr->est_rows_per_exec < pr->now_rows_per_exec)
+      r->benefit_text= pa_strdupf(
+          a, "%.3f s of statement time; rows examined %s%.0f%% fewer",
+          (double) pr->sum_ps / 1e12, pr->est_upper_bound ? "at least " : "",
+          100.0 * (1.0 - pr->est_rows_per_exec / pr->now_rows_per_exec));
+    else
+      r->benefit_text= pa_strdupf(a, "%.3f s of statement time",
+                                  (double) pr->sum_ps / 1e12);
     pa_buf_init(&b, a);
     pa_json_begin(&j, &b);
     pa_json_str(&j, "schema", m->db->str);
@@ -199,6 +295,51 @@ static int missing_index_recs(recs_ctx *c, pa_table_model *m,
     pa_json_u64(&j, "rows_examined", pr->rows_examined);
     pa_json_u64(&j, "rows_sent", pr->rows_sent);
     pa_json_dbl(&j, "total_s", (double) pr->sum_ps / 1e12);
+    pa_json_dbl(&j, "rows_examined_per_exec", pr->now_rows_per_exec);
+    if (pr->est_rows_per_exec >= 0)
+    {
+      pa_json_dbl(&j, "est_rows_examined_per_exec", pr->est_rows_per_exec);
+      pa_json_str(&j, "estimate", pr->est_upper_bound ? "upper_bound"
+                                                      : "equality");
+    }
+    else
+      pa_json_raw(&j, "est_rows_examined_per_exec", "null");
+    if (m->facts.sizes_known)
+      pa_json_u64(&j, "table_rows", m->facts.rows);
+    {
+      pa_buf list;
+      pa_buf_init(&list, a);
+      pa_buf_puts(&list, "[");
+      for (int k= 0; k < pr->n_cols; k++)
+      {
+        const pa_missing_colstat *st= NULL;
+        int x;
+        pa_json cj;
+        for (x= 0; x < cs->n && !pa_ascii_ieq(cs->cols[x].name, pr->cols[k]);
+             x++)
+        {
+        }
+        if (x < cs->n)
+          st= &cs->cols[x];
+        if (k)
+          pa_buf_puts(&list, ", ");
+        pa_json_begin(&cj, &list);
+        pa_json_str(&cj, "column", cols[k]);
+        if (st && st->distinct >= 0)
+          pa_json_dbl(&cj, "distinct", st->distinct);
+        if (st && st->null_frac >= 0)
+          pa_json_dbl(&cj, "null_fraction", st->null_frac);
+        if (st && st->top_share >= 0)
+          pa_json_dbl(&cj, "top_value_share", st->top_share);
+        pa_json_str(&cj, "source",
+                    pa_colstat_source_name(st ? cs->source[x] : PA_CS_NONE));
+        pa_json_end(&cj);
+      }
+      pa_buf_puts(&list, "]");
+      pa_json_raw(&j, "column_stats", pa_buf_str(&list));
+      if (cs->sampled_rows)
+        pa_json_u64(&j, "sampled_rows", cs->sampled_rows);
+    }
     {
       pa_buf list;
       pa_buf_init(&list, a);
@@ -513,9 +654,12 @@ static int recs_fill(THD *thd, TABLE_LIST *tables, COND *cond)
      digests in performance_schema do. */
   if (!check_global_access(thd, PROCESS_ACL, true) && pa_pfs_enabled(thd))
     c.digests_ok= pa_collect_digests(thd, c.root, &c.digests);
+  c.sampler.mysql= NULL;
+  c.sampler.failed= false;
   recs_current= &c;
   err= get_all_tables(thd, tables, cond);
   recs_current= NULL;
+  pa_colstats_end(&c.sampler);
   if (err)
     return err;
   if (thd->killed)
@@ -668,6 +812,8 @@ enum pa_qa_col
   QA_PROPOSED_INDEX,
   QA_MATCHING_INDEX,
   QA_OR_COLUMNS,
+  QA_NO_PROPOSAL_REASON,
+  QA_EST_ROWS_EXAMINED,
   QA_COLUMNS
 };
 
@@ -693,6 +839,8 @@ static ST_FIELD_INFO qa_fields[]= {
     Column("PROPOSED_INDEX", Varchar(1024), NULLABLE, OPEN_FRM_ONLY),
     Column("MATCHING_INDEX", Name(), NULLABLE, OPEN_FRM_ONLY),
     Column("OR_COLUMNS", Varchar(1024), NULLABLE, OPEN_FRM_ONLY),
+    Column("NO_PROPOSAL_REASON", Varchar(256), NULLABLE, OPEN_FRM_ONLY),
+    Column("EST_ROWS_EXAMINED", Decimal(2003), NULLABLE, OPEN_FRM_ONLY),
     CEnd()};
 
 static_assert(sizeof(qa_fields) / sizeof(qa_fields[0]) == QA_COLUMNS + 1,
@@ -815,6 +963,57 @@ static void store_text(Field *f, const String *s)
   f->store(s->ptr(), s->length(), system_charset_info);
 }
 
+/* The missing-index view of digest d, analysed in an, for table ti. */
+static pa_missing_digest qa_digest(const pa_digest_full *d,
+                                   const pa_digest_analysis *an, int ti)
+{
+  pa_missing_digest md;
+  md.an= an;
+  md.table= ti;
+  md.exec_count= d->stat.exec_count;
+  md.rows_examined= d->rows_examined;
+  md.rows_sent= d->rows_sent;
+  md.no_index_used= d->no_index_used;
+  md.no_good_index_used= d->no_good_index_used;
+  md.sum_ps= d->sum_ps;
+  md.digest_pos= 0;
+  return md;
+}
+
+/*
+  NO_PROPOSAL_REASON and EST_ROWS_EXAMINED of one digest's analysis r:
+  the estimate of its proposal, or why it has none ("not_needed" when it
+  is no candidate: it used an index and examines fewer than 10 rows per
+  row sent).
+*/
+static void no_proposal(Field **f, const pa_missing_digest *md,
+                        const pa_missing_result *r, const pa_alloc *a)
+{
+  if (r->n_props)
+  {
+    if (r->props[0].est_rows_per_exec >= 0)
+    {
+      f[QA_EST_ROWS_EXAMINED]->set_notnull();
+      f[QA_EST_ROWS_EXAMINED]->store(r->props[0].est_rows_per_exec);
+    }
+    return;
+  }
+  if (r->n_covered)
+    pa_store_str(f[QA_NO_PROPOSAL_REASON],
+                 pa_strdupf(a, "served_by %s", r->covered[0].covered_by));
+  else if (r->n_skipped)
+  {
+    pa_store_str(f[QA_NO_PROPOSAL_REASON], r->skipped[0].reason);
+    if (r->skipped[0].est_rows_per_exec >= 0)
+    {
+      f[QA_EST_ROWS_EXAMINED]->set_notnull();
+      f[QA_EST_ROWS_EXAMINED]->store(r->skipped[0].est_rows_per_exec);
+    }
+  }
+  else if (!pa_missing_is_candidate(md))
+    pa_store_str(f[QA_NO_PROPOSAL_REASON], "not_needed");
+}
+
 static int qa_record(THD *thd, TABLE_LIST *tables, TABLE *table, bool res,
                      const LEX_CSTRING *db_name,
                      const LEX_CSTRING *table_name)
@@ -838,6 +1037,38 @@ static int qa_record(THD *thd, TABLE_LIST *tables, TABLE *table, bool res,
   if (int r= pa_model_build(thd, tables, table, db_name, table_name, true,
                             &m))
     return r > 0;
+
+  /* The statistics of every column the table's candidates filter on, once
+     for the table (needs the texts: PROCESS) */
+  pa_colstats *cs= (pa_colstats *) alloc_root(&table->mem_root, sizeof(*cs));
+  if (!cs)
+    return 1;
+  cs->n= 0;
+  if (c->process && m)
+  {
+    const char **names= (const char **) alloc_root(
+        &table->mem_root, PA_DIGEST_MAX_COLUMNS * sizeof(char *));
+    pa_colstats_conn conn= {NULL, false};
+    int k= 0;
+    if (!names)
+      return 1;
+    for (size_t i= first; i < last; i++)
+    {
+      const pa_digest_full *d= &c->digests.d[c->digests.w.refs[i].digest];
+      pa_missing_digest md= qa_digest(d, c->an, 0);
+      int prev= k;
+      if (pa_digest_analyze(d->text, d->stat.text_len, c->an) ||
+          (md.table= pa_digest_find_table(c->an, NULL, table_name->str)) < 0)
+        continue;
+      k= stat_columns(&md, 1, names, k);
+      /* the names point into the analysis, which the next one overwrites */
+      for (int x= prev; x < k; x++)
+        if (!(names[x]= strdup_root(&table->mem_root, names[x])))
+          return 1;
+    }
+    missing_stats(thd, &conn, m, names, k, &table->mem_root, cs);
+    pa_colstats_end(&conn);
+  }
 
   for (size_t i= first; i < last; i++)
   {
@@ -883,18 +1114,9 @@ static int qa_record(THD *thd, TABLE_LIST *tables, TABLE *table, bool res,
         store_text(f[QA_OR_COLUMNS], &s);
         if (m)
         {
-          pa_missing_digest md;
+          pa_missing_digest md= qa_digest(d, c->an, ti);
           pa_missing_result r;
-          md.an= c->an;
-          md.table= ti;
-          md.exec_count= d->stat.exec_count;
-          md.rows_examined= d->rows_examined;
-          md.rows_sent= d->rows_sent;
-          md.no_index_used= d->no_index_used;
-          md.no_good_index_used= d->no_good_index_used;
-          md.sum_ps= d->sum_ps;
-          md.digest_pos= 0;
-          if (!pa_missing_analyze(m->def, &md, 1, &a, &r))
+          if (!missing_run(m, cs, &md, 1, &table->mem_root, &r))
           {
             s.length(0);
             for (int u= 0; u < r.n_unindexable; u++)
@@ -922,6 +1144,7 @@ static int qa_record(THD *thd, TABLE_LIST *tables, TABLE *table, bool res,
             }
             if (r.n_covered)
               pa_store_str(f[QA_MATCHING_INDEX], r.covered[0].covered_by);
+            no_proposal(f, &md, &r, &a);
           }
         }
       }

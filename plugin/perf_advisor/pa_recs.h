@@ -18,6 +18,9 @@ extern ulong pa_max_joins;
 extern ulong pa_wide_table_columns;
 extern ulonglong pa_single_insert_calls;
 extern ulong pa_max_recommendations;
+extern ulong pa_max_index_columns;
+extern ulong pa_unselective_pct;
+extern ulong pa_min_index_gain_pct;
 
 int pa_recs_init(void *p);
 int pa_cache_stats_init(void *p);

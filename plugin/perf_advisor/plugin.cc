@@ -7,6 +7,7 @@
   analyze (pure C) -> render (I_S rows).
 */
 #include "pa_recs.h"
+#include "pa_colstats.h"
 
 #include <sql_i_s.h>
 #include <sql_show.h>
@@ -21,6 +22,7 @@
 
 extern "C" {
 #include "pa_index.h"
+#include "pa_missing.h"
 #include "pa_table.h"
 }
 
@@ -134,6 +136,37 @@ static MYSQL_SYSVAR_ULONG(
     "first. Default 100; 0 shows all",
     NULL, NULL, 100, 0, 1000000, 0);
 
+static MYSQL_SYSVAR_ULONG(
+    max_index_columns, pa_max_index_columns, PLUGIN_VAR_RQCMDARG,
+    "missing_index rule: a proposed index has at most this many columns, "
+    "the most selective equality columns first. Default 3, range 1 to 5",
+    NULL, NULL, 3, 1, PA_MISSING_MAX_COLS, 0);
+
+static MYSQL_SYSVAR_ULONG(
+    unselective_pct, pa_unselective_pct, PLUGIN_VAR_RQCMDARG,
+    "missing_index rule: an equality or join column that keeps at least "
+    "this percentage of a table's rows (1 / distinct values, or the share "
+    "of its most common value) is not selective and never enters a "
+    "proposal. Default 50, range 1 to 100; 100 keeps all but columns with "
+    "a single value",
+    NULL, NULL, 50, 1, 100, 0);
+
+static MYSQL_SYSVAR_ULONG(
+    min_index_gain_pct, pa_min_index_gain_pct, PLUGIN_VAR_RQCMDARG,
+    "missing_index rule: no proposal when the statistics estimate that the "
+    "index cuts the rows its statements examine by less than this "
+    "percentage. Default 50; 0 proposes whatever the cut",
+    NULL, NULL, 50, 0, 100, 0);
+
+static MYSQL_SYSVAR_ULONG(
+    sample_rows, pa_sample_rows, PLUGIN_VAR_RQCMDARG,
+    "Column statistics: rows read from a table (its first rows in scan "
+    "order) to learn the NULL share, the most common value's share and "
+    "the distinct values of the columns its slow statements filter on, "
+    "once per statement that needs them. Default 10000; 0 reads none "
+    "(statistics from indexes only)",
+    NULL, NULL, 10000, 0, 10000000, 0);
+
 static struct st_mysql_sys_var *pa_system_variables[]= {
     MYSQL_SYSVAR(large_table_rows),
     MYSQL_SYSVAR(min_index_ratio),
@@ -145,6 +178,10 @@ static struct st_mysql_sys_var *pa_system_variables[]= {
     MYSQL_SYSVAR(wide_table_columns),
     MYSQL_SYSVAR(single_insert_calls),
     MYSQL_SYSVAR(max_recommendations),
+    MYSQL_SYSVAR(max_index_columns),
+    MYSQL_SYSVAR(unselective_pct),
+    MYSQL_SYSVAR(min_index_gain_pct),
+    MYSQL_SYSVAR(sample_rows),
     MYSQL_SYSVAR(slow_query_ms),
     MYSQL_SYSVAR(include_system_schemas),
     MYSQL_SYSVAR(snapshot_interval),

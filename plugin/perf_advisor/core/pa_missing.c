@@ -46,8 +46,11 @@ struct plan
                            in cols; < 0: some is unknown */
   int has_in, has_range, has_sort;
   int n_or;             /* narrowing uses of this table under an OR */
+  int n_like;           /* LIKE with a pattern the text hides (not in OR) */
   const char *reason;   /* step 8, or NULL */
 };
+
+static int is_candidate(const struct pa_missing_digest *d);
 
 static int plan_has(const struct plan *p, int upto, const char *name)
 {
@@ -107,6 +110,11 @@ static int not_selective(const struct pa_missing_stats *st,
   return (keep >= 0 && keep >= st->max_keep) ||
          (s->top_share >= 0 && s->top_share <= 1 &&
           s->top_share >= st->max_keep);
+}
+
+int pa_missing_is_candidate(const struct pa_missing_digest *d)
+{
+  return d && is_candidate(d);
 }
 
 static int is_candidate(const struct pa_missing_digest *d)
@@ -308,6 +316,8 @@ static void plan_build_from(const struct pa_missing_digest *d, int skip_join,
     const struct pa_digest_column *c= &an->columns[k];
     if (c->table == d->table && c->in_or && pa_digest_use_narrows(c->use))
       p->n_or++;
+    else if (c->table == d->table && c->use == PA_USE_LIKE_UNKNOWN)
+      p->n_like++;
   }
 
   /* a. equality, then join, then IN columns (with statistics: the
@@ -420,8 +430,8 @@ static const char *plan_reason(const struct pa_missing_stats *st,
   if (p->n == 0)
     return p->n_dropped ? "not_selective"
            : p->n_or    ? "or_only"
-           : p->n_unidx ? "unindexable"
-                        : NULL;
+           : p->n_unidx || p->n_like ? "unindexable"
+                        : "no_filter";
   if (p->n_dropped && p->n_eq == 0 && !p->has_range &&
       !(d->an->flags & PA_DIGEST_F_LIMIT))
     return "not_selective";

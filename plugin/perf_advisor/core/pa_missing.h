@@ -86,8 +86,12 @@
                         none is selective, and nothing else (IN, range,
                         sort) is left to index;
        "or_only"        its only filters on this table are under an OR;
-       "unindexable"    its only filters are functions of columns or
-                        leading-wildcard LIKEs;
+       "unindexable"    its only filters are functions of columns,
+                        leading-wildcard LIKEs or LIKEs whose pattern the
+                        digest hides (LIKE ?: a proposal on them would be
+                        a guess);
+       "no_filter"      it has no condition or sort on this table an
+                        index could use (a whole-table read);
        "little_gain"    the estimate is known (only equality and join
                         columns with statistics, no IN, range or sort
                         columns) and the rows it examines per execution
@@ -169,6 +173,9 @@ struct pa_missing_stats
                       must save */
 };
 
+/* Whether d is a candidate (step 1).  0 for NULL. */
+int pa_missing_is_candidate(const struct pa_missing_digest *d);
+
 /*
   The fraction of the rows "col = ?" keeps, from s (step 6), or -1 when
   unknown (s NULL, distinct unknown or not positive).
@@ -206,7 +213,7 @@ struct pa_missing_skipped
 {
   size_t digest_pos;
   const char *reason; /* static: "not_selective" | "or_only" |
-                         "unindexable" | "little_gain" */
+                         "unindexable" | "no_filter" | "little_gain" */
   /* not_selective: the columns left out; little_gain: the plan */
   int n_cols;
   char cols[PA_MISSING_MAX_COLS][PA_IDENT_BYTES];

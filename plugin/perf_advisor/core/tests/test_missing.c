@@ -834,6 +834,13 @@ static void test_statistics(void)
   CHECK(one_st("SELECT * FROM `tabGL Entry` WHERE `remarks` LIKE '%x%'", 100,
                10000000, 100, &r) == 0);
   CHECK(skipped_is(&r, "unindexable", ""));
+  CHECK(one_st("SELECT * FROM `tabGL Entry` WHERE `remarks` LIKE ?", 100,
+               10000000, 100, &r) == 0);
+  CHECK(skipped_is(&r, "unindexable", "") && r.n_unindexable == 0);
+
+  CHECK(one_st("SELECT COUNT(*) FROM `tabGL Entry`", 100, 10000000, 100,
+               &r) == 0);
+  CHECK(skipped_is(&r, "no_filter", ""));
 
   /* only under an OR */
   CHECK(one_st("SELECT * FROM `tabGL Entry` WHERE `voucher_no` = ? OR "
