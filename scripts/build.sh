@@ -9,11 +9,24 @@ REPO=$(cd "$(dirname "$0")/.." && pwd)
 CACHE=${PERF_ADVISOR_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/perf_advisor}
 export PERF_ADVISOR_CACHE=$CACHE
 
+# setup-deps settles the version (the installed server's, or on a machine
+# without one, the server it installs) and leaves its source in the cache;
+# it stops, and so does this, when that source cannot be had.
 VER=$("$REPO/scripts/setup-deps.sh" | tail -n1)
-UPSTREAM=${VER#*:}; UPSTREAM=${UPSTREAM%%-*}
+UPSTREAM=${VER#*:}; UPSTREAM=${UPSTREAM%%[-+~]*}   # as setup-deps names the tree
 TREE="$CACHE/mariadb-$UPSTREAM"
 BUILD="$CACHE/build-$UPSTREAM"
 log() { echo "build: $*" >&2; }
+
+# The tree may be a link to a source tree given in PERF_ADVISOR_MARIADB_SRC:
+# a build directory made from another tree of the same version starts
+# afresh (make compares times only, and would keep its objects).
+REAL_TREE=$(cd "$TREE" && pwd -P)
+if [ -f "$BUILD/CMakeCache.txt" ] && [ -f "$BUILD/perf-advisor-tree" ] \
+   && [ "$(cat "$BUILD/perf-advisor-tree")" != "$REAL_TREE" ]; then
+  log "the MariaDB tree is now $REAL_TREE: configuring afresh"
+  rm -rf "$BUILD"
+fi
 
 # The repository is the plugin directory: MariaDB's CMake globs
 # plugin/*/CMakeLists.txt, and mtr finds plugin/*/mysql-test/<suite>.
@@ -43,6 +56,7 @@ if [ ! -f "$BUILD/CMakeCache.txt" ]; then
       -DWITH_UNIT_TESTS=OFF -DWITH_EMBEDDED_SERVER=OFF >"$BUILD/configure.log" 2>&1) \
     || { tail -n 40 "$BUILD/configure.log" >&2; exit 1; }
 fi
+echo "$REAL_TREE" >"$BUILD/perf-advisor-tree"
 
 log "building the perf_advisor target"
 cmake --build "$BUILD" --target perf_advisor -- -j"$(nproc)" >"$BUILD/build.log" 2>&1 \

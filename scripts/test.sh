@@ -2,8 +2,9 @@
 # The whole test run: core unit tests (standalone, ASan/UBSan), then the
 # plugin built in-tree and the mtr suite run by the installed mtr against
 # the installed server, short runs of the fuzzers and of the stress test,
-# the scripts' tests, each benchmark script once at its smallest size, and
-# the README's main job (scripts/demo.sh).
+# the scripts' tests, the build's guard of an installed server, each
+# benchmark script once at its smallest size, and the README's main job
+# (scripts/demo.sh).
 # Installs what it needs; ends with "N passed, N failed".
 #   scripts/test.sh [mtr test names...]
 set -uo pipefail
@@ -121,9 +122,12 @@ done
   | tee "$CACHE/stress.log" | grep -E '^stress: (ok  |FAIL)'
 add_counts "$CACHE/stress.log"
 
-# 5. the scripts
+# 5. the scripts, and the build's guard of an installed server (a newer
+#    server stops the build and changes nothing; installs nothing itself)
 "$REPO/scripts/test-scripts.sh" 2>&1 | tee "$CACHE/scripts.log"
 add_counts "$CACHE/scripts.log"
+"$REPO/scripts/test-build-guard.sh" 2>&1 | tee "$CACHE/build-guard.log"
+add_counts "$CACHE/build-guard.log"
 # 6. the benchmark scripts, each once at its smallest size (they still run
 #    and print their result tables; the figures live in docs/benchmarks.md)
 "$REPO/scripts/test-bench.sh" 2>&1 | tee "$CACHE/bench.log"
