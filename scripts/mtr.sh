@@ -17,8 +17,11 @@ exec 9>"$LOCK"
 flock 9
 SO=$("$REPO/scripts/build.sh" | tail -n1)
 MTR_HOME=/usr/share/mysql/mysql-test
-PLUGIN_DIR=$(/usr/sbin/mariadbd --verbose --help 2>/dev/null \
-             | awk '$1 == "plugin-dir" { print $2 }' || true)
+# --help exits non-zero when a plugin the config loads does not load (e.g.
+# provider_* packages of another server version): it still prints the
+# option, and under pipefail that exit must not end this script
+PLUGIN_DIR=$( (/usr/sbin/mariadbd --verbose --help 2>/dev/null || true) \
+             | awk '$1 == "plugin-dir" { print $2 }')
 install -m 0644 "$SO" "${PLUGIN_DIR%/}/perf_advisor.so"
 ln -sfn "$REPO/mysql-test" "$MTR_HOME/plugin/perf_advisor"
 VARDIR="$CACHE/mtr-var-dev"

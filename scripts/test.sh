@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test run: core unit tests (standalone, ASan/UBSan), then the
 # plugin built in-tree and the mtr suite run by the installed mtr against
-# the installed server, short runs of the fuzzers and of the stress test,
+# the installed server, the peer check (MariaDB's own mtr tests with and
+# without the plugin), short runs of the fuzzers and of the stress test,
 # the scripts' tests, the build's guard of an installed server, each
 # benchmark script once at its smallest size, and the README's main job
 # (scripts/demo.sh).
@@ -103,6 +104,15 @@ note_failures "mtr: " "$(printf '%s' "$bad" \
 if [ "$p" = 0 ] && [ "$f" = 0 ]; then
   log "mtr ran no test"; fail "mtr: ran no test"
 fi
+# 2b. the peer check: MariaDB's own mtr tests of what the plugin touches
+#    (information_schema, plugins, UDFs, grants, KILL, DDL, sys,
+#    performance_schema), without the plugin and with it loaded, must
+#    come out the same; each test counts (some 590 lines: only failures
+#    and the count are shown, all of it in peer.log).  It takes no lock:
+#    it runs under this script's (fd 9)
+"$REPO/scripts/peer-check.sh" 2>&1 | tee "$CACHE/peer.log" \
+  | grep -E '^(FAIL|#|peer: |[0-9]+ passed, [0-9]+ failed$)'
+add_counts "$CACHE/peer.log"
 # 3. the fuzzers (digest tokenizer, SQL quoting), a short run each from
 #    their seed corpus: a crash, leak or sanitizer report fails the run
 for fz in fuzz-digest fuzz-sql; do
