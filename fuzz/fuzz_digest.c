@@ -1,3 +1,6 @@
+/* Copyright (c) perf_advisor authors
+   SPDX-License-Identifier: GPL-2.0-only
+   See COPYING at the top of the repository for the license text. */
 /*
   libFuzzer target for the digest analyser (scripts/fuzz-digest.sh builds
   and runs it).  The input is handed over in a buffer of exactly its size,

@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# Copyright (c) perf_advisor authors
+# SPDX-License-Identifier: GPL-2.0-only
+# See COPYING at the top of the repository for the license text.
 # Fuzz the digest analyser (plugin/perf_advisor/core/pa_digest.c) with
 # libFuzzer + ASan + UBSan for a while.
 #   scripts/fuzz-digest.sh [seconds]     (default 60)

@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# Copyright (c) perf_advisor authors
+# SPDX-License-Identifier: GPL-2.0-only
+# See COPYING at the top of the repository for the license text.
 # The developer's loop: build the plugin, install it into the server's
 # plugin directory and run mtr tests of the perf_advisor suite (all of them
 # when none is named), nothing else.  scripts/test.sh is the whole run.

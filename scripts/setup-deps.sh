@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# Copyright (c) perf_advisor authors
+# SPDX-License-Identifier: GPL-2.0-only
+# See COPYING at the top of the repository for the license text.
 # Install everything perf_advisor needs to build and test on Debian 12, idempotently:
 #   - a deb-src stanza derived from the machine's own apt sources (no host names here),
 #   - the MariaDB server/client/test packages pinned to the version whose source the

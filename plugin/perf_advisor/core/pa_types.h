@@ -1,3 +1,6 @@
+/* Copyright (c) perf_advisor authors
+   SPDX-License-Identifier: GPL-2.0-only
+   See COPYING at the top of the repository for the license text. */
 /*
   perf_advisor core: the plain structs the server layer fills in and the
   analysis reads.  Every counter names its unit.  Nothing here points into

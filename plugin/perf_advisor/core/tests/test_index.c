@@ -1,3 +1,6 @@
+/* Copyright (c) perf_advisor authors
+   SPDX-License-Identifier: GPL-2.0-only
+   See COPYING at the top of the repository for the license text. */
 /*
   Unit tests of pa_index: the duplicate, left_prefix and pk_suffix rules
   case by case (prefix lengths, DESC, index types, ignored indexes, engine

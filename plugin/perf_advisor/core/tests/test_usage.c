@@ -1,3 +1,6 @@
+/* Copyright (c) perf_advisor authors
+   SPDX-License-Identifier: GPL-2.0-only
+   See COPYING at the top of the repository for the license text. */
 /*
   Unit tests of pa_usage: delta arithmetic across resets and source
   changes, definition fingerprints, the usage verdict, and the on-disk
