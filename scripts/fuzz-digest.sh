@@ -16,7 +16,8 @@ REPO=$(cd "$(dirname "$0")/.." && pwd)
 FUZZ_NAME=fuzz-digest
 . "$REPO/scripts/lib/fuzz.sh"
 fuzz_init "$@"
-fuzz_build fuzz_digest "$CORE/pa_digest.c"
+# pa_text.c: the core's one ASCII case folding, which the parser uses
+fuzz_build fuzz_digest "$CORE/pa_digest.c" "$CORE/pa_text.c"
 
 cp "$REPO"/fuzz/corpus/digest/* "$WORK/corpus/"
 

@@ -316,7 +316,7 @@ void pa_collect_userstat(const TABLE_SHARE *share, uint64_t raw[3],
                                             (const uchar *) key, len)))
       reads= is->rows_read;
     mysql_mutex_unlock(&LOCK_global_index_stats);
-    pa_add_saturating(&index_reads, reads);
+    index_reads= pa_sat_add(index_reads, reads);
     for (uint i= 0; i < n; i++)
       if (!strcmp(index_names[i], ki->name.str))
         idx_raw[i]= reads;

@@ -346,7 +346,7 @@ static bool iu_index_pages(const iu_ctx *c, const char *table,
        i < c->n_sizes && !iu_size_row_cmp(&c->sizes[i], &key); i++)
   {
     found= true;
-    pa_add_saturating(pages, c->sizes[i].pages);
+    *pages= pa_sat_add(*pages, c->sizes[i].pages);
   }
   size_t own= iu_base_len(key.table);
   if (own < tl)
@@ -357,7 +357,7 @@ static bool iu_index_pages(const iu_ctx *c, const char *table,
       if (!strcmp(c->sizes[i].table, table))
       {
         found= true;
-        pa_add_saturating(pages, c->sizes[i].pages);
+        *pages= pa_sat_add(*pages, c->sizes[i].pages);
       }
   }
   return found;
@@ -415,13 +415,13 @@ static bool add_fks(pa_table_def *def, List<FOREIGN_KEY_INFO> *list,
 
 static uint64_t def_fingerprint(const pa_index_def *d)
 {
-  uint64_t h= pa_usage_hash(PA_USAGE_HASH_SEED, &d->type, sizeof(d->type));
-  h= pa_usage_hash(h, &d->is_unique, sizeof(d->is_unique));
+  uint64_t h= pa_hash_bytes(PA_HASH_SEED, &d->type, sizeof(d->type));
+  h= pa_hash_bytes(h, &d->is_unique, sizeof(d->is_unique));
   for (int k= 0; k < d->n_cols; k++)
   {
-    h= pa_usage_hash(h, d->cols[k].name, strlen(d->cols[k].name) + 1);
-    h= pa_usage_hash(h, &d->cols[k].prefix_len, sizeof(d->cols[k].prefix_len));
-    h= pa_usage_hash(h, &d->cols[k].desc, sizeof(d->cols[k].desc));
+    h= pa_hash_bytes(h, d->cols[k].name, strlen(d->cols[k].name) + 1);
+    h= pa_hash_bytes(h, &d->cols[k].prefix_len, sizeof(d->cols[k].prefix_len));
+    h= pa_hash_bytes(h, &d->cols[k].desc, sizeof(d->cols[k].desc));
   }
   return h;
 }

@@ -790,7 +790,7 @@ static long save_file()
   mysql_mutex_unlock(&LOCK_pa_state);
   if (!m.oom)
   {
-    uint64_t h= pa_usage_hash(PA_USAGE_HASH_SEED, m.buf, m.len);
+    uint64_t h= pa_hash_bytes(PA_HASH_SEED, m.buf, m.len);
     img_reserve(&m, 64);
     if (!m.oom)
       m.len+= pa_usage_format_trailer(m.buf + m.len, m.cap - m.len,

@@ -21,11 +21,6 @@
 
 /* -------------------------------------------------------------- names */
 
-static unsigned char fold(unsigned char c)
-{
-  return (c >= 'A' && c <= 'Z') ? (unsigned char) (c + ('a' - 'A')) : c;
-}
-
 /* Bounded by PA_IDENT_BYTES in case a name is not terminated. */
 static size_t name_len(const char *s)
 {
@@ -61,7 +56,8 @@ static int name_eq(const char *a, const char *b)
   if (n != name_len(b))
     return 0; /* ASCII folding keeps lengths */
   for (k= same_bytes(a, b, n); k < n; k++)
-    if (fold((unsigned char) a[k]) != fold((unsigned char) b[k]))
+    if (pa_ascii_lower((unsigned char) a[k]) !=
+        pa_ascii_lower((unsigned char) b[k]))
       return 0;
   return 1;
 }
@@ -94,7 +90,7 @@ static int name_may_eq(const char *a, const char *b)
         j++;
       continue;
     }
-    if (fold(ca) != fold(cb))
+    if (pa_ascii_lower(ca) != pa_ascii_lower(cb))
       return 0;
     if (!ca)
       return 1;

@@ -68,11 +68,6 @@ uint64_t pa_userstat_full_scan_reads(uint64_t table_rows_read,
              : 0;
 }
 
-void pa_add_saturating(uint64_t *acc, uint64_t b)
-{
-  *acc= (*acc > UINT64_MAX - b) ? UINT64_MAX : *acc + b;
-}
-
 int pa_pfs_object_enabled(const struct pa_pfs_object_rule *rules, size_t n,
                           const char *schema, const char *name)
 {

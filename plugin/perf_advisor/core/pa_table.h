@@ -39,12 +39,6 @@ enum pa_stats_source pa_stats_choose(int pfs_enabled, int pfs_table_io_counts,
 uint64_t pa_userstat_full_scan_reads(uint64_t table_rows_read,
                                      uint64_t index_rows_read_sum);
 
-/*
-  Add b to *acc, saturating at UINT64_MAX instead of wrapping.
-*/
-void pa_add_saturating(uint64_t *acc, uint64_t b);
-
-
 /* One row of performance_schema.setup_objects with OBJECT_TYPE 'TABLE'. */
 struct pa_pfs_object_rule
 {
