@@ -22,11 +22,6 @@ extern "C" {
 
 my_bool pa_include_system_schemas;
 
-static void *model_root_alloc(void *ctx, size_t bytes)
-{
-  return alloc_root((MEM_ROOT *) ctx, bytes);
-}
-
 /* A statement runs on one OS thread: thread-locals tell statements apart. */
 static thread_local query_id_t pa_stmt_query_id;
 static thread_local const TABLE *pa_stmt_table;
@@ -234,7 +229,7 @@ static void iu_load_sizes(THD *thd, iu_ctx *c, TABLE *is_table,
   MYSQL *mysql;
   MYSQL_RES *res;
   MYSQL_ROW row;
-  pa_alloc a= {model_root_alloc, &is_table->mem_root};
+  pa_alloc a= {pa_root_alloc, &is_table->mem_root};
   char *qdb, *query;
   bool whole_schema;
 

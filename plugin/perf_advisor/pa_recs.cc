@@ -41,11 +41,6 @@ ulong pa_max_recommendations;
 bool get_lookup_field_values(THD *, COND *, bool, TABLE_LIST *,
                              LOOKUP_FIELD_VALUES *);
 
-static void *root_alloc(void *ctx, size_t bytes)
-{
-  return alloc_root((MEM_ROOT *) ctx, bytes);
-}
-
 static void thresholds(pa_thresholds *th)
 {
   th->large_table_rows= pa_large_table_rows;
@@ -487,7 +482,7 @@ static int recs_fill(THD *thd, TABLE_LIST *tables, COND *cond)
   if (thd->lex->describe)
     return 0;
   c.root= &tables->table->mem_root;
-  c.alloc.alloc= root_alloc;
+  c.alloc.alloc= pa_root_alloc;
   c.alloc.ctx= c.root;
   pa_rec_list_init(&c.list, &c.alloc);
   thresholds(&c.th);
@@ -825,7 +820,7 @@ static int qa_record(THD *thd, TABLE_LIST *tables, TABLE *table, bool res,
   qa_ctx *c;
   size_t first, last;
   pa_table_model *m= NULL;
-  pa_alloc a= {root_alloc, &table->mem_root};
+  pa_alloc a= {pa_root_alloc, &table->mem_root};
 
   if (int skip= pa_model_skip(thd, tables, res, db_name))
     return skip < 0;

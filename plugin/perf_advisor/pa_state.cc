@@ -218,11 +218,6 @@ static void tbl_entry(pa_tbl_rec *t, int64_t now)
 /* ---------------------------------------------------------------------- */
 /* Refresh from performance_schema                                         */
 
-static void *root_alloc(void *ctx, size_t bytes)
-{
-  return alloc_root((MEM_ROOT *) ctx, bytes);
-}
-
 static int digest_ref_key_cmp(const pa_workload_ref *a,
                               const pa_workload_ref *b)
 {
@@ -237,7 +232,7 @@ static void merge_pfs(pa_pfs_data *d, MEM_ROOT *root)
   ulonglong gen;
   uchar key[NAME_LEN * 2 + 2];
   pa_workload w;
-  pa_alloc a= {root_alloc, root};
+  pa_alloc a= {pa_root_alloc, root};
   bool have_w= false;
 
   if (d->digests_on)
