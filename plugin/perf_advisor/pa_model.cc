@@ -48,8 +48,8 @@ bool pa_is_system_schema(const LEX_CSTRING *db)
   return false;
 }
 
-int pa_model_skip(THD *thd, TABLE_LIST *tables, bool res,
-                  const LEX_CSTRING *db)
+enum pa_walk pa_model_skip(THD *thd, TABLE_LIST *tables, bool res,
+                           const LEX_CSTRING *db)
 {
   if (thd->killed)
   {
@@ -57,7 +57,7 @@ int pa_model_skip(THD *thd, TABLE_LIST *tables, bool res,
        its own when a process_table fails. */
     if (!thd->is_error())
       thd->send_kill_message();
-    return -1;
+    return PA_WALK_STOP;
   }
   if (res)
   {
@@ -68,17 +68,17 @@ int pa_model_skip(THD *thd, TABLE_LIST *tables, bool res,
     else
       /* The table vanished or cannot be opened: a warning, then go on. */
       convert_error_to_warning(thd);
-    return 1;
+    return PA_WALK_SKIP;
   }
   if (tables->view || tables->schema_table || !tables->table)
-    return 1;
+    return PA_WALK_SKIP;
   if (!pa_include_system_schemas && pa_is_system_schema(db))
-    return 1;
+    return PA_WALK_SKIP;
   TABLE_SHARE *share= tables->table->s;
   return share->tmp_table != NO_TMP_TABLE ||
                  share->table_type == TABLE_TYPE_SEQUENCE
-             ? 1
-             : 0;
+             ? PA_WALK_SKIP
+             : PA_WALK_BUILD;
 }
 
 void pa_store_u64(Field *f, bool known, uint64_t v)
@@ -617,9 +617,9 @@ static bool model_open(THD *thd, iu_ctx *c, TABLE_SHARE *share,
                                false) != OPEN_FRM_OK;
 }
 
-int pa_model_build(THD *thd, TABLE_LIST *tables, TABLE *is_table,
-                   const LEX_CSTRING *db, const LEX_CSTRING *name,
-                   bool with_indexes, pa_table_model **out)
+enum pa_walk pa_model_build(THD *thd, TABLE_LIST *tables, TABLE *is_table,
+                            const LEX_CSTRING *db, const LEX_CSTRING *name,
+                            bool with_indexes, pa_table_model **out)
 {
   iu_ctx *c;
   pa_table_model *m;
@@ -632,7 +632,7 @@ int pa_model_build(THD *thd, TABLE_LIST *tables, TABLE *is_table,
   if (!(c= iu_context(thd, is_table)))
   {
     my_error(ER_OUT_OF_RESOURCES, MYF(0));
-    return 1;
+    return PA_WALK_STOP;
   }
   m= c->model;
   m->share= t->s;
@@ -640,13 +640,13 @@ int pa_model_build(THD *thd, TABLE_LIST *tables, TABLE *is_table,
   {
     /* get_all_tables() read the definition only (OPEN_FRM_ONLY) */
     if (!private_open_ok(m->share))
-      return 2;
+      return PA_WALK_SERVER_OPENS;
     if (model_open(thd, c, m->share, name))
     {
       /* The table cannot be opened (its engine is gone, it is
          corrupted...): a warning, as for any object that vanishes. */
       convert_error_to_warning(thd);
-      return -1;
+      return PA_WALK_SKIP;
     }
     t= &c->own;
   }
@@ -692,7 +692,7 @@ int pa_model_build(THD *thd, TABLE_LIST *tables, TABLE *is_table,
     /* UNINSTALL SONAME is under way: no answer rather than rows that
        would call every table's usage unknown. */
     my_error(ER_PLUGIN_IS_NOT_LOADED, MYF(0), "perf_advisor");
-    return 1;
+    return PA_WALK_STOP;
   }
 
   /* An index named in a hint of an observed statement: dropping it would
@@ -756,7 +756,7 @@ int pa_model_build(THD *thd, TABLE_LIST *tables, TABLE *is_table,
   rt->def= m->def;
   rt->indexes= m->rule_idx;
   *out= m;
-  return 0;
+  return PA_WALK_BUILD;
 }
 
 int pa_model_is_init(void *p, ST_FIELD_INFO *fields,

@@ -295,11 +295,12 @@ static int recs_table(THD *thd, TABLE_LIST *tables, TABLE *table, bool res,
 
   if (!c)
     return 0;
-  if (int skip= pa_model_skip(thd, tables, res, db_name))
-    return skip < 0;
-  if (int r= pa_model_build(thd, tables, table, db_name, table_name, true,
-                            &m))
-    return r > 0;
+  pa_walk w= pa_model_skip(thd, tables, res, db_name);
+  if (w != PA_WALK_BUILD)
+    return pa_walk_return(w);
+  w= pa_model_build(thd, tables, table, db_name, table_name, true, &m);
+  if (w != PA_WALK_BUILD)
+    return pa_walk_return(w);
   /* With column privileges only, the findings about indexes the caller
      cannot see are left out with them. */
   for (int x= 0; x < m->def->n_indexes; x++)
@@ -822,8 +823,9 @@ static int qa_record(THD *thd, TABLE_LIST *tables, TABLE *table, bool res,
   pa_table_model *m= NULL;
   pa_alloc a= {pa_root_alloc, &table->mem_root};
 
-  if (int skip= pa_model_skip(thd, tables, res, db_name))
-    return skip < 0;
+  pa_walk w= pa_model_skip(thd, tables, res, db_name);
+  if (w != PA_WALK_BUILD)
+    return pa_walk_return(w);
   pa_statement_begin(thd, table);
   if (!(c= qa_context(thd, table)))
     return 1;
@@ -833,9 +835,9 @@ static int qa_record(THD *thd, TABLE_LIST *tables, TABLE *table, bool res,
                    &last);
   if (first == last)
     return 0;
-  if (int r= pa_model_build(thd, tables, table, db_name, table_name, true,
-                            &m))
-    return r > 0;
+  w= pa_model_build(thd, tables, table, db_name, table_name, true, &m);
+  if (w != PA_WALK_BUILD)
+    return pa_walk_return(w);
 
   for (size_t i= first; i < last; i++)
   {

@@ -239,11 +239,12 @@ static int table_analysis_record(THD *thd, TABLE_LIST *tables, TABLE *table,
   pa_table_workload work;
   Field **f= table->field;
 
-  if (int skip= pa_model_skip(thd, tables, res, db_name))
-    return skip < 0;
-  if (int r= pa_model_build(thd, tables, table, db_name, table_name, false,
-                            &m))
-    return r > 0;
+  pa_walk w= pa_model_skip(thd, tables, res, db_name);
+  if (w != PA_WALK_BUILD)
+    return pa_walk_return(w);
+  w= pa_model_build(thd, tables, table, db_name, table_name, false, &m);
+  if (w != PA_WALK_BUILD)
+    return pa_walk_return(w);
   slow_digests(&m->st, &work);
 
   restore_record(table, s->default_values);
@@ -427,11 +428,12 @@ static int index_usage_record(THD *thd, TABLE_LIST *tables, TABLE *table,
 {
   pa_table_model *m;
 
-  if (int skip= pa_model_skip(thd, tables, res, db_name))
-    return skip < 0;
-  if (int r= pa_model_build(thd, tables, table, db_name, table_name, true,
-                            &m))
-    return r > 0;
+  pa_walk w= pa_model_skip(thd, tables, res, db_name);
+  if (w != PA_WALK_BUILD)
+    return pa_walk_return(w);
+  w= pa_model_build(thd, tables, table, db_name, table_name, true, &m);
+  if (w != PA_WALK_BUILD)
+    return pa_walk_return(w);
   return index_usage_rows(thd, tables, table, m, db_name, table_name);
 }
 
