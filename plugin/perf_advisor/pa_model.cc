@@ -408,19 +408,6 @@ static bool add_fks(pa_table_def *def, List<FOREIGN_KEY_INFO> *list,
   return complete;
 }
 
-static uint64_t def_fingerprint(const pa_index_def *d)
-{
-  uint64_t h= pa_hash_bytes(PA_HASH_SEED, &d->type, sizeof(d->type));
-  h= pa_hash_bytes(h, &d->is_unique, sizeof(d->is_unique));
-  for (int k= 0; k < d->n_cols; k++)
-  {
-    h= pa_hash_bytes(h, d->cols[k].name, strlen(d->cols[k].name) + 1);
-    h= pa_hash_bytes(h, &d->cols[k].prefix_len, sizeof(d->cols[k].prefix_len));
-    h= pa_hash_bytes(h, &d->cols[k].desc, sizeof(d->cols[k].desc));
-  }
-  return h;
-}
-
 static void load_facts(pa_table_model *m, TABLE *t)
 {
   handler *file= t->db_stat ? t->file : NULL;
@@ -683,7 +670,7 @@ enum pa_walk pa_model_build(THD *thd, TABLE_LIST *tables, TABLE *is_table,
   for (int x= 0; x < m->def->n_indexes; x++)
   {
     names[x]= m->def->indexes[x].name;
-    hashes[x]= def_fingerprint(&m->def->indexes[x]);
+    hashes[x]= pa_index_fingerprint(&m->def->indexes[x]);
   }
   if (!pa_state_read_table(thd, &is_table->mem_root, m->share, db, name,
                            &m->st, (uint) m->def->n_indexes, names, hashes,

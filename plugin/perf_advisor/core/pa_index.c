@@ -16,6 +16,7 @@
   loose (a doubtful index is kept).
 */
 #include "pa_index.h"
+#include "pa_text.h"
 
 #include <string.h>
 
@@ -531,6 +532,23 @@ int pa_index_analyze(const struct pa_table_def *def, const int *hint_blocked,
   }
   fk_keep_one(def, servers, out);
   return 0;
+}
+
+uint64_t pa_index_fingerprint(const struct pa_index_def *idx)
+{
+  uint64_t h;
+  int k;
+
+  h= pa_hash_bytes(PA_HASH_SEED, &idx->type, sizeof(idx->type));
+  h= pa_hash_bytes(h, &idx->is_unique, sizeof(idx->is_unique));
+  for (k= 0; k < idx->n_cols; k++)
+  {
+    const struct pa_index_col *c= &idx->cols[k];
+    h= pa_hash_bytes(h, c->name, strlen(c->name) + 1);
+    h= pa_hash_bytes(h, &c->prefix_len, sizeof(c->prefix_len));
+    h= pa_hash_bytes(h, &c->desc, sizeof(c->desc));
+  }
+  return h;
 }
 
 int pa_index_drop_safe(const struct pa_index_verdict *v)
