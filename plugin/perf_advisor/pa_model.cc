@@ -746,6 +746,17 @@ enum pa_walk pa_model_build(THD *thd, TABLE_LIST *tables, TABLE *is_table,
   return PA_WALK_BUILD;
 }
 
+enum pa_walk pa_model_get(THD *thd, TABLE_LIST *tables, bool res,
+                          TABLE *is_table, const LEX_CSTRING *db,
+                          const LEX_CSTRING *name, bool with_indexes,
+                          pa_table_model **out)
+{
+  enum pa_walk w= pa_model_skip(thd, tables, res, db);
+  if (w != PA_WALK_BUILD)
+    return w;
+  return pa_model_build(thd, tables, is_table, db, name, with_indexes, out);
+}
+
 int pa_model_is_init(void *p, ST_FIELD_INFO *fields,
                      int (*process)(THD *, TABLE_LIST *, TABLE *, bool,
                                     const LEX_CSTRING *, const LEX_CSTRING *),

@@ -115,6 +115,13 @@ enum pa_walk pa_model_build(THD *thd, TABLE_LIST *tables, TABLE *is_table,
                             const LEX_CSTRING *db, const LEX_CSTRING *name,
                             bool with_indexes, pa_table_model **out);
 
+/* pa_model_skip(), then pa_model_build() when that says PA_WALK_BUILD: for
+   a process_table with nothing to decide in between. */
+enum pa_walk pa_model_get(THD *thd, TABLE_LIST *tables, bool res,
+                          TABLE *is_table, const LEX_CSTRING *db,
+                          const LEX_CSTRING *name, bool with_indexes,
+                          pa_table_model **out);
+
 /* Whether the caller may see index x (all its columns, with column
    grants only). */
 bool pa_model_index_visible(THD *thd, TABLE_LIST *tables,

@@ -295,10 +295,8 @@ static int recs_table(THD *thd, TABLE_LIST *tables, TABLE *table, bool res,
 
   if (!c)
     return 0;
-  pa_walk w= pa_model_skip(thd, tables, res, db_name);
-  if (w != PA_WALK_BUILD)
-    return pa_walk_return(w);
-  w= pa_model_build(thd, tables, table, db_name, table_name, true, &m);
+  pa_walk w= pa_model_get(thd, tables, res, table, db_name, table_name,
+                          true, &m);
   if (w != PA_WALK_BUILD)
     return pa_walk_return(w);
   /* With column privileges only, the findings about indexes the caller

@@ -239,10 +239,8 @@ static int table_analysis_record(THD *thd, TABLE_LIST *tables, TABLE *table,
   pa_table_workload work;
   Field **f= table->field;
 
-  pa_walk w= pa_model_skip(thd, tables, res, db_name);
-  if (w != PA_WALK_BUILD)
-    return pa_walk_return(w);
-  w= pa_model_build(thd, tables, table, db_name, table_name, false, &m);
+  pa_walk w= pa_model_get(thd, tables, res, table, db_name, table_name,
+                          false, &m);
   if (w != PA_WALK_BUILD)
     return pa_walk_return(w);
   slow_digests(&m->st, &work);
@@ -428,10 +426,8 @@ static int index_usage_record(THD *thd, TABLE_LIST *tables, TABLE *table,
 {
   pa_table_model *m;
 
-  pa_walk w= pa_model_skip(thd, tables, res, db_name);
-  if (w != PA_WALK_BUILD)
-    return pa_walk_return(w);
-  w= pa_model_build(thd, tables, table, db_name, table_name, true, &m);
+  pa_walk w= pa_model_get(thd, tables, res, table, db_name, table_name,
+                          true, &m);
   if (w != PA_WALK_BUILD)
     return pa_walk_return(w);
   return index_usage_rows(thd, tables, table, m, db_name, table_name);
