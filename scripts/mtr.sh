@@ -20,8 +20,13 @@ exec 9>"$LOCK"
 flock 9
 SO=$("$REPO/scripts/build.sh" | tail -n1)
 MTR_HOME=/usr/share/mysql/mysql-test
+# mariadbd --help still prints its settings, but exits non-zero, when a
+# plugin the system configuration loads fails (Debian's provider_* packages
+# of another server version): only the printed plugin-dir counts.
 PLUGIN_DIR=$(/usr/sbin/mariadbd --verbose --help 2>/dev/null \
-             | awk '$1 == "plugin-dir" { print $2 }')
+             | awk '$1 == "plugin-dir" { print $2 }' || true)
+[ -n "$PLUGIN_DIR" ] \
+  || { echo "mtr.sh: no plugin-dir from mariadbd --help" >&2; exit 1; }
 install -m 0644 "$SO" "${PLUGIN_DIR%/}/perf_advisor.so"
 ln -sfn "$REPO/mysql-test" "$MTR_HOME/plugin/perf_advisor"
 VARDIR="$CACHE/mtr-var-dev"
