@@ -1,3 +1,6 @@
+/* Copyright (c) perf_advisor authors
+   SPDX-License-Identifier: GPL-2.0-only
+   See COPYING at the top of the repository for the license text. */
 /*
   libFuzzer target for the digest analyser (scripts/fuzz-digest.sh builds
   and runs it).  The input is handed over in a buffer of exactly its size,
@@ -7,24 +10,13 @@
 */
 #define _GNU_SOURCE /* memmem */
 #include "pa_digest.h"
+#include "pa_text.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static int ascii_ieq(const char *a, const char *b)
-{
-  for (; *a && *b; a++, b++)
-  {
-    char x= *a >= 'A' && *a <= 'Z' ? (char) (*a + 32) : *a;
-    char y= *b >= 'A' && *b <= 'Z' ? (char) (*b + 32) : *b;
-    if (x != y)
-      return 0;
-  }
-  return *a == *b;
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -86,7 +78,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* one entry per (table, kind, name ignoring ASCII case) */
     for (k= 0; k < i; k++)
       if (a.hints[k].table == h->table && a.hints[k].kind == h->kind &&
-          ascii_ieq(a.hints[k].index, h->index))
+          pa_ascii_ieq(a.hints[k].index, h->index))
         abort();
   }
   /* the input itself as a name: any bytes, not NUL-terminated in data */

@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# Copyright (c) perf_advisor authors
+# SPDX-License-Identifier: GPL-2.0-only
+# See COPYING at the top of the repository for the license text.
 # Benchmark: PERF_TABLE_ANALYSIS condition pushdown on a server with many
 # tables.  Creates N tables (default 5000) across 10 schemas in a throwaway
 # server, then times, inside one client session (so no client start-up is

@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# Copyright (c) perf_advisor authors
+# SPDX-License-Identifier: GPL-2.0-only
+# See COPYING at the top of the repository for the license text.
 # Benchmark: the plugin's overhead on a workload.  sysbench (Debian package)
 # oltp_point_select and oltp_read_write against the same server settings,
 # with the plugin installed and active (its snapshot thread reading
@@ -20,7 +23,7 @@ while [ $# -gt 0 ]; do
     --rounds) ROUNDS=$2; shift 2 ;;
     --threads) THREADS=$2; shift 2 ;;
     --write) WRITE=1; shift ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    -h|--help) sed -n '5,14p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 1 ;;
   esac
 done

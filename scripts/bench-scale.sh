@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# Copyright (c) perf_advisor authors
+# SPDX-License-Identifier: GPL-2.0-only
+# See COPYING at the top of the repository for the license text.
 # Benchmark: the PERF_ tables, and what users would run instead, on servers
 # with N = 100, 1,000 and 10,000 tables.  For each N, a throwaway server
 # (performance_schema on, userstat on) gets N tables over 10 schemas with a
@@ -26,7 +29,7 @@ NS=()
 WRITE=
 SCALE_TIMEOUT=600
 MAX_LOAD=
-usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '5,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2; }
 while [ $# -gt 0 ]; do
   case $1 in
     --quick) NS=(100) ;;

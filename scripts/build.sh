@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# Copyright (c) perf_advisor authors
+# SPDX-License-Identifier: GPL-2.0-only
+# See COPYING at the top of the repository for the license text.
 # Build perf_advisor.so inside a MariaDB source tree of exactly the installed
 # server's version.  The tree and its build directory live in a cache
 # directory outside the repository and are reused; only the plugin target is

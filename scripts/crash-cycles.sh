@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# Copyright (c) perf_advisor authors
+# SPDX-License-Identifier: GPL-2.0-only
+# See COPYING at the top of the repository for the license text.
 # Crash safety of the usage store (docs/usage_store.md): a throwaway server
 # with perf_advisor_snapshot_interval=1, a workload that keeps reading some
 # indexes, then --cycles times (default 50): kill -9 at a random moment

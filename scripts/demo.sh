@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# Copyright (c) perf_advisor authors
+# SPDX-License-Identifier: GPL-2.0-only
+# See COPYING at the top of the repository for the license text.
 # The main job: build what is missing, start a throwaway server with the
 # plugin (performance_schema on), load the sample ERP database, run a short
 # workload, print the analysis, stop the server.

@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# Copyright (c) perf_advisor authors
+# SPDX-License-Identifier: GPL-2.0-only
+# See COPYING at the top of the repository for the license text.
 # Fuzz the digest analyser (plugin/perf_advisor/core/pa_digest.c) with
 # libFuzzer + ASan + UBSan for a while.
 #   scripts/fuzz-digest.sh [seconds]     (default 60)
@@ -13,7 +16,8 @@ REPO=$(cd "$(dirname "$0")/.." && pwd)
 FUZZ_NAME=fuzz-digest
 . "$REPO/scripts/lib/fuzz.sh"
 fuzz_init "$@"
-fuzz_build fuzz_digest "$CORE/pa_digest.c"
+# pa_text.c: the core's one ASCII case folding, which the parser uses
+fuzz_build fuzz_digest "$CORE/pa_digest.c" "$CORE/pa_text.c"
 
 cp "$REPO"/fuzz/corpus/digest/* "$WORK/corpus/"
 

@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# Copyright (c) perf_advisor authors
+# SPDX-License-Identifier: GPL-2.0-only
+# See COPYING at the top of the repository for the license text.
 # Fuzz the SQL text builders (plugin/perf_advisor/core/pa_sql.c: identifier
 # and string quoting, index naming, DDL) with libFuzzer + ASan + UBSan.
 #   scripts/fuzz-sql.sh [seconds]     (default 60)

@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# Copyright (c) perf_advisor authors
+# SPDX-License-Identifier: GPL-2.0-only
+# See COPYING at the top of the repository for the license text.
 # The developer's loop: build the plugin, install it into the server's
 # plugin directory and run mtr tests of the perf_advisor suite (all of them
 # when none is named), nothing else.  scripts/test.sh is the whole run.
@@ -17,11 +20,13 @@ exec 9>"$LOCK"
 flock 9
 SO=$("$REPO/scripts/build.sh" | tail -n1)
 MTR_HOME=/usr/share/mysql/mysql-test
-# --help exits non-zero when a plugin the config loads does not load (e.g.
-# provider_* packages of another server version): it still prints the
-# option, and under pipefail that exit must not end this script
-PLUGIN_DIR=$( (/usr/sbin/mariadbd --verbose --help 2>/dev/null || true) \
-             | awk '$1 == "plugin-dir" { print $2 }')
+# mariadbd --help still prints its settings, but exits non-zero, when a
+# plugin the system configuration loads fails (Debian's provider_* packages
+# of another server version): only the printed plugin-dir counts.
+PLUGIN_DIR=$(/usr/sbin/mariadbd --verbose --help 2>/dev/null \
+             | awk '$1 == "plugin-dir" { print $2 }' || true)
+[ -n "$PLUGIN_DIR" ] \
+  || { echo "mtr.sh: no plugin-dir from mariadbd --help" >&2; exit 1; }
 install -m 0644 "$SO" "${PLUGIN_DIR%/}/perf_advisor.so"
 ln -sfn "$REPO/mysql-test" "$MTR_HOME/plugin/perf_advisor"
 VARDIR="$CACHE/mtr-var-dev"

@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# Copyright (c) perf_advisor authors
+# SPDX-License-Identifier: GPL-2.0-only
+# See COPYING at the top of the repository for the license text.
 # Prepare a Debian 12 machine to build perf_advisor, idempotently.  The
 # plugin must be built from the source of exactly the server version it
 # will be loaded into, so:

@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# Copyright (c) perf_advisor authors
+# SPDX-License-Identifier: GPL-2.0-only
+# See COPYING at the top of the repository for the license text.
 # Stress test: a throwaway server (performance_schema and userstat on, the
 # plugin loaded, unix socket only), and for --seconds (default 600), in
 # parallel: 16 connections of DML on InnoDB tables, 4 connections reading

@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# Copyright (c) perf_advisor authors
+# SPDX-License-Identifier: GPL-2.0-only
+# See COPYING at the top of the repository for the license text.
 # The benchmark scripts, each once at its smallest size: a benchmark that no
 # longer runs is found here, not on the day its figures are needed.  A check
 # passes when the script exits 0 and prints every line its result needs

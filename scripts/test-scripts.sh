@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# Copyright (c) perf_advisor authors
+# SPDX-License-Identifier: GPL-2.0-only
+# See COPYING at the top of the repository for the license text.
 # Tests of the maintenance scripts (perf-advisor-install/-uninstall,
 # perf-report, apply-recommendations, erpnext-indexes) and of the dashboard
 # SQL, against throwaway servers with the plugin: the sample ERP database and

@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# Copyright (c) perf_advisor authors
+# SPDX-License-Identifier: GPL-2.0-only
+# See COPYING at the top of the repository for the license text.
 # The whole test run: core unit tests (standalone, ASan/UBSan), then the
 # plugin built in-tree and the mtr suite run by the installed mtr against
 # the installed server, the peer check (MariaDB's own mtr tests with and

@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# Copyright (c) perf_advisor authors
+# SPDX-License-Identifier: GPL-2.0-only
+# See COPYING at the top of the repository for the license text.
 # The mtr suite with the server under valgrind memcheck (leak check on).
 # Slow (minutes per test): not part of scripts/test.sh; run before a
 # release and record the result in docs/reliability.md.

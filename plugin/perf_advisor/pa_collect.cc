@@ -1,3 +1,6 @@
+/* Copyright (c) perf_advisor authors
+   SPDX-License-Identifier: GPL-2.0-only
+   See COPYING at the top of the repository for the license text. */
 /*
   perf_advisor: reading the live statistics sources into plain structs.
 
@@ -313,7 +316,7 @@ void pa_collect_userstat(const TABLE_SHARE *share, uint64_t raw[3],
                                             (const uchar *) key, len)))
       reads= is->rows_read;
     mysql_mutex_unlock(&LOCK_global_index_stats);
-    pa_add_saturating(&index_reads, reads);
+    index_reads= pa_sat_add(index_reads, reads);
     for (uint i= 0; i < n; i++)
       if (!strcmp(index_names[i], ki->name.str))
         idx_raw[i]= reads;
@@ -323,9 +326,9 @@ void pa_collect_userstat(const TABLE_SHARE *share, uint64_t raw[3],
   raw[2]= pa_userstat_full_scan_reads(raw[0], index_reads);
 }
 
-static void *root_alloc(void *ctx, size_t bytes)
+void *pa_root_alloc(void *root, size_t bytes)
 {
-  return alloc_root((MEM_ROOT *) ctx, bytes);
+  return alloc_root((MEM_ROOT *) root, bytes);
 }
 
 bool pa_collect_digests(THD *thd, MEM_ROOT *root, pa_digest_set *set)
@@ -334,7 +337,7 @@ bool pa_collect_digests(THD *thd, MEM_ROOT *root, pa_digest_set *set)
   MYSQL_RES *res= NULL;
   MYSQL_ROW row;
   size_t n, i= 0;
-  pa_alloc a= {root_alloc, root};
+  pa_alloc a= {pa_root_alloc, root};
 
   memset((void *) set, 0, sizeof(*set));
   if (!(mysql= pa_local_connect(thd)))

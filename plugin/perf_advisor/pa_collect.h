@@ -1,3 +1,6 @@
+/* Copyright (c) perf_advisor authors
+   SPDX-License-Identifier: GPL-2.0-only
+   See COPYING at the top of the repository for the license text. */
 /*
   perf_advisor: reading the live statistics sources into plain structs.
 
@@ -18,6 +21,13 @@ extern "C" {
 #include "pa_usage.h"
 #include "pa_workload.h"
 }
+
+/*
+  The core's allocator (pa_alloc.alloc) on a MEM_ROOT, passed as ctx:
+  pa_alloc a= {pa_root_alloc, root}.  The blocks live until the root is
+  freed; NULL when it is out of memory.
+*/
+void *pa_root_alloc(void *root, size_t bytes);
 
 /* One row of performance_schema table or index I/O. */
 struct pa_pfs_io_row

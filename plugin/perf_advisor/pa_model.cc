@@ -1,3 +1,6 @@
+/* Copyright (c) perf_advisor authors
+   SPDX-License-Identifier: GPL-2.0-only
+   See COPYING at the top of the repository for the license text. */
 /*
   perf_advisor: one table, collected once for every renderer (pa_model.h).
 
@@ -18,11 +21,6 @@ extern "C" {
 #include <sql_table.h>
 
 my_bool pa_include_system_schemas;
-
-static void *model_root_alloc(void *ctx, size_t bytes)
-{
-  return alloc_root((MEM_ROOT *) ctx, bytes);
-}
 
 /* A statement runs on one OS thread: thread-locals tell statements apart. */
 static thread_local query_id_t pa_stmt_query_id;
@@ -50,8 +48,8 @@ bool pa_is_system_schema(const LEX_CSTRING *db)
   return false;
 }
 
-int pa_model_skip(THD *thd, TABLE_LIST *tables, bool res,
-                  const LEX_CSTRING *db)
+enum pa_walk pa_model_skip(THD *thd, TABLE_LIST *tables, bool res,
+                           const LEX_CSTRING *db)
 {
   if (thd->killed)
   {
@@ -59,7 +57,7 @@ int pa_model_skip(THD *thd, TABLE_LIST *tables, bool res,
        its own when a process_table fails. */
     if (!thd->is_error())
       thd->send_kill_message();
-    return -1;
+    return PA_WALK_STOP;
   }
   if (res)
   {
@@ -70,17 +68,17 @@ int pa_model_skip(THD *thd, TABLE_LIST *tables, bool res,
     else
       /* The table vanished or cannot be opened: a warning, then go on. */
       convert_error_to_warning(thd);
-    return 1;
+    return PA_WALK_SKIP;
   }
   if (tables->view || tables->schema_table || !tables->table)
-    return 1;
+    return PA_WALK_SKIP;
   if (!pa_include_system_schemas && pa_is_system_schema(db))
-    return 1;
+    return PA_WALK_SKIP;
   TABLE_SHARE *share= tables->table->s;
   return share->tmp_table != NO_TMP_TABLE ||
                  share->table_type == TABLE_TYPE_SEQUENCE
-             ? 1
-             : 0;
+             ? PA_WALK_SKIP
+             : PA_WALK_BUILD;
 }
 
 void pa_store_u64(Field *f, bool known, uint64_t v)
@@ -231,7 +229,7 @@ static void iu_load_sizes(THD *thd, iu_ctx *c, TABLE *is_table,
   MYSQL *mysql;
   MYSQL_RES *res;
   MYSQL_ROW row;
-  pa_alloc a= {model_root_alloc, &is_table->mem_root};
+  pa_alloc a= {pa_root_alloc, &is_table->mem_root};
   char *qdb, *query;
   bool whole_schema;
 
@@ -343,7 +341,7 @@ static bool iu_index_pages(const iu_ctx *c, const char *table,
        i < c->n_sizes && !iu_size_row_cmp(&c->sizes[i], &key); i++)
   {
     found= true;
-    pa_add_saturating(pages, c->sizes[i].pages);
+    *pages= pa_sat_add(*pages, c->sizes[i].pages);
   }
   size_t own= iu_base_len(key.table);
   if (own < tl)
@@ -354,7 +352,7 @@ static bool iu_index_pages(const iu_ctx *c, const char *table,
       if (!strcmp(c->sizes[i].table, table))
       {
         found= true;
-        pa_add_saturating(pages, c->sizes[i].pages);
+        *pages= pa_sat_add(*pages, c->sizes[i].pages);
       }
   }
   return found;
@@ -408,19 +406,6 @@ static bool add_fks(pa_table_def *def, List<FOREIGN_KEY_INFO> *list,
       def->n_fks++;
   }
   return complete;
-}
-
-static uint64_t def_fingerprint(const pa_index_def *d)
-{
-  uint64_t h= pa_usage_hash(PA_USAGE_HASH_SEED, &d->type, sizeof(d->type));
-  h= pa_usage_hash(h, &d->is_unique, sizeof(d->is_unique));
-  for (int k= 0; k < d->n_cols; k++)
-  {
-    h= pa_usage_hash(h, d->cols[k].name, strlen(d->cols[k].name) + 1);
-    h= pa_usage_hash(h, &d->cols[k].prefix_len, sizeof(d->cols[k].prefix_len));
-    h= pa_usage_hash(h, &d->cols[k].desc, sizeof(d->cols[k].desc));
-  }
-  return h;
 }
 
 static void load_facts(pa_table_model *m, TABLE *t)
@@ -627,9 +612,9 @@ static bool model_open(THD *thd, iu_ctx *c, TABLE_SHARE *share,
                                false) != OPEN_FRM_OK;
 }
 
-int pa_model_build(THD *thd, TABLE_LIST *tables, TABLE *is_table,
-                   const LEX_CSTRING *db, const LEX_CSTRING *name,
-                   bool with_indexes, pa_table_model **out)
+enum pa_walk pa_model_build(THD *thd, TABLE_LIST *tables, TABLE *is_table,
+                            const LEX_CSTRING *db, const LEX_CSTRING *name,
+                            bool with_indexes, pa_table_model **out)
 {
   iu_ctx *c;
   pa_table_model *m;
@@ -642,7 +627,7 @@ int pa_model_build(THD *thd, TABLE_LIST *tables, TABLE *is_table,
   if (!(c= iu_context(thd, is_table)))
   {
     my_error(ER_OUT_OF_RESOURCES, MYF(0));
-    return 1;
+    return PA_WALK_STOP;
   }
   m= c->model;
   m->share= t->s;
@@ -650,13 +635,13 @@ int pa_model_build(THD *thd, TABLE_LIST *tables, TABLE *is_table,
   {
     /* get_all_tables() read the definition only (OPEN_FRM_ONLY) */
     if (!private_open_ok(m->share))
-      return 2;
+      return PA_WALK_SERVER_OPENS;
     if (model_open(thd, c, m->share, name))
     {
       /* The table cannot be opened (its engine is gone, it is
          corrupted...): a warning, as for any object that vanishes. */
       convert_error_to_warning(thd);
-      return -1;
+      return PA_WALK_SKIP;
     }
     t= &c->own;
   }
@@ -693,7 +678,7 @@ int pa_model_build(THD *thd, TABLE_LIST *tables, TABLE *is_table,
   for (int x= 0; x < m->def->n_indexes; x++)
   {
     names[x]= m->def->indexes[x].name;
-    hashes[x]= def_fingerprint(&m->def->indexes[x]);
+    hashes[x]= pa_index_fingerprint(&m->def->indexes[x]);
   }
   if (!pa_state_read_table(thd, &is_table->mem_root, m->share, db, name,
                            &m->st, (uint) m->def->n_indexes, names, hashes,
@@ -702,7 +687,7 @@ int pa_model_build(THD *thd, TABLE_LIST *tables, TABLE *is_table,
     /* UNINSTALL SONAME is under way: no answer rather than rows that
        would call every table's usage unknown. */
     my_error(ER_PLUGIN_IS_NOT_LOADED, MYF(0), "perf_advisor");
-    return 1;
+    return PA_WALK_STOP;
   }
 
   /* An index named in a hint of an observed statement: dropping it would
@@ -766,7 +751,18 @@ int pa_model_build(THD *thd, TABLE_LIST *tables, TABLE *is_table,
   rt->def= m->def;
   rt->indexes= m->rule_idx;
   *out= m;
-  return 0;
+  return PA_WALK_BUILD;
+}
+
+enum pa_walk pa_model_get(THD *thd, TABLE_LIST *tables, bool res,
+                          TABLE *is_table, const LEX_CSTRING *db,
+                          const LEX_CSTRING *name, bool with_indexes,
+                          pa_table_model **out)
+{
+  enum pa_walk w= pa_model_skip(thd, tables, res, db);
+  if (w != PA_WALK_BUILD)
+    return w;
+  return pa_model_build(thd, tables, is_table, db, name, with_indexes, out);
 }
 
 int pa_model_is_init(void *p, ST_FIELD_INFO *fields,

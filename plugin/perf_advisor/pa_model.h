@@ -1,3 +1,6 @@
+/* Copyright (c) perf_advisor authors
+   SPDX-License-Identifier: GPL-2.0-only
+   See COPYING at the top of the repository for the license text. */
 /*
   perf_advisor: one table, collected once for every renderer that needs it.
 
@@ -61,20 +64,44 @@ void pa_statement_begin(THD *thd, const TABLE *is_table);
 bool pa_is_system_schema(const LEX_CSTRING *db);
 
 /*
-  What process_table does with this table: 0 build its rows; 1 skip it
-  (an open error, turned into a warning; a view, an I_S table, a temporary
-  table, a sequence, a system schema unless
-  perf_advisor_include_system_schemas); -1 stop the walk: the statement
-  is killed.  Call first; return 0 on 1 and 1 on -1.
+  What a process_table must do with the table get_all_tables() hands it, as
+  pa_model_skip() and pa_model_build() answer.  Anything but
+  PA_WALK_BUILD ends the call: return pa_walk_return(w).
+*/
+enum pa_walk
+{
+  PA_WALK_BUILD,       /* go on: build the table's rows */
+  PA_WALK_SKIP,        /* no rows for this table (a warning may have been
+                          pushed); the walk goes on: return 0 */
+  PA_WALK_STOP,        /* an error is set (the statement is killed, out of
+                          memory, the plugin is being uninstalled): end
+                          the walk, return 1 */
+  PA_WALK_SERVER_OPENS /* the server must open the table: return 1 with no
+                          error set, and get_all_tables() opens it and
+                          calls process_table again with it */
+};
 
-  Why -1 must end the walk: with definitions only (OPEN_FRM_ONLY)
+/* process_table's return value for w (not PA_WALK_BUILD). */
+static inline int pa_walk_return(enum pa_walk w)
+{
+  return w != PA_WALK_SKIP;
+}
+
+/*
+  What process_table does with this table, before anything else:
+  PA_WALK_SKIP for an open error (turned into a warning), a view, an I_S
+  table, a temporary table, a sequence, a system schema unless
+  perf_advisor_include_system_schemas; PA_WALK_STOP when the statement is
+  killed; else PA_WALK_BUILD.
+
+  Why a kill must end the walk: with definitions only (OPEN_FRM_ONLY)
   get_all_tables() checks no KILL between tables.  A failing
   process_table makes it fall back to opening the table, which fails for
   a killed statement with the kill's error; process_table is then called
   with that error and, failing again, ends get_all_tables().
 */
-int pa_model_skip(THD *thd, TABLE_LIST *tables, bool res,
-                  const LEX_CSTRING *db);
+enum pa_walk pa_model_skip(THD *thd, TABLE_LIST *tables, bool res,
+                           const LEX_CSTRING *db);
 
 /*
   Build the model of one table get_all_tables() hands to process_table,
@@ -82,17 +109,22 @@ int pa_model_skip(THD *thd, TABLE_LIST *tables, bool res,
   opens a handler of its own, outside the table cache, and closes it once
   what it needs is copied out).  with_indexes: also definitions, verdicts,
   cardinalities, index counters and sizes.
-  Returns 0 with *out set, -1 when the table cannot be opened (a warning
-  is pushed: skip it),
-  1 on an error already reported (out of memory), 2 when the table must be
-  opened by the server (an engine the model does not open privately, such
-  as MERGE).  process_table returns 0 on -1 and 1 otherwise: on 2, with no
-  error set, get_all_tables() then opens the table itself and calls
-  process_table again with it.
+  Returns PA_WALK_BUILD with *out set; PA_WALK_SKIP when the table cannot
+  be opened (a warning is pushed); PA_WALK_STOP on an error already
+  reported (out of memory, the plugin being uninstalled);
+  PA_WALK_SERVER_OPENS for an engine the model does not open privately,
+  such as MERGE.
 */
-int pa_model_build(THD *thd, TABLE_LIST *tables, TABLE *is_table,
-                   const LEX_CSTRING *db, const LEX_CSTRING *name,
-                   bool with_indexes, pa_table_model **out);
+enum pa_walk pa_model_build(THD *thd, TABLE_LIST *tables, TABLE *is_table,
+                            const LEX_CSTRING *db, const LEX_CSTRING *name,
+                            bool with_indexes, pa_table_model **out);
+
+/* pa_model_skip(), then pa_model_build() when that says PA_WALK_BUILD: for
+   a process_table with nothing to decide in between. */
+enum pa_walk pa_model_get(THD *thd, TABLE_LIST *tables, bool res,
+                          TABLE *is_table, const LEX_CSTRING *db,
+                          const LEX_CSTRING *name, bool with_indexes,
+                          pa_table_model **out);
 
 /* Whether the caller may see index x (all its columns, with column
    grants only). */

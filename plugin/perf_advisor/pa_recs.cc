@@ -1,3 +1,6 @@
+/* Copyright (c) perf_advisor authors
+   SPDX-License-Identifier: GPL-2.0-only
+   See COPYING at the top of the repository for the license text. */
 /*
   perf_advisor: PERF_RECOMMENDATIONS and PERF_QUERY_ANALYSIS.
 
@@ -41,11 +44,6 @@ ulong pa_min_index_gain_pct;
 /* Exported by the server (sql_show.cc) but declared in no header. */
 bool get_lookup_field_values(THD *, COND *, bool, TABLE_LIST *,
                              LOOKUP_FIELD_VALUES *);
-
-static void *root_alloc(void *ctx, size_t bytes)
-{
-  return alloc_root((MEM_ROOT *) ctx, bytes);
-}
 
 static void thresholds(pa_thresholds *th)
 {
@@ -438,11 +436,10 @@ static int recs_table(THD *thd, TABLE_LIST *tables, TABLE *table, bool res,
 
   if (!c)
     return 0;
-  if (int skip= pa_model_skip(thd, tables, res, db_name))
-    return skip < 0;
-  if (int r= pa_model_build(thd, tables, table, db_name, table_name, true,
-                            &m))
-    return r > 0;
+  pa_walk w= pa_model_get(thd, tables, res, table, db_name, table_name,
+                          true, &m);
+  if (w != PA_WALK_BUILD)
+    return pa_walk_return(w);
   /* With column privileges only, the findings about indexes the caller
      cannot see are left out with them. */
   for (int x= 0; x < m->def->n_indexes; x++)
@@ -625,7 +622,7 @@ static int recs_fill(THD *thd, TABLE_LIST *tables, COND *cond)
   if (thd->lex->describe)
     return 0;
   c.root= &tables->table->mem_root;
-  c.alloc.alloc= root_alloc;
+  c.alloc.alloc= pa_root_alloc;
   c.alloc.ctx= c.root;
   pa_rec_list_init(&c.list, &c.alloc);
   thresholds(&c.th);
@@ -1021,10 +1018,11 @@ static int qa_record(THD *thd, TABLE_LIST *tables, TABLE *table, bool res,
   qa_ctx *c;
   size_t first, last;
   pa_table_model *m= NULL;
-  pa_alloc a= {root_alloc, &table->mem_root};
+  pa_alloc a= {pa_root_alloc, &table->mem_root};
 
-  if (int skip= pa_model_skip(thd, tables, res, db_name))
-    return skip < 0;
+  pa_walk w= pa_model_skip(thd, tables, res, db_name);
+  if (w != PA_WALK_BUILD)
+    return pa_walk_return(w);
   pa_statement_begin(thd, table);
   if (!(c= qa_context(thd, table)))
     return 1;
@@ -1034,9 +1032,9 @@ static int qa_record(THD *thd, TABLE_LIST *tables, TABLE *table, bool res,
                    &last);
   if (first == last)
     return 0;
-  if (int r= pa_model_build(thd, tables, table, db_name, table_name, true,
-                            &m))
-    return r > 0;
+  w= pa_model_build(thd, tables, table, db_name, table_name, true, &m);
+  if (w != PA_WALK_BUILD)
+    return pa_walk_return(w);
 
   /* The statistics of every column the table's candidates filter on, once
      for the table (needs the texts: PROCESS) */

@@ -1,3 +1,6 @@
+/* Copyright (c) perf_advisor authors
+   SPDX-License-Identifier: GPL-2.0-only
+   See COPYING at the top of the repository for the license text. */
 /*
   perf_advisor: the usage store (see pa_state.h).
 
@@ -215,11 +218,6 @@ static void tbl_entry(pa_tbl_rec *t, int64_t now)
 /* ---------------------------------------------------------------------- */
 /* Refresh from performance_schema                                         */
 
-static void *root_alloc(void *ctx, size_t bytes)
-{
-  return alloc_root((MEM_ROOT *) ctx, bytes);
-}
-
 static int digest_ref_key_cmp(const pa_workload_ref *a,
                               const pa_workload_ref *b)
 {
@@ -234,7 +232,7 @@ static void merge_pfs(pa_pfs_data *d, MEM_ROOT *root)
   ulonglong gen;
   uchar key[NAME_LEN * 2 + 2];
   pa_workload w;
-  pa_alloc a= {root_alloc, root};
+  pa_alloc a= {pa_root_alloc, root};
   bool have_w= false;
 
   if (d->digests_on)
@@ -787,7 +785,7 @@ static long save_file()
   mysql_mutex_unlock(&LOCK_pa_state);
   if (!m.oom)
   {
-    uint64_t h= pa_usage_hash(PA_USAGE_HASH_SEED, m.buf, m.len);
+    uint64_t h= pa_hash_bytes(PA_HASH_SEED, m.buf, m.len);
     img_reserve(&m, 64);
     if (!m.oom)
       m.len+= pa_usage_format_trailer(m.buf + m.len, m.cap - m.len,

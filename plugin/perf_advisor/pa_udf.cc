@@ -1,3 +1,6 @@
+/* Copyright (c) perf_advisor authors
+   SPDX-License-Identifier: GPL-2.0-only
+   See COPYING at the top of the repository for the license text. */
 /*
   perf_advisor: UDFs for maintenance scripts.
 
@@ -29,11 +32,6 @@ extern "C" {
 #include "pa_text.h"
 }
 
-static void *root_alloc(void *ctx, size_t bytes)
-{
-  return alloc_root((MEM_ROOT *) ctx, bytes);
-}
-
 /* A call's working memory and result, owned by the UDF_INIT. */
 struct udf_state
 {
@@ -48,7 +46,7 @@ static bool state_init(UDF_INIT *initid)
   if (!st)
     return true;
   init_alloc_root(pa_udf_memory_key(), &st->root, 8192, 0, MYF(0));
-  st->alloc.alloc= root_alloc;
+  st->alloc.alloc= pa_root_alloc;
   st->alloc.ctx= &st->root;
   initid->ptr= (char *) st;
   return false;

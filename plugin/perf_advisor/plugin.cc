@@ -1,3 +1,6 @@
+/* Copyright (c) perf_advisor authors
+   SPDX-License-Identifier: GPL-2.0-only
+   See COPYING at the top of the repository for the license text. */
 /*
   perf_advisor: the server-facing layer.  Column arrays, fill functions and
   plugin declarations; the analysis itself is the C core (core/), the data
@@ -273,11 +276,10 @@ static int table_analysis_record(THD *thd, TABLE_LIST *tables, TABLE *table,
   pa_table_workload work;
   Field **f= table->field;
 
-  if (int skip= pa_model_skip(thd, tables, res, db_name))
-    return skip < 0;
-  if (int r= pa_model_build(thd, tables, table, db_name, table_name, false,
-                            &m))
-    return r > 0;
+  pa_walk w= pa_model_get(thd, tables, res, table, db_name, table_name,
+                          false, &m);
+  if (w != PA_WALK_BUILD)
+    return pa_walk_return(w);
   slow_digests(&m->st, &work);
 
   restore_record(table, s->default_values);
@@ -461,11 +463,10 @@ static int index_usage_record(THD *thd, TABLE_LIST *tables, TABLE *table,
 {
   pa_table_model *m;
 
-  if (int skip= pa_model_skip(thd, tables, res, db_name))
-    return skip < 0;
-  if (int r= pa_model_build(thd, tables, table, db_name, table_name, true,
-                            &m))
-    return r > 0;
+  pa_walk w= pa_model_get(thd, tables, res, table, db_name, table_name,
+                          true, &m);
+  if (w != PA_WALK_BUILD)
+    return pa_walk_return(w);
   return index_usage_rows(thd, tables, table, m, db_name, table_name);
 }
 

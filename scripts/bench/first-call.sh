@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# Copyright (c) perf_advisor authors
+# SPDX-License-Identifier: GPL-2.0-only
+# See COPYING at the top of the repository for the license text.
 # The first full call after a server start, for every tool alike.  The first
 # information_schema walk after a start reads every table definition and
 # loads every table into InnoDB's dictionary: whatever asks first pays it.
@@ -18,7 +21,7 @@ while [ $# -gt 0 ]; do
     --n) N=$2; shift 2 ;;
     --rounds) ROUNDS=$2; shift 2 ;;
     --write) WRITE=1; shift ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    -h|--help) sed -n '5,12p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 1 ;;
   esac
 done

@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# Copyright (c) perf_advisor authors
+# SPDX-License-Identifier: GPL-2.0-only
+# See COPYING at the top of the repository for the license text.
 # One schema of N tables (default 3,000; 5 indexes each): full
 # PERF_INDEX_USAGE vs information_schema.STATISTICS, 3 runs each, ms; then
 # how many index rows the scan returned and how many carry a size.  Run from

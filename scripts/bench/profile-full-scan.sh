@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# Copyright (c) perf_advisor authors
+# SPDX-License-Identifier: GPL-2.0-only
+# See COPYING at the top of the repository for the license text.
 # Where a repeated full PERF_INDEX_USAGE scan spends its time: N tables
 # (default 10,000) in 10 schemas, 5 indexes each, performance_schema on but
 # the plugin's copy of it kept fresh (perf_advisor_max_staleness_ms at its

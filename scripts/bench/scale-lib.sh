@@ -1,3 +1,6 @@
+# Copyright (c) perf_advisor authors
+# SPDX-License-Identifier: GPL-2.0-only
+# See COPYING at the top of the repository for the license text.
 # Helpers of scripts/bench-scale.sh: the SQL it loads and runs, and the
 # timing functions.  Source after scripts/lib/server.sh.  Needs SCALE_WORK
 # (a scratch directory) and SCALE_TIMEOUT (seconds) set by the caller.

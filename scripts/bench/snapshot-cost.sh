@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# Copyright (c) perf_advisor authors
+# SPDX-License-Identifier: GPL-2.0-only
+# See COPYING at the top of the repository for the license text.
 # What the plugin's background thread costs at ERP scale.  The snapshot
 # thread is the only work perf_advisor does while the application runs (no
 # audit, handler or optimizer hook): every perf_advisor_snapshot_interval
@@ -20,7 +23,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --n) NS+=("$2"); shift 2 ;;
     --write) WRITE=1; shift ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h|--help) sed -n '5,16p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 1 ;;
   esac
 done

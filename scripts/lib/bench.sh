@@ -1,3 +1,6 @@
+# Copyright (c) perf_advisor authors
+# SPDX-License-Identifier: GPL-2.0-only
+# See COPYING at the top of the repository for the license text.
 # Helpers the benchmark scripts share.  Source after scripts/lib/server.sh.
 
 # The median of numbers separated by blanks or newlines; an even count

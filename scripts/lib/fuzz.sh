@@ -1,3 +1,6 @@
+# Copyright (c) perf_advisor authors
+# SPDX-License-Identifier: GPL-2.0-only
+# See COPYING at the top of the repository for the license text.
 # Shared by scripts/fuzz-*.sh: libFuzzer + ASan + UBSan over one core
 # module.  Source it after setting REPO and FUZZ_NAME, then:
 #   fuzz_init "$@"                       seconds argument, clang, $WORK

@@ -1,3 +1,6 @@
+# Copyright (c) perf_advisor authors
+# SPDX-License-Identifier: GPL-2.0-only
+# See COPYING at the top of the repository for the license text.
 # Throwaway MariaDB server for the demo and the benchmarks: own datadir and
 # unix socket in a temp dir, no TCP, the plugin loaded.  Source this file,
 # then: pa_server_start [extra mariadbd options...]; pa_sql ...;

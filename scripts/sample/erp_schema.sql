@@ -1,3 +1,6 @@
+-- Copyright (c) perf_advisor authors
+-- SPDX-License-Identifier: GPL-2.0-only
+-- See COPYING at the top of the repository for the license text.
 -- A small ERP database shaped like ERPNext/Frappe's: tables named
 -- `tab<DocType>`, a varchar `name` primary key, Frappe's standard columns,
 -- and the indexes a fresh site has (some of the ones a busy site needs are

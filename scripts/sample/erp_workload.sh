@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# Copyright (c) perf_advisor authors
+# SPDX-License-Identifier: GPL-2.0-only
+# See COPYING at the top of the repository for the license text.
 # Prints a short ERP-like workload as plain SQL statements (not a stored
 # procedure, so that every statement gets its own performance_schema digest):
 # the report queries an accounting user runs, some served by an index, some

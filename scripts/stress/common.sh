@@ -1,3 +1,6 @@
+# Copyright (c) perf_advisor authors
+# SPDX-License-Identifier: GPL-2.0-only
+# See COPYING at the top of the repository for the license text.
 # Shared by scripts/stress.sh and scripts/crash-cycles.sh: a throwaway
 # server of our own (temp datadir, unix socket only, no TCP), with the
 # freshly built plugin in a private plugin directory, so that nothing in the

@@ -1,4 +1,7 @@
 #!/usr/bin/perl
+# Copyright (c) perf_advisor authors
+# SPDX-License-Identifier: GPL-2.0-only
+# See COPYING at the top of the repository for the license text.
 # The driver of scripts/crash-cycles.sh: start the server command given
 # after "--", keep a workload reading some indexes, and --cycles times:
 # kill -9 the server at a random moment (many of them while the usage

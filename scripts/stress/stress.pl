@@ -1,4 +1,7 @@
 #!/usr/bin/perl
+# Copyright (c) perf_advisor authors
+# SPDX-License-Identifier: GPL-2.0-only
+# See COPYING at the top of the repository for the license text.
 # The workload and the consistency checks of scripts/stress.sh, against a
 # server the caller started (unix socket only).  Forks bounded workers:
 #   16 DML, 4 PERF_ checkers, 2 DDL churners, 1 flusher, 1 plugin cycler,

@@ -1,3 +1,6 @@
+/* Copyright (c) perf_advisor authors
+   SPDX-License-Identifier: GPL-2.0-only
+   See COPYING at the top of the repository for the license text. */
 /*
   perf_advisor core: recommendations list.
 */
@@ -43,7 +46,7 @@ void pa_rec_set_id(struct pa_rec *r, const char *type, ...)
 {
   va_list ap;
   const char *s;
-  uint64_t h= pa_hash_str(0xcbf29ce484222325ULL, type);
+  uint64_t h= pa_hash_str(PA_HASH_SEED, type);
   va_start(ap, type);
   while ((s= va_arg(ap, const char *)))
     h= pa_hash_str(h, s);

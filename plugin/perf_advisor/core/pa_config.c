@@ -1,3 +1,6 @@
+/* Copyright (c) perf_advisor authors
+   SPDX-License-Identifier: GPL-2.0-only
+   See COPYING at the top of the repository for the license text. */
 /*
   perf_advisor core: server configuration and cache advice.
 
@@ -64,11 +67,6 @@ static uint64_t max_u64(uint64_t a, uint64_t b)
 static uint64_t sub0(uint64_t a, uint64_t b)
 {
   return a > b ? a - b : 0;
-}
-
-static uint64_t sat_add(uint64_t a, uint64_t b)
-{
-  return a > UINT64_MAX - b ? UINT64_MAX : a + b;
 }
 
 static uint64_t sat_mul(uint64_t a, uint64_t b)
@@ -150,24 +148,24 @@ int pa_config_memory(const struct pa_server_state *s,
       !known(s->max_connections) || s->query_cache_type < 0)
     return 0;
 
-  m->global_bytes= sat_add(s->innodb_buffer_pool_size, s->key_buffer_size);
+  m->global_bytes= pa_sat_add(s->innodb_buffer_pool_size, s->key_buffer_size);
   /* A query cache that is OFF has its memory freed (Query_cache::init,
      disable_query_cache), whatever query_cache_size says. */
   if (s->query_cache_type != 0)
-    m->global_bytes= sat_add(m->global_bytes, s->query_cache_size);
-  m->global_bytes= sat_add(m->global_bytes, s->innodb_log_buffer_size);
-  m->global_bytes= sat_add(m->global_bytes, s->aria_pagecache_buffer_size);
+    m->global_bytes= pa_sat_add(m->global_bytes, s->query_cache_size);
+  m->global_bytes= pa_sat_add(m->global_bytes, s->innodb_log_buffer_size);
+  m->global_bytes= pa_sat_add(m->global_bytes, s->aria_pagecache_buffer_size);
 
   for (i= 0; i < sizeof(conn_in) / sizeof(conn_in[0]); i++)
-    m->per_conn_bytes= sat_add(m->per_conn_bytes, conn_in[i]);
+    m->per_conn_bytes= pa_sat_add(m->per_conn_bytes, conn_in[i]);
   /* An in-memory internal temporary table is limited by the smaller of the
      two (sql_select.cc: MY_MIN(tmp_memory_table_size,
      max_heap_table_size)). */
-  m->per_conn_bytes= sat_add(m->per_conn_bytes,
-                             min_u64(s->tmp_table_size,
-                                     s->max_heap_table_size));
-  m->worst_bytes= sat_add(m->global_bytes,
-                          sat_mul(m->per_conn_bytes, s->max_connections));
+  m->per_conn_bytes= pa_sat_add(m->per_conn_bytes,
+                                min_u64(s->tmp_table_size,
+                                        s->max_heap_table_size));
+  m->worst_bytes= pa_sat_add(m->global_bytes,
+                             sat_mul(m->per_conn_bytes, s->max_connections));
   return 1;
 }
 
@@ -176,7 +174,7 @@ int pa_config_memory(const struct pa_server_state *s,
 static void ratio_of(struct pa_cache_row *r)
 {
   r->hit_ratio_known= r->hits_known && r->misses_known &&
-                      sat_add(r->hits, r->misses) > 0;
+                      pa_sat_add(r->hits, r->misses) > 0;
   r->hit_ratio= 0.0;
   if (r->hit_ratio_known)
     r->hit_ratio= (double) r->hits / ((double) r->hits + (double) r->misses);
@@ -245,7 +243,7 @@ int pa_cache_stats(const struct pa_server_state *s,
   row_set(&r->hits_known, &r->hits, known(s->Qcache_hits), s->Qcache_hits);
   row_set(&r->misses_known, &r->misses,
           known(s->Qcache_inserts) && known(s->Qcache_not_cached),
-          sat_add(s->Qcache_inserts, s->Qcache_not_cached));
+          pa_sat_add(s->Qcache_inserts, s->Qcache_not_cached));
   ratio_of(r);
   qc_off= s->query_cache_type == 0 || s->query_cache_size == 0;
   if (qc_off)
@@ -503,9 +501,9 @@ static void rule_buffer_pool_small(struct cfg *c)
   if (c->mem_known)
   {
     target= min_u64(ram_cap, sat_mul(bp, 4));
-    target= min_u64(target, sat_add(bp, c->headroom));
+    target= min_u64(target, pa_sat_add(bp, c->headroom));
     if (big)
-      target= min_u64(target, sat_add(data, PA_BP_STEP - 1));
+      target= min_u64(target, pa_sat_add(data, PA_BP_STEP - 1));
     /* 128 MiB steps; a pool under that (a test server) in MiB, else
        4 x 8 MiB would round down to nothing */
     step= target >= PA_BP_STEP ? PA_BP_STEP : MIB;
@@ -636,7 +634,7 @@ static void rule_tmp_table_mismatch(struct cfg *c)
                     frac_of(s->ram_bytes, t->tmp_table_ram_fraction));
     /* Every connection may hold one such table: the raise costs
        (target - eff) * max_connections in the worst case. */
-    target= min_u64(target, sat_add(eff, c->headroom / c->conns));
+    target= min_u64(target, pa_sat_add(eff, c->headroom / c->conns));
     target= round_down(target, MIB);
     if (target <= eff)
       target= 0;
@@ -811,9 +809,9 @@ static void rule_max_connections(struct cfg *c)
     {
       uint64_t room=
           c->per_conn ? c->headroom / c->per_conn : UINT64_MAX;
-      target= sat_add(mc, (mc + 1) / 2);
+      target= pa_sat_add(mc, (mc + 1) / 2);
       target= min_u64(target, PA_MAX_CONNECTIONS_MAX);
-      target= min_u64(target, sat_add(mc, room));
+      target= min_u64(target, pa_sat_add(mc, room));
       if (target <= mc)
         target= 0;
     }
@@ -921,7 +919,7 @@ static void rule_query_cache(struct cfg *c)
   if (s->query_cache_type <= 0 || !known(s->query_cache_size) ||
       s->query_cache_size == 0 || !known(hits) || !known(ins) || !known(nc))
     return;
-  lookups= sat_add(sat_add(hits, ins), nc);
+  lookups= pa_sat_add(pa_sat_add(hits, ins), nc);
   if (lookups == 0 || lookups < t->min_qcache_lookups)
     return;
   hit= (double) hits / (double) lookups;
@@ -1254,7 +1252,7 @@ static void rule_table_open_cache(struct cfg *c)
 
   if (!known(hits) || !known(miss) || !known(size) || size == 0)
     return;
-  opens= sat_add(hits, miss);
+  opens= pa_sat_add(hits, miss);
   if (opens == 0 || opens < t->min_table_opens)
     return;
   ratio= (double) miss / (double) opens;
@@ -1429,7 +1427,7 @@ static void rule_key_cache(struct cfg *c)
   if (full && c->mem_known)
   {
     target= max_u64(sat_mul(size, 2), 8 * MIB);
-    target= min_u64(target, sat_add(size, c->headroom));
+    target= min_u64(target, pa_sat_add(size, c->headroom));
     target= round_down(target, 4 * KIB);
     if (target <= size)
       target= 0;

@@ -1,3 +1,6 @@
+/* Copyright (c) perf_advisor authors
+   SPDX-License-Identifier: GPL-2.0-only
+   See COPYING at the top of the repository for the license text. */
 /*
   perf_advisor core: statement digest analysis.
 
@@ -14,6 +17,7 @@
   the FROM that defines its table (correlated or derived subqueries).
 */
 #include "pa_digest.h"
+#include "pa_text.h"
 
 #include <string.h>
 
@@ -198,27 +202,13 @@ static int pa_is_ident(unsigned char c)
          c == '_' || c == '$' || c >= 0x80;
 }
 
-static unsigned char pa_lower(unsigned char c)
-{
-  return (c >= 'A' && c <= 'Z') ? (unsigned char) (c - 'A' + 'a') : c;
-}
-
-static int pa_ieq(const char *a, const char *b)
-{
-  while (*a && pa_lower((unsigned char) *a) == pa_lower((unsigned char) *b))
-  {
-    a++;
-    b++;
-  }
-  return *a == '\0' && *b == '\0';
-}
-
 /* Case-insensitive match of a counted word against a NUL-ended keyword. */
 static int pa_word_is(const unsigned char *w, size_t n, const char *kw)
 {
   size_t i;
   for (i= 0; i < n; i++)
-    if (kw[i] == '\0' || pa_lower(w[i]) != pa_lower((unsigned char) kw[i]))
+    if (kw[i] == '\0' ||
+        pa_ascii_lower(w[i]) != pa_ascii_lower((unsigned char) kw[i]))
       return 0;
   return kw[n] == '\0';
 }
@@ -952,23 +942,6 @@ static void pa_skip(struct pa_parser *p)
   pa_next(p, &t);
 }
 
-/* ASCII case-insensitive comparison of n bytes. */
-static int pa_ascii_ncasecmp(const char *a, const char *b, size_t n)
-{
-  size_t i;
-  for (i= 0; i < n; i++)
-  {
-    unsigned char x= (unsigned char) a[i], y= (unsigned char) b[i];
-    if (x >= 'A' && x <= 'Z')
-      x+= 'a' - 'A';
-    if (y >= 'A' && y <= 'Z')
-      y+= 'a' - 'A';
-    if (x != y)
-      return x < y ? -1 : 1;
-  }
-  return 0;
-}
-
 static int pa_is_kw(const struct pa_tok *t, enum pa_kw kw)
 {
   return t->type == TK_WORD && t->sub == (int) kw;
@@ -1087,7 +1060,7 @@ static int pa_span_eq(struct pa_parser *p, const struct pa_span *a,
     return 1;
   pa_decode(p->lx.s, a, x, sizeof(x));
   pa_decode(p->lx.s, b, y, sizeof(y));
-  return ci ? pa_ieq(x, y) : strcmp(x, y) == 0;
+  return ci ? pa_ascii_ieq(x, y) : strcmp(x, y) == 0;
 }
 
 static int pa_is_cond(enum pa_clause c)
@@ -1189,7 +1162,7 @@ static int pa_record_table(struct pa_parser *p, const struct pa_span *schema,
   {
     const struct pa_digest_table *t= &o->tables[i];
     if (strcmp(t->schema, tmp.schema) == 0 && strcmp(t->name, tmp.name) == 0 &&
-        pa_ieq(t->alias, tmp.alias))
+        pa_ascii_ieq(t->alias, tmp.alias))
       return i;
   }
   if (o->n_tables >= PA_DIGEST_MAX_TABLES)
@@ -1230,7 +1203,7 @@ static int pa_record_column(struct pa_parser *p, const struct pa_colref *r,
     {
       char a[PA_IDENT_BYTES];
       pa_decode(p->lx.s, &p->aliases[i], a, sizeof(a));
-      if (pa_ieq(a, name))
+      if (pa_ascii_ieq(a, name))
         return -1;
     }
   }
@@ -1238,7 +1211,7 @@ static int pa_record_column(struct pa_parser *p, const struct pa_colref *r,
   {
     const struct pa_digest_column *c= &o->columns[i];
     if (c->use == use && c->desc == desc && c->in_or == in_or &&
-        p->colq[i].pre == pre && pa_ieq(c->name, name) &&
+        p->colq[i].pre == pre && pa_ascii_ieq(c->name, name) &&
         pa_span_eq(p, &p->colq[i].table, &q.table, 1) &&
         pa_span_eq(p, &p->colq[i].schema, &q.schema, 0))
       return -1;
@@ -1292,7 +1265,7 @@ static void pa_record_hint(struct pa_parser *p, const struct pa_frame *f,
   /* index names are case-insensitive in MariaDB */
   for (i= 0; i < o->n_hints; i++)
     if (o->hints[i].table == h.table && o->hints[i].kind == h.kind &&
-        pa_ieq(o->hints[i].index, h.index))
+        pa_ascii_ieq(o->hints[i].index, h.index))
       return;
   if (o->n_hints >= PA_DIGEST_MAX_HINTS)
   {
@@ -1632,8 +1605,7 @@ static void pa_open_paren(struct pa_parser *p, const struct pa_tok *t)
     /* MariaDB's digests print the function name backquoted: `RAND` ( ) */
     if ((pa_is_kw(prev, KW_RAND) ||
          (prev->type == TK_QIDENT && prev->clen == 4 &&
-          !pa_ascii_ncasecmp((const char *) p->lx.s + prev->coff, "rand",
-                             4))) &&
+          pa_word_is(p->lx.s + prev->coff, 4, "rand"))) &&
         b->clause == CL_ORDER)
       p->out->flags|= PA_DIGEST_F_ORDER_BY_RAND;
   }
@@ -2275,7 +2247,7 @@ static void pa_resolve(struct pa_parser *p)
       sch[0]= '\0';
     /* an alias hides the table name, so it is tried first */
     for (k= 0; k < o->n_tables && found < 0; k++)
-      if (o->tables[k].alias[0] && pa_ieq(o->tables[k].alias, qual))
+      if (o->tables[k].alias[0] && pa_ascii_ieq(o->tables[k].alias, qual))
         found= k;
     for (k= 0; k < o->n_tables && found < 0; k++)
       if (strcmp(o->tables[k].name, qual) == 0 &&
@@ -2364,7 +2336,7 @@ int pa_digest_find_table(const struct pa_digest_analysis *a,
       return i;
   }
   for (i= 0; i < a->n_tables && i < PA_DIGEST_MAX_TABLES; i++)
-    if (a->tables[i].alias[0] && pa_ieq(a->tables[i].alias, name))
+    if (a->tables[i].alias[0] && pa_ascii_ieq(a->tables[i].alias, name))
       return i;
   return -1;
 }

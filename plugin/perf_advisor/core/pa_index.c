@@ -1,3 +1,6 @@
+/* Copyright (c) perf_advisor authors
+   SPDX-License-Identifier: GPL-2.0-only
+   See COPYING at the top of the repository for the license text. */
 /*
   perf_advisor core: index redundancy and drop safety of one table.
 
@@ -13,15 +16,11 @@
   loose (a doubtful index is kept).
 */
 #include "pa_index.h"
+#include "pa_text.h"
 
 #include <string.h>
 
 /* -------------------------------------------------------------- names */
-
-static unsigned char fold(unsigned char c)
-{
-  return (c >= 'A' && c <= 'Z') ? (unsigned char) (c + ('a' - 'A')) : c;
-}
 
 /* Bounded by PA_IDENT_BYTES in case a name is not terminated. */
 static size_t name_len(const char *s)
@@ -58,7 +57,8 @@ static int name_eq(const char *a, const char *b)
   if (n != name_len(b))
     return 0; /* ASCII folding keeps lengths */
   for (k= same_bytes(a, b, n); k < n; k++)
-    if (fold((unsigned char) a[k]) != fold((unsigned char) b[k]))
+    if (pa_ascii_lower((unsigned char) a[k]) !=
+        pa_ascii_lower((unsigned char) b[k]))
       return 0;
   return 1;
 }
@@ -91,7 +91,7 @@ static int name_may_eq(const char *a, const char *b)
         j++;
       continue;
     }
-    if (fold(ca) != fold(cb))
+    if (pa_ascii_lower(ca) != pa_ascii_lower(cb))
       return 0;
     if (!ca)
       return 1;
@@ -532,6 +532,23 @@ int pa_index_analyze(const struct pa_table_def *def, const int *hint_blocked,
   }
   fk_keep_one(def, servers, out);
   return 0;
+}
+
+uint64_t pa_index_fingerprint(const struct pa_index_def *idx)
+{
+  uint64_t h;
+  int k;
+
+  h= pa_hash_bytes(PA_HASH_SEED, &idx->type, sizeof(idx->type));
+  h= pa_hash_bytes(h, &idx->is_unique, sizeof(idx->is_unique));
+  for (k= 0; k < idx->n_cols; k++)
+  {
+    const struct pa_index_col *c= &idx->cols[k];
+    h= pa_hash_bytes(h, c->name, strlen(c->name) + 1);
+    h= pa_hash_bytes(h, &c->prefix_len, sizeof(c->prefix_len));
+    h= pa_hash_bytes(h, &c->desc, sizeof(c->desc));
+  }
+  return h;
 }
 
 int pa_index_drop_safe(const struct pa_index_verdict *v)

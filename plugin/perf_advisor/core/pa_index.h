@@ -1,3 +1,6 @@
+/* Copyright (c) perf_advisor authors
+   SPDX-License-Identifier: GPL-2.0-only
+   See COPYING at the top of the repository for the license text. */
 /*
   perf_advisor core: index redundancy and drop safety of one table.
 
@@ -153,6 +156,21 @@ int pa_index_analyze(const struct pa_table_def *def, const int *hint_blocked,
   always has PA_BLOCK_PRIMARY).  0 for NULL.
 */
 int pa_index_drop_safe(const struct pa_index_verdict *v);
+
+/*
+  Fingerprint of idx's definition, to tell an index dropped and re-created
+  differently under the same name (pa_usage_set_def()): 64-bit FNV-1a
+  (pa_hash_bytes()) over the bytes of its type and is_unique, then per key
+  part in order its name with the NUL (as stored: case counts), prefix_len
+  and desc.  The index name, is_primary and is_ignored do not count (the
+  store is keyed by name; ALTER INDEX ... IGNORED keeps the history).
+  Persisted in the usage file, so the value must never change: a new one
+  resets every index's history once.  It hashes int fields as bytes, so it
+  differs between machines of another int size or byte order.
+  Preconditions: idx->n_cols in 0 .. PA_INDEX_MAX_COLS, names
+  NUL-terminated.
+*/
+uint64_t pa_index_fingerprint(const struct pa_index_def *idx);
 
 /*
   Stable lower-case name of a redundancy, as shown to users: "duplicate",

@@ -1,3 +1,6 @@
+/* Copyright (c) perf_advisor authors
+   SPDX-License-Identifier: GPL-2.0-only
+   See COPYING at the top of the repository for the license text. */
 /*
   perf_advisor core: table-scoped and statement-scoped rules.
 */
@@ -522,21 +525,9 @@ static const char *leading_index(const struct pa_rule_table *t,
   for (i= 0; t->def && i < t->def->n_indexes; i++)
   {
     const struct pa_index_def *d= &t->def->indexes[i];
-    size_t k;
-    const char *x= d->cols[0].name, *y= col;
     if (d->type != PA_IDX_BTREE || d->is_ignored || d->n_cols < 1)
       continue;
-    for (k= 0; x[k] && y[k]; k++)
-    {
-      char cx= x[k], cy= y[k];
-      if (cx >= 'A' && cx <= 'Z')
-        cx+= 'a' - 'A';
-      if (cy >= 'A' && cy <= 'Z')
-        cy+= 'a' - 'A';
-      if (cx != cy)
-        break;
-    }
-    if (!x[k] && !y[k])
+    if (pa_ascii_ieq(d->cols[0].name, col))
       return d->name;
   }
   return NULL;

@@ -1,3 +1,6 @@
+/* Copyright (c) perf_advisor authors
+   SPDX-License-Identifier: GPL-2.0-only
+   See COPYING at the top of the repository for the license text. */
 /*
   perf_advisor core: SQL text for MariaDB 10.11.  See pa_sql.h.
 
@@ -9,24 +12,9 @@
 
 #include <string.h>
 
-#define FNV64_OFFSET 0xcbf29ce484222325ULL
-#define FNV64_PRIME 0x100000001b3ULL
-
 /* Characters kept before the hash suffix: 55 + '_' + 8 hex digits = 64. */
 #define NAME_HASH_DIGITS 8
 #define NAME_CUT_CHARS (PA_SQL_IDENT_CHARS - 1 - NAME_HASH_DIGITS)
-
-static int ascii_ieq(const char *x, const char *y)
-{
-  for (; *x && *y; x++, y++)
-  {
-    char cx= *x >= 'A' && *x <= 'Z' ? (char) (*x + 32) : *x;
-    char cy= *y >= 'A' && *y <= 'Z' ? (char) (*y + 32) : *y;
-    if (cx != cy)
-      return 0;
-  }
-  return *x == *y;
-}
 
 /*
   Length in bytes of the well-formed UTF-8 character at p (1 .. 4), or 0
@@ -255,7 +243,7 @@ char *pa_sql_drop_index(const struct pa_alloc *a, const char *schema,
                         const char *table, const char *index)
 {
   struct pa_buf b;
-  if (!a || !index || ascii_ieq(index, "PRIMARY"))
+  if (!a || !index || pa_ascii_ieq(index, "PRIMARY"))
     return NULL;
   pa_buf_init(&b, a);
   if (!put_alter_table(&b, schema, table))
@@ -293,8 +281,8 @@ static void put_name_part(struct pa_buf *b, const char *part, size_t len)
        a table name) would make a legal but unreadable index name. */
     if (c == ' ' || c == '-' || ((unsigned char) c < 0x20) || c == 0x7f)
       c= '_';
-    else if (c >= 'A' && c <= 'Z')
-      c= (char) (c + 32);
+    else
+      c= (char) pa_ascii_lower((unsigned char) c);
     pa_buf_append(b, &c, 1);
   }
 }
@@ -336,7 +324,7 @@ char *pa_sql_index_name(const struct pa_alloc *a, const char *table,
 {
   struct pa_buf b;
   char *name;
-  size_t len, chars, cut, i;
+  size_t len, chars, cut;
   uint64_t h;
   int k;
 
@@ -370,12 +358,7 @@ char *pa_sql_index_name(const struct pa_alloc *a, const char *table,
   if (chars <= PA_SQL_IDENT_CHARS)
     return name;
 
-  h= FNV64_OFFSET;
-  for (i= 0; i < len; i++)
-  {
-    h^= (unsigned char) name[i];
-    h*= FNV64_PRIME;
-  }
+  h= pa_hash_bytes(PA_HASH_SEED, name, len);
   /* byte offset of the first character past NAME_CUT_CHARS; all valid */
   for (cut= 0, chars= 0; chars < NAME_CUT_CHARS; chars++)
   {

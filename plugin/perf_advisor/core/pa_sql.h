@@ -1,3 +1,6 @@
+/* Copyright (c) perf_advisor authors
+   SPDX-License-Identifier: GPL-2.0-only
+   See COPYING at the top of the repository for the license text. */
 /*
   perf_advisor core: SQL text for MariaDB 10.11 — quoted identifiers and
   string literals, index names, and the DDL statements the advice offers.

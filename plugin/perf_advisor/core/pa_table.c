@@ -1,3 +1,6 @@
+/* Copyright (c) perf_advisor authors
+   SPDX-License-Identifier: GPL-2.0-only
+   See COPYING at the top of the repository for the license text. */
 /*
   perf_advisor core: per-table metric math.
 */
@@ -63,11 +66,6 @@ uint64_t pa_userstat_full_scan_reads(uint64_t table_rows_read,
   return table_rows_read > index_rows_read_sum
              ? table_rows_read - index_rows_read_sum
              : 0;
-}
-
-void pa_add_saturating(uint64_t *acc, uint64_t b)
-{
-  *acc= (*acc > UINT64_MAX - b) ? UINT64_MAX : *acc + b;
 }
 
 int pa_pfs_object_enabled(const struct pa_pfs_object_rule *rules, size_t n,

@@ -1,3 +1,6 @@
+/* Copyright (c) perf_advisor authors
+   SPDX-License-Identifier: GPL-2.0-only
+   See COPYING at the top of the repository for the license text. */
 /*
   perf_advisor core: per-table metric math and statistics-source choice.
 */
@@ -35,12 +38,6 @@ enum pa_stats_source pa_stats_choose(int pfs_enabled, int pfs_table_io_counts,
 */
 uint64_t pa_userstat_full_scan_reads(uint64_t table_rows_read,
                                      uint64_t index_rows_read_sum);
-
-/*
-  Add b to *acc, saturating at UINT64_MAX instead of wrapping.
-*/
-void pa_add_saturating(uint64_t *acc, uint64_t b);
-
 
 /* One row of performance_schema.setup_objects with OBJECT_TYPE 'TABLE'. */
 struct pa_pfs_object_rule

@@ -1,3 +1,6 @@
+/* Copyright (c) perf_advisor authors
+   SPDX-License-Identifier: GPL-2.0-only
+   See COPYING at the top of the repository for the license text. */
 /*
   perf_advisor core: text building on a caller's allocator.
 */
@@ -223,27 +226,47 @@ void pa_json_end(struct pa_json *j)
   pa_buf_append(j->b, "}", 1);
 }
 
-uint64_t pa_hash_str(uint64_t h, const char *s)
+void *pa_alloc_array(const struct pa_alloc *a, size_t n, size_t size)
 {
-  for (; *s; s++)
+  if (size && n > (size_t) -1 / size)
+    return NULL;
+  return a->alloc(a->ctx, n * size);
+}
+
+uint64_t pa_hash_bytes(uint64_t h, const void *bytes, size_t len)
+{
+  const unsigned char *p= bytes;
+  size_t i;
+  for (i= 0; i < len; i++)
   {
-    h^= (unsigned char) *s;
+    h^= p[i];
     h*= 0x100000001b3ULL;
   }
-  /* a separator, so ("ab","c") and ("a","bc") differ */
-  h^= 0xff;
-  h*= 0x100000001b3ULL;
   return h;
+}
+
+uint64_t pa_hash_str(uint64_t h, const char *s)
+{
+  static const unsigned char sep= 0xff;
+  h= pa_hash_bytes(h, s, strlen(s));
+  return pa_hash_bytes(h, &sep, 1);
+}
+
+int pa_ascii_icmp(const char *a, const char *b)
+{
+  const unsigned char *x= (const unsigned char *) a;
+  const unsigned char *y= (const unsigned char *) b;
+  for (;; x++, y++)
+  {
+    unsigned char cx= pa_ascii_lower(*x), cy= pa_ascii_lower(*y);
+    if (cx != cy)
+      return cx < cy ? -1 : 1;
+    if (!cx)
+      return 0;
+  }
 }
 
 int pa_ascii_ieq(const char *a, const char *b)
 {
-  for (; *a && *b; a++, b++)
-  {
-    char x= *a >= 'A' && *a <= 'Z' ? (char) (*a + 32) : *a;
-    char y= *b >= 'A' && *b <= 'Z' ? (char) (*b + 32) : *b;
-    if (x != y)
-      return 0;
-  }
-  return *a == *b;
+  return pa_ascii_icmp(a, b) == 0;
 }

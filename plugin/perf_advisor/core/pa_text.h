@@ -1,3 +1,6 @@
+/* Copyright (c) perf_advisor authors
+   SPDX-License-Identifier: GPL-2.0-only
+   See COPYING at the top of the repository for the license text. */
 /*
   perf_advisor core: text building on a caller's allocator — printf into
   fresh memory, JSON string escaping, a small JSON object writer.
@@ -68,13 +71,32 @@ void pa_json_null(struct pa_json *j, const char *key);
 void pa_json_raw(struct pa_json *j, const char *key, const char *json);
 void pa_json_end(struct pa_json *j);
 
-/* 64-bit FNV-1a of a NUL-terminated string, chained from h. */
+/*
+  n objects of size bytes each from a, or NULL when a fails or n * size does
+  not fit in size_t.  Nothing is zeroed.
+*/
+void *pa_alloc_array(const struct pa_alloc *a, size_t n, size_t size);
+
+/*
+  64-bit FNV-1a, the core's one hash: of len bytes, chained from h (start
+  with PA_HASH_SEED).  Its values are kept in the usage store file (index
+  definition fingerprints, the file checksum) and in recommendation ids, so
+  they must never change.
+*/
+#define PA_HASH_SEED 0xcbf29ce484222325ULL
+uint64_t pa_hash_bytes(uint64_t h, const void *bytes, size_t len);
+
+/* FNV-1a of a NUL-terminated string and a separator byte, chained from h,
+   so that ("ab", "c") and ("a", "bc") hash differently. */
 uint64_t pa_hash_str(uint64_t h, const char *s);
 
 /*
-  Whether a and b are equal ignoring ASCII case, as column names compare
-  (non-ASCII bytes must match exactly).  1 or 0.
+  a and b compared with ASCII capitals folded to small letters (see
+  pa_ascii_lower()), as column names compare; other bytes must match
+  exactly and order as unsigned.  pa_ascii_icmp: -1, 0 or 1;
+  pa_ascii_ieq: 1 when equal, else 0.
 */
+int pa_ascii_icmp(const char *a, const char *b);
 int pa_ascii_ieq(const char *a, const char *b);
 
 #endif

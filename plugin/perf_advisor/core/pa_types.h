@@ -1,3 +1,6 @@
+/* Copyright (c) perf_advisor authors
+   SPDX-License-Identifier: GPL-2.0-only
+   See COPYING at the top of the repository for the license text. */
 /*
   perf_advisor core: the plain structs the server layer fills in and the
   analysis reads.  Every counter names its unit.  Nothing here points into
@@ -35,18 +38,6 @@ struct pa_table_facts
   uint64_t data_free;       /* bytes allocated but unused */
   unsigned index_count;     /* indexes, PRIMARY included */
   int sizes_known;          /* 0: the engine keeps no size statistics */
-};
-
-/* Activity counters of one table over an observation window. */
-struct pa_table_io
-{
-  enum pa_stats_source source;
-  int known;                /* rows_read / rows_changed are valid */
-  uint64_t rows_read;       /* rows fetched, through any access path */
-  uint64_t rows_changed;    /* rows inserted + updated + deleted */
-  int full_scan_known;      /* full_scan_reads is valid */
-  uint64_t full_scan_reads; /* rows fetched without any index */
-  int64_t observed_seconds; /* window length in seconds; -1: unknown */
 };
 
 /* Derived figures of one table. */

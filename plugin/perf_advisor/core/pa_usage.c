@@ -1,8 +1,11 @@
+/* Copyright (c) perf_advisor authors
+   SPDX-License-Identifier: GPL-2.0-only
+   See COPYING at the top of the repository for the license text. */
 /*
   perf_advisor core: usage that survives restarts.
 */
 #include "pa_usage.h"
-#include "pa_table.h"
+#include "pa_text.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -25,7 +28,7 @@ void pa_usage_observe(struct pa_usage_entry *e, int src,
     uint64_t delta= 0;
     if (same_source)
       delta= raw[i] >= e->last_raw[i] ? raw[i] - e->last_raw[i] : raw[i];
-    pa_add_saturating(&e->total[i], delta);
+    e->total[i]= pa_sat_add(e->total[i], delta);
     if (i == 0 && delta > 0)
       e->last_used= now;
     e->last_raw[i]= raw[i];
@@ -47,18 +50,6 @@ int pa_usage_set_def(struct pa_usage_entry *e, uint64_t def_hash,
   if (def_hash)
     e->def_hash= def_hash;
   return 0;
-}
-
-uint64_t pa_usage_hash(uint64_t h, const void *bytes, size_t len)
-{
-  const unsigned char *p= bytes;
-  size_t i;
-  for (i= 0; i < len; i++)
-  {
-    h^= p[i];
-    h*= 0x100000001b3ULL;
-  }
-  return h;
 }
 
 uint64_t pa_usage_window(const struct pa_usage_entry *e, int64_t now)
@@ -330,7 +321,7 @@ long pa_usage_parse(const char *data, size_t len, int64_t *server_start,
   for (trailer= end - 1; trailer > body && trailer[-1] != '\n'; trailer--)
   {
   }
-  hash= pa_usage_hash(PA_USAGE_HASH_SEED, data, (size_t) (trailer - data));
+  hash= pa_hash_bytes(PA_HASH_SEED, data, (size_t) (trailer - data));
   p= trailer;
   if (end - p < 4 || memcmp(p, "end ", 4))
     return -1;

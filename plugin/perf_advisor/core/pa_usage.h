@@ -1,3 +1,6 @@
+/* Copyright (c) perf_advisor authors
+   SPDX-License-Identifier: GPL-2.0-only
+   See COPYING at the top of the repository for the license text. */
 /*
   perf_advisor core: usage that survives restarts.
 
@@ -55,10 +58,6 @@ void pa_usage_observe(struct pa_usage_entry *e, int src,
 */
 int pa_usage_set_def(struct pa_usage_entry *e, uint64_t def_hash,
                      int64_t now);
-
-/* 64-bit FNV-1a of bytes, chained from h (start with PA_USAGE_HASH_SEED). */
-#define PA_USAGE_HASH_SEED 0xcbf29ce484222325ULL
-uint64_t pa_usage_hash(uint64_t h, const void *bytes, size_t len);
 
 enum pa_usage_status
 {

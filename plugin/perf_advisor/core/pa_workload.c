@@ -1,31 +1,21 @@
+/* Copyright (c) perf_advisor authors
+   SPDX-License-Identifier: GPL-2.0-only
+   See COPYING at the top of the repository for the license text. */
 /*
   perf_advisor core: statement digests attributed to tables.
 */
 #include "pa_workload.h"
 #include "pa_digest.h"
+#include "pa_text.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+/* Names compare as the server's lower_case_table_names says: exactly, or
+   with ASCII case folded. */
 static int fold_cmp(const char *a, const char *b, int fold)
 {
-  const unsigned char *x= (const unsigned char *) a;
-  const unsigned char *y= (const unsigned char *) b;
-  for (;; x++, y++)
-  {
-    unsigned cx= *x, cy= *y;
-    if (fold)
-    {
-      if (cx >= 'A' && cx <= 'Z')
-        cx+= 'a' - 'A';
-      if (cy >= 'A' && cy <= 'Z')
-        cy+= 'a' - 'A';
-    }
-    if (cx != cy)
-      return cx < cy ? -1 : 1;
-    if (!cx)
-      return 0;
-  }
+  return fold ? pa_ascii_icmp(a, b) : strcmp(a, b);
 }
 
 static int ref_cmp_names(const struct pa_workload_ref *r, const char *schema,
@@ -54,15 +44,6 @@ static int ref_cmp_folded(const void *pa, const void *pb)
   return a->digest < b->digest ? -1 : a->digest > b->digest;
 }
 
-static char *dup_str(const struct pa_alloc *a, const char *s)
-{
-  size_t n= strlen(s) + 1;
-  char *d= a->alloc(a->ctx, n);
-  if (d)
-    memcpy(d, s, n);
-  return d;
-}
-
 int pa_workload_build(struct pa_workload *w,
                       const struct pa_digest_stat *digests, size_t n,
                       int fold_case, const struct pa_alloc *a)
@@ -75,14 +56,13 @@ int pa_workload_build(struct pa_workload *w,
   w->fold_case= fold_case;
   if (n == 0)
     return 0;
-  if (n > SIZE_MAX / PA_DIGEST_MAX_TABLES / sizeof(*w->refs))
-    return -1;
-  if (n > SIZE_MAX / PA_DIGEST_MAX_HINTS / sizeof(*w->hints))
+  if (n > SIZE_MAX / PA_DIGEST_MAX_TABLES ||
+      n > SIZE_MAX / PA_DIGEST_MAX_HINTS)
     return -1;
   cap= n * PA_DIGEST_MAX_TABLES;
   an= a->alloc(a->ctx, sizeof(*an));
-  w->refs= a->alloc(a->ctx, cap * sizeof(*w->refs));
-  w->hints= a->alloc(a->ctx, n * PA_DIGEST_MAX_HINTS * sizeof(*w->hints));
+  w->refs= pa_alloc_array(a, cap, sizeof(*w->refs));
+  w->hints= pa_alloc_array(a, n * PA_DIGEST_MAX_HINTS, sizeof(*w->hints));
   if (!an || !w->refs || !w->hints)
   {
     w->refs= NULL;
@@ -103,8 +83,8 @@ int pa_workload_build(struct pa_workload *w,
                                                    : digests[i].schema;
       if (!schema || !schema[0] || !an->tables[t].name[0])
         continue;
-      r->schema= dup_str(a, schema);
-      r->name= dup_str(a, an->tables[t].name);
+      r->schema= pa_strdup(a, schema);
+      r->name= pa_strdup(a, an->tables[t].name);
       if (!r->schema || !r->name)
       {
         w->n_refs= w->n_hints= 0;
@@ -122,9 +102,9 @@ int pa_workload_build(struct pa_workload *w,
       const char *schema= ht->schema[0] ? ht->schema : digests[i].schema;
       if (!schema || !schema[0] || !ht->name[0])
         continue;
-      h->schema= dup_str(a, schema);
-      h->name= dup_str(a, ht->name);
-      h->index= dup_str(a, an->hints[t].index);
+      h->schema= pa_strdup(a, schema);
+      h->name= pa_strdup(a, ht->name);
+      h->index= pa_strdup(a, an->hints[t].index);
       if (!h->schema || !h->name || !h->index)
       {
         w->n_refs= w->n_hints= 0;

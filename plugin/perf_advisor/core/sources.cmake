@@ -1,3 +1,6 @@
+# Copyright (c) perf_advisor authors
+# SPDX-License-Identifier: GPL-2.0-only
+# See COPYING at the top of the repository for the license text.
 # The pure C core, shared by the in-tree plugin build and the standalone
 # unit-test build.  Expects PA_CORE_DIR to be set.
 SET(PA_CORE_SOURCES

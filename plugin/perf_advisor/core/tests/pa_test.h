@@ -1,3 +1,6 @@
+/* Copyright (c) perf_advisor authors
+   SPDX-License-Identifier: GPL-2.0-only
+   See COPYING at the top of the repository for the license text. */
 /*
   Minimal assertion harness for the core unit tests: every CHECK counts,
   a failure prints its place and expression, and PA_TEST_END() prints

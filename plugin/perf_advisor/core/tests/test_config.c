@@ -1,3 +1,6 @@
+/* Copyright (c) perf_advisor authors
+   SPDX-License-Identifier: GPL-2.0-only
+   See COPYING at the top of the repository for the license text. */
 /*
   Unit tests of pa_config: cache rows with exact figures, every rule firing
   on a crafted state and silent on a healthy one, unknown RAM, fresh and

@@ -1,3 +1,6 @@
+/* Copyright (c) perf_advisor authors
+   SPDX-License-Identifier: GPL-2.0-only
+   See COPYING at the top of the repository for the license text. */
 /*
   Unit tests of pa_digest: statement kinds, tables, column uses, flags, and
   robustness on cut, odd and random input.  Digest texts marked "real" are

@@ -1,8 +1,12 @@
+/* Copyright (c) perf_advisor authors
+   SPDX-License-Identifier: GPL-2.0-only
+   See COPYING at the top of the repository for the license text. */
 /*
   Unit tests of pa_index: the duplicate, left_prefix and pk_suffix rules
   case by case (prefix lengths, DESC, index types, ignored indexes, engine
   kind), the blockers (PRIMARY, UNIQUE, foreign keys, hints, covering), the
-  text helpers with tiny buffers, argument checks and a worst-size table.
+  text helpers with tiny buffers, argument checks, a worst-size table and
+  the definition fingerprint.
 */
 #include "pa_index.h"
 #include "pa_test.h"
@@ -1090,6 +1094,54 @@ static void test_worst_size(void)
   SAFE(2);
 }
 
+/* The index at position i, fingerprinted. */
+static uint64_t fp(int i) { return pa_index_fingerprint(&T.indexes[i]); }
+
+static void test_fingerprint(void)
+{
+  int base, same;
+
+  reset(1);
+  base= key("k", UNI, "customer,posting_date(10) DESC");
+  /* A pinned value: the fingerprint is persisted in the usage file, and a
+     change would reset every index's history once.  Bytes of int fields
+     are hashed, hence the guard. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  if (sizeof(int) == 4 && sizeof(enum pa_index_type) == 4)
+    CHECK(fp(base) == 0x0af67b10caa8142aULL);
+#endif
+  /* the same definition under another name, IGNORED or not */
+  same= key("other", UNI | IGN, "customer,posting_date(10) DESC");
+  CHECK(fp(same) == fp(base));
+  /* bytes after a name's NUL do not count */
+  memset(T.indexes[same].cols[0].name + 9, 'x', 8);
+  CHECK(fp(same) == fp(base));
+  /* every part of the definition counts */
+  CHECK(fp(key("a", 0, "customer,posting_date(10) DESC")) != fp(base));
+  CHECK(fp(add("b", PA_IDX_HASH, UNI, "customer,posting_date(10) DESC")) !=
+        fp(base));
+  CHECK(fp(key("c", UNI, "customer,posting_date(10)")) != fp(base));
+  CHECK(fp(key("d", UNI, "customer,posting_date(11) DESC")) != fp(base));
+  CHECK(fp(key("e", UNI, "customer,posting_date DESC")) != fp(base));
+  CHECK(fp(key("f", UNI, "Customer,posting_date(10) DESC")) != fp(base));
+  CHECK(fp(key("g", UNI, "posting_date(10) DESC,customer")) != fp(base));
+  CHECK(fp(key("h", UNI, "customer")) != fp(base));
+  CHECK(fp(key("i", UNI, "customer,posting_date(10) DESC,x")) != fp(base));
+  /* the NUL separates names: (ab, c) is not (a, bc) */
+  CHECK(fp(key("j", 0, "ab,c")) != fp(key("l", 0, "a,bc")));
+  /* a PRIMARY is unique: the same as a UNIQUE key on the same columns */
+  CHECK(fp(key("PRIMARY", PRI, "customer,posting_date(10) DESC")) ==
+        fp(base));
+  /* no key parts: type and uniqueness only */
+  reset(1);
+  T.indexes[0].type= PA_IDX_HASH;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  if (sizeof(int) == 4 && sizeof(enum pa_index_type) == 4)
+    CHECK(fp(0) == 0x89cd31291d2aefa4ULL);
+#endif
+  CHECK(fp(0) != pa_index_fingerprint(&T.indexes[1]));
+}
+
 int main(void)
 {
   test_duplicate();
@@ -1104,5 +1156,6 @@ int main(void)
   test_text();
   test_args();
   test_worst_size();
+  test_fingerprint();
   return PA_TEST_END("test_index");
 }

@@ -1,3 +1,6 @@
+/* Copyright (c) perf_advisor authors
+   SPDX-License-Identifier: GPL-2.0-only
+   See COPYING at the top of the repository for the license text. */
 /*
   Unit tests of pa_missing: candidate selection, column order of a proposal
   (equality, join, IN, range, ORDER BY / GROUP BY), unindexable predicates,

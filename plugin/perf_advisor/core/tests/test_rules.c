@@ -1,3 +1,6 @@
+/* Copyright (c) perf_advisor authors
+   SPDX-License-Identifier: GPL-2.0-only
+   See COPYING at the top of the repository for the license text. */
 /*
   Unit tests of pa_rules: each rule fires on a crafted case with the exact
   SQL and the numbers in its message, and stays silent on a healthy one.

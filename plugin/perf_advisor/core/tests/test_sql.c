@@ -1,3 +1,6 @@
+/* Copyright (c) perf_advisor authors
+   SPDX-License-Identifier: GPL-2.0-only
+   See COPYING at the top of the repository for the license text. */
 /*
   Unit tests of pa_sql: identifier quoting with hostile names, string
   literals under both backslash modes, the exact DDL text of every

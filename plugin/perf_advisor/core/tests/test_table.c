@@ -1,3 +1,6 @@
+/* Copyright (c) perf_advisor authors
+   SPDX-License-Identifier: GPL-2.0-only
+   See COPYING at the top of the repository for the license text. */
 /*
   Unit tests of pa_table: ratio and percentage edge cases, source choice,
   userstat derivations and performance_schema setup_objects precedence.
@@ -95,12 +98,12 @@ static void test_userstat(void)
   CHECK(pa_userstat_full_scan_reads(UINT64_MAX, 0) == UINT64_MAX);
 
   acc= 5;
-  pa_add_saturating(&acc, 7);
+  acc= pa_sat_add(acc, 7);
   CHECK(acc == 12);
   acc= UINT64_MAX - 1;
-  pa_add_saturating(&acc, 7);
+  acc= pa_sat_add(acc, 7);
   CHECK(acc == UINT64_MAX);
-  pa_add_saturating(&acc, UINT64_MAX);
+  acc= pa_sat_add(acc, UINT64_MAX);
   CHECK(acc == UINT64_MAX);
 }
 

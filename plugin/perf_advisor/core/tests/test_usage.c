@@ -1,9 +1,13 @@
+/* Copyright (c) perf_advisor authors
+   SPDX-License-Identifier: GPL-2.0-only
+   See COPYING at the top of the repository for the license text. */
 /*
   Unit tests of pa_usage: delta arithmetic across resets and source
   changes, definition fingerprints, the usage verdict, and the on-disk
   format: round trip, hostile identifiers, and every kind of damage.
 */
 #include "pa_usage.h"
+#include "pa_text.h"
 #include "pa_test.h"
 
 #include <stdlib.h>
@@ -50,10 +54,10 @@ static void test_observe(void)
 static void test_def(void)
 {
   struct pa_usage_entry e;
-  uint64_t h1= pa_usage_hash(PA_USAGE_HASH_SEED, "BTREE a,b", 9);
-  uint64_t h2= pa_usage_hash(PA_USAGE_HASH_SEED, "BTREE a,c", 9);
+  uint64_t h1= pa_hash_bytes(PA_HASH_SEED, "BTREE a,b", 9);
+  uint64_t h2= pa_hash_bytes(PA_HASH_SEED, "BTREE a,c", 9);
   CHECK(h1 != h2);
-  CHECK(pa_usage_hash(PA_USAGE_HASH_SEED, "", 0) == PA_USAGE_HASH_SEED);
+  CHECK(pa_hash_bytes(PA_HASH_SEED, "", 0) == PA_HASH_SEED);
 
   pa_usage_init(&e, 100);
   CHECK(pa_usage_set_def(&e, h1, 150) == 0 && e.def_hash == h1);
@@ -113,7 +117,7 @@ static void add(struct image *im, const char *s, const char *t,
 
 static void seal(struct image *im)
 {
-  uint64_t h= pa_usage_hash(PA_USAGE_HASH_SEED, im->buf, im->len);
+  uint64_t h= pa_hash_bytes(PA_HASH_SEED, im->buf, im->len);
   im->len+= pa_usage_format_trailer(im->buf + im->len,
                                     sizeof(im->buf) - im->len, im->records,
                                     h);
