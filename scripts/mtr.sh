@@ -17,8 +17,12 @@ exec 9>"$LOCK"
 flock 9
 SO=$("$REPO/scripts/build.sh" | tail -n1)
 MTR_HOME=/usr/share/mysql/mysql-test
-PLUGIN_DIR=$(/usr/sbin/mariadbd --verbose --help 2>/dev/null \
+# --help still prints every setting when it exits non-zero (7 when an
+# option file names a variable of a plugin --help does not load, as
+# Debian's provider_*.cnf do), which pipefail would make fatal.
+PLUGIN_DIR=$({ /usr/sbin/mariadbd --verbose --help 2>/dev/null || true; } \
              | awk '$1 == "plugin-dir" { print $2 }')
+[ -n "$PLUGIN_DIR" ] || { echo "mtr.sh: no plugin-dir from mariadbd --help" >&2; exit 1; }
 install -m 0644 "$SO" "${PLUGIN_DIR%/}/perf_advisor.so"
 ln -sfn "$REPO/mysql-test" "$MTR_HOME/plugin/perf_advisor"
 VARDIR="$CACHE/mtr-var-dev"
