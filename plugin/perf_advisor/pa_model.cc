@@ -556,11 +556,17 @@ static void load_definitions(THD *thd, pa_table_model *m, TABLE *t)
   m->fks_complete= add_fks(def, &fks, true) & add_fks(def, &parents, false);
 }
 
-/* The handler's estimates of each index, as information_schema.STATISTICS
-   computes CARDINALITY (after load_facts() asked for HA_STATUS_CONST). */
+/*
+  The handler's estimates of each index, as information_schema.STATISTICS
+  computes CARDINALITY (after load_facts() asked for HA_STATUS_CONST).  The
+  row count is the handler's own: TABLE::stat_records() is what
+  set_statistics_for_table() chose when the table was opened for a
+  statement, and a table the model opened privately never went through
+  it (0: every cardinality came out 0).
+*/
 static void load_cardinalities(pa_table_model *m, TABLE *t)
 {
-  ha_rows rows= t->stat_records();
+  ha_rows rows= t->file->stats.records;
   for (int x= 0; x < m->def->n_indexes; x++)
   {
     const KEY *key= &m->share->key_info[m->key_of[x]];
@@ -741,6 +747,8 @@ int pa_model_build(THD *thd, TABLE_LIST *tables, TABLE *is_table,
     ri->observed_seconds= pa_usage_window(&m->su[x].u, m->now);
     ri->size_known= m->size_known[x];
     ri->size_bytes= m->size_bytes[x];
+    ri->card_known= m->card_known[x];
+    ri->cardinality= m->cardinality[x];
   }
 
   pa_rule_table *rt= &m->rule;
