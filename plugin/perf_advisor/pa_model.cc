@@ -748,7 +748,16 @@ int pa_model_build(THD *thd, TABLE_LIST *tables, TABLE *is_table,
     ri->size_known= m->size_known[x];
     ri->size_bytes= m->size_bytes[x];
     ri->card_known= m->card_known[x];
-    ri->cardinality= m->cardinality[x];
+    /* Distinct values for the rules: InnoDB halves rec_per_key ("index
+       selectivity is 2 times better than our estimate") unless the
+       session's optimizer_adjust_secondary_key_costs has
+       fix_innodb_cardinality, which doubles CARDINALITY; undone here.
+       Not for a nearly unique key: there the halved value was clamped to
+       one row per key, and CARDINALITY is about the row count as it is. */
+    ri->cardinality= innodb && thd_double_innodb_cardinality(thd) &&
+                             m->cardinality[x] <= m->facts.rows / 2
+                         ? (m->cardinality[x] + 1) / 2
+                         : m->cardinality[x];
   }
 
   pa_rule_table *rt= &m->rule;

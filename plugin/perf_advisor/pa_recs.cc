@@ -33,6 +33,8 @@ ulong pa_max_joins;
 ulong pa_wide_table_columns;
 ulonglong pa_single_insert_calls;
 ulong pa_max_recommendations;
+ulonglong pa_useless_index_distinct;
+ulong pa_business_cycle_days;
 
 /* Exported by the server (sql_show.cc) but declared in no header. */
 bool get_lookup_field_values(THD *, COND *, bool, TABLE_LIST *,
@@ -43,7 +45,7 @@ static void *root_alloc(void *ctx, size_t bytes)
   return alloc_root((MEM_ROOT *) ctx, bytes);
 }
 
-static void thresholds(pa_thresholds *th)
+void pa_thresholds_read(pa_thresholds *th)
 {
   th->large_table_rows= pa_large_table_rows;
   th->min_index_ratio= pa_min_index_ratio;
@@ -55,6 +57,8 @@ static void thresholds(pa_thresholds *th)
   th->max_joins= pa_max_joins;
   th->wide_table_columns= pa_wide_table_columns;
   th->single_insert_calls= pa_single_insert_calls;
+  th->useless_index_distinct= pa_useless_index_distinct;
+  th->business_cycle_days= pa_business_cycle_days;
 }
 
 /* Per-statement state of a PERF_RECOMMENDATIONS fill. */
@@ -487,7 +491,7 @@ static int recs_fill(THD *thd, TABLE_LIST *tables, COND *cond)
   c.alloc.alloc= root_alloc;
   c.alloc.ctx= c.root;
   pa_rec_list_init(&c.list, &c.alloc);
-  thresholds(&c.th);
+  pa_thresholds_read(&c.th);
   c.digests_ok= false;
   memset((void *) &c.digests, 0, sizeof(c.digests));
   if (!(c.scratch= (pa_digest_analysis *) alloc_root(c.root,

@@ -18,6 +18,11 @@ extern ulong pa_max_joins;
 extern ulong pa_wide_table_columns;
 extern ulonglong pa_single_insert_calls;
 extern ulong pa_max_recommendations;
+extern ulonglong pa_useless_index_distinct;
+extern ulong pa_business_cycle_days;
+
+/* The rules' thresholds, from the system variables now. */
+void pa_thresholds_read(pa_thresholds *th);
 
 int pa_recs_init(void *p);
 int pa_cache_stats_init(void *p);
