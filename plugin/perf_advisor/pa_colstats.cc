@@ -33,11 +33,6 @@ const char *pa_colstat_source_name(enum pa_colstat_source s)
   return "none";
 }
 
-static void *root_alloc(void *ctx, size_t bytes)
-{
-  return alloc_root((MEM_ROOT *) ctx, bytes);
-}
-
 /* The real name of a column of the share (case-insensitive), or NULL. */
 static const char *share_column(const TABLE_SHARE *share, const char *name)
 {
@@ -133,7 +128,7 @@ static bool take_sample(THD *thd, pa_colstats_conn *conn,
                         const pa_table_model *m, const char *const *real,
                         const bool *want, MEM_ROOT *root, pa_colstats *out)
 {
-  pa_alloc a= {root_alloc, root};
+  pa_alloc a= {pa_root_alloc, root};
   const char *cols[PA_DIGEST_MAX_COLUMNS];
   int pos[PA_DIGEST_MAX_COLUMNS], n= 0;
   MYSQL *mysql;

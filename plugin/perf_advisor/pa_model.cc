@@ -541,11 +541,17 @@ static void load_definitions(THD *thd, pa_table_model *m, TABLE *t)
   m->fks_complete= add_fks(def, &fks, true) & add_fks(def, &parents, false);
 }
 
-/* The handler's estimates of each index, as information_schema.STATISTICS
-   computes CARDINALITY (after load_facts() asked for HA_STATUS_CONST). */
+/*
+  The handler's estimates of each index, as information_schema.STATISTICS
+  computes CARDINALITY (after load_facts() asked for HA_STATUS_CONST).  The
+  row count is the handler's own: TABLE::stat_records() is what
+  set_statistics_for_table() chose when the table was opened for a
+  statement, and a table the model opened privately never went through
+  it (0: every cardinality came out 0).
+*/
 static void load_cardinalities(pa_table_model *m, TABLE *t)
 {
-  ha_rows rows= t->stat_records();
+  ha_rows rows= t->file->stats.records;
   for (int x= 0; x < m->def->n_indexes; x++)
   {
     const KEY *key= &m->share->key_info[m->key_of[x]];
@@ -734,6 +740,22 @@ enum pa_walk pa_model_build(THD *thd, TABLE_LIST *tables, TABLE *is_table,
     ri->observed_seconds= pa_usage_window(&m->su[x].u, m->now);
     ri->size_known= m->size_known[x];
     ri->size_bytes= m->size_bytes[x];
+    ri->card_known= m->card_known[x];
+    /* Distinct values for the rules: InnoDB halves rec_per_key ("index
+       selectivity is 2 times better than our estimate") unless the
+       session's optimizer_adjust_secondary_key_costs has
+       fix_innodb_cardinality, which doubles CARDINALITY; undone here.
+       Not for a nearly unique key: there the halved value was clamped to
+       one row per key, and CARDINALITY is about the row count as it is. */
+    ri->cardinality= innodb && thd_double_innodb_cardinality(thd) &&
+                             m->cardinality[x] <= m->facts.rows / 2
+                         ? (m->cardinality[x] + 1) / 2
+                         : m->cardinality[x];
+    /* the same for the first key part, which the missing-index rules read
+       as the distinct values of the column (pa_colstats) */
+    if (m->card1_known[x] && innodb && thd_double_innodb_cardinality(thd) &&
+        m->card1[x] <= m->facts.rows / 2)
+      m->card1[x]= (m->card1[x] + 1) / 2;
   }
 
   pa_rule_table *rt= &m->rule;

@@ -36,8 +36,9 @@ struct pa_table_model
      over the table's rows (at most 1) */
   bool card_known[PA_TABLE_MAX_INDEXES], sel_known[PA_TABLE_MAX_INDEXES];
   uint64_t cardinality[PA_TABLE_MAX_INDEXES];
-  /* the same for the first key part alone (a whole column; not FULLTEXT
-     or SPATIAL): the distinct values of the column that leads the index */
+  /* the distinct values of the first key part alone (a whole column;
+     not FULLTEXT or SPATIAL), InnoDB's doubling undone as for the rules'
+     cardinality: the distinct values of the column that leads the index */
   bool card1_known[PA_TABLE_MAX_INDEXES];
   uint64_t card1[PA_TABLE_MAX_INDEXES];
   double selectivity[PA_TABLE_MAX_INDEXES];

@@ -40,12 +40,14 @@ ulong pa_max_recommendations;
 ulong pa_max_index_columns;
 ulong pa_unselective_pct;
 ulong pa_min_index_gain_pct;
+ulonglong pa_useless_index_distinct;
+ulong pa_business_cycle_days;
 
 /* Exported by the server (sql_show.cc) but declared in no header. */
 bool get_lookup_field_values(THD *, COND *, bool, TABLE_LIST *,
                              LOOKUP_FIELD_VALUES *);
 
-static void thresholds(pa_thresholds *th)
+void pa_thresholds_read(pa_thresholds *th)
 {
   th->large_table_rows= pa_large_table_rows;
   th->min_index_ratio= pa_min_index_ratio;
@@ -57,6 +59,8 @@ static void thresholds(pa_thresholds *th)
   th->max_joins= pa_max_joins;
   th->wide_table_columns= pa_wide_table_columns;
   th->single_insert_calls= pa_single_insert_calls;
+  th->useless_index_distinct= pa_useless_index_distinct;
+  th->business_cycle_days= pa_business_cycle_days;
 }
 
 /*
@@ -110,7 +114,7 @@ static int missing_run(const pa_table_model *m, const pa_colstats *cs,
                        const pa_missing_digest *md, int n, MEM_ROOT *root,
                        pa_missing_result *res)
 {
-  pa_alloc a= {root_alloc, root};
+  pa_alloc a= {pa_root_alloc, root};
   pa_missing_stats st;
   st.rows_known= m->facts.sizes_known;
   st.rows= m->facts.rows;
@@ -625,7 +629,7 @@ static int recs_fill(THD *thd, TABLE_LIST *tables, COND *cond)
   c.alloc.alloc= pa_root_alloc;
   c.alloc.ctx= c.root;
   pa_rec_list_init(&c.list, &c.alloc);
-  thresholds(&c.th);
+  pa_thresholds_read(&c.th);
   c.digests_ok= false;
   memset((void *) &c.digests, 0, sizeof(c.digests));
   if (!(c.scratch= (pa_digest_analysis *) alloc_root(c.root,

@@ -24,6 +24,11 @@ extern ulong pa_max_recommendations;
 extern ulong pa_max_index_columns;
 extern ulong pa_unselective_pct;
 extern ulong pa_min_index_gain_pct;
+extern ulonglong pa_useless_index_distinct;
+extern ulong pa_business_cycle_days;
+
+/* The rules' thresholds, from the system variables now. */
+void pa_thresholds_read(pa_thresholds *th);
 
 int pa_recs_init(void *p);
 int pa_cache_stats_init(void *p);

@@ -169,6 +169,20 @@ static MYSQL_SYSVAR_ULONG(
     "once per statement that needs them. Default 10000; 0 reads none "
     "(statistics from indexes only)",
     NULL, NULL, 10000, 0, 10000000, 0);
+static MYSQL_SYSVAR_ULONGLONG(
+    useless_index_distinct, pa_useless_index_distinct, PLUGIN_VAR_RQCMDARG,
+    "Drop confidence: an unused index with at most this many distinct "
+    "values (CARDINALITY), on a table of at least "
+    "perf_advisor_min_table_rows rows, is useless on the data "
+    "(DROP_CONFIDENCE high). Default 4; 0 calls no index useless",
+    NULL, NULL, 4, 0, ULONGLONG_MAX, 0);
+
+static MYSQL_SYSVAR_ULONG(
+    business_cycle_days, pa_business_cycle_days, PLUGIN_VAR_RQCMDARG,
+    "Drop advice for an index unread in a window shorter than this many days "
+    "says to keep it IGNORED through a full business cycle before dropping "
+    "it. Default 31; 0 never says so",
+    NULL, NULL, 31, 0, 3660, 0);
 
 static struct st_mysql_sys_var *pa_system_variables[]= {
     MYSQL_SYSVAR(large_table_rows),
@@ -191,6 +205,8 @@ static struct st_mysql_sys_var *pa_system_variables[]= {
     MYSQL_SYSVAR(min_observation_seconds),
     MYSQL_SYSVAR(max_staleness_ms),
     MYSQL_SYSVAR(usage_file),
+    MYSQL_SYSVAR(useless_index_distinct),
+    MYSQL_SYSVAR(business_cycle_days),
     NULL};
 
 /* Slow digests among a table's digests: count and worst average (ms). */
@@ -351,6 +367,8 @@ enum pa_index_usage_col
   IU_DROP_BLOCKER,
   IU_STATS_SOURCE,
   IU_OBSERVED_SECONDS,
+  IU_DROP_CONFIDENCE,
+  IU_DROP_CONFIDENCE_REASON,
   IU_COLUMNS_COUNT
 };
 
@@ -381,6 +399,8 @@ static ST_FIELD_INFO index_usage_fields[]= {
     Column("DROP_BLOCKER", Varchar(1024), NULLABLE, OPEN_FRM_ONLY),
     Column("STATS_SOURCE", Varchar(32), NOT_NULL, OPEN_FRM_ONLY),
     Column("OBSERVED_SECONDS", ULonglong(), NULLABLE, OPEN_FRM_ONLY),
+    Column("DROP_CONFIDENCE", Varchar(8), NULLABLE, OPEN_FRM_ONLY),
+    Column("DROP_CONFIDENCE_REASON", Varchar(32), NULLABLE, OPEN_FRM_ONLY),
     CEnd()};
 
 static_assert(sizeof(index_usage_fields) / sizeof(index_usage_fields[0]) ==
@@ -393,7 +413,9 @@ static int index_usage_rows(THD *thd, TABLE_LIST *tables, TABLE *table,
                             const LEX_CSTRING *table_name)
 {
   const CHARSET_INFO *cs= system_charset_info;
+  pa_thresholds th;
 
+  pa_thresholds_read(&th);
   for (int x= 0; x < m->def->n_indexes; x++)
   {
     const pa_index_def *d= &m->def->indexes[x];
@@ -450,6 +472,12 @@ static int index_usage_rows(THD *thd, TABLE_LIST *tables, TABLE *table,
     pa_store_str(f[IU_STATS_SOURCE], pa_stats_source_name(m->st.source));
     pa_store_u64(f[IU_OBSERVED_SECONDS], m->st.known && su->known,
                  m->rule_idx[x].observed_seconds);
+    pa_drop_verdict dv=
+        pa_rules_drop_confidence(&m->rule, &m->rule_idx[x], &th);
+    pa_store_str(f[IU_DROP_CONFIDENCE],
+                 pa_drop_confidence_name(dv.confidence));
+    pa_store_str(f[IU_DROP_CONFIDENCE_REASON],
+                 pa_drop_reason_name(dv.reason));
     if (schema_table_store_record(thd, table))
       return 1;
   }

@@ -21,6 +21,11 @@ enum pa_priority
   PA_PRIO_LOW= 3
 };
 
+/* Characters SUGGESTED_SQL, ROLLBACK_SQL and FINAL_SQL hold: a statement
+   that would not fit is never offered cut (a cut ALTER TABLE can still
+   parse, and do less). */
+#define PA_REC_SQL_CHARS 4096
+
 struct pa_rec
 {
   char id[17];              /* 16 lowercase hex digits, stable for a finding */

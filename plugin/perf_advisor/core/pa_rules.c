@@ -154,8 +154,7 @@ static int worth_it(const struct pa_rule_table *t,
   return t->facts.sizes_known && t->facts.rows >= th->min_table_rows;
 }
 
-static void json_index(struct pa_json *j, const struct pa_rule_index *x,
-                       struct pa_buf *tmp)
+static void json_index(struct pa_json *j, const struct pa_rule_index *x)
 {
   char cols[1024];
   pa_json_str(j, "index", x->def->name);
@@ -168,87 +167,420 @@ static void json_index(struct pa_json *j, const struct pa_rule_index *x,
     pa_json_u64(j, "size_bytes", x->size_bytes);
   else
     pa_json_null(j, "size_bytes");
-  (void) tmp;
+  if (x->card_known)
+    pa_json_u64(j, "cardinality", x->cardinality);
+  else
+    pa_json_null(j, "cardinality");
 }
 
+static void json_confidence(struct pa_json *j, struct pa_drop_verdict dv)
+{
+  pa_json_str(j, "drop_confidence", pa_drop_confidence_name(dv.confidence));
+  pa_json_str(j, "drop_confidence_reason", pa_drop_reason_name(dv.reason));
+}
+
+static void json_drop_thresholds(struct pa_json *j,
+                                 const struct pa_thresholds *th)
+{
+  pa_json_u64(j, "threshold_min_index_bytes", th->min_index_bytes);
+  pa_json_u64(j, "threshold_min_table_rows", th->min_table_rows);
+  pa_json_u64(j, "threshold_useless_index_distinct",
+              th->useless_index_distinct);
+  pa_json_u64(j, "business_cycle_days", th->business_cycle_days);
+}
+
+/* The table has enough rows to call a few distinct values useless. */
+static int rows_to_judge(const struct pa_rule_table *t,
+                         const struct pa_thresholds *th)
+{
+  return t->facts.sizes_known && t->facts.rows > 0 &&
+         t->facts.rows >= th->min_table_rows;
+}
+
+struct pa_drop_verdict pa_rules_drop_confidence(const struct pa_rule_table *t,
+                                                const struct pa_rule_index *x,
+                                                const struct pa_thresholds *th)
+{
+  struct pa_drop_verdict dv= {PA_CONF_NONE, PA_DROP_NONE};
+  const struct pa_index_verdict *v= x ? x->verdict : NULL;
+  int redundant, unused;
+
+  if (!t || !x || !x->def || !th || !pa_index_drop_safe(v) ||
+      x->def->is_primary || x->def->is_unique)
+    return dv;
+  redundant= v->redundant_with >= 0;
+  unused= x->status == PA_USAGE_UNUSED;
+  if (redundant && v->redundancy == PA_RED_DUPLICATE)
+  {
+    dv.confidence= PA_CONF_HIGH;
+    dv.reason= PA_DROP_DUPLICATE;
+  }
+  else if (unused && th->useless_index_distinct && x->card_known &&
+           x->cardinality <= th->useless_index_distinct &&
+           rows_to_judge(t, th))
+  {
+    dv.confidence= PA_CONF_HIGH;
+    dv.reason= PA_DROP_USELESS;
+  }
+  else if (redundant && (v->redundancy == PA_RED_LEFT_PREFIX ||
+                         v->redundancy == PA_RED_PK_SUFFIX))
+  {
+    dv.confidence= PA_CONF_MEDIUM;
+    dv.reason= v->redundancy == PA_RED_LEFT_PREFIX ? PA_DROP_LEFT_PREFIX
+                                                   : PA_DROP_PK_SUFFIX;
+  }
+  else if (unused)
+  {
+    dv.confidence= PA_CONF_LOW;
+    /* "selective" only where the useless test could have said no */
+    dv.reason= th->useless_index_distinct && x->card_known &&
+                       rows_to_judge(t, th) &&
+                       x->cardinality > th->useless_index_distinct
+                   ? PA_DROP_UNUSED_SELECTIVE
+                   : PA_DROP_UNUSED;
+  }
+  return dv;
+}
+
+const char *pa_drop_confidence_name(enum pa_drop_confidence c)
+{
+  switch (c)
+  {
+  case PA_CONF_HIGH:
+    return "high";
+  case PA_CONF_MEDIUM:
+    return "medium";
+  case PA_CONF_LOW:
+    return "low";
+  case PA_CONF_NONE:
+    break;
+  }
+  return NULL;
+}
+
+const char *pa_drop_reason_name(enum pa_drop_reason r)
+{
+  switch (r)
+  {
+  case PA_DROP_DUPLICATE:
+    return "duplicate";
+  case PA_DROP_USELESS:
+    return "useless_on_data";
+  case PA_DROP_LEFT_PREFIX:
+    return "left_prefix";
+  case PA_DROP_PK_SUFFIX:
+    return "pk_suffix";
+  case PA_DROP_UNUSED_SELECTIVE:
+    return "unused_selective";
+  case PA_DROP_UNUSED:
+    return "unused";
+  case PA_DROP_NONE:
+    break;
+  }
+  return NULL;
+}
+
+static enum pa_priority drop_priority(enum pa_drop_confidence c)
+{
+  return c == PA_CONF_HIGH     ? PA_PRIO_HIGH
+         : c == PA_CONF_MEDIUM ? PA_PRIO_MEDIUM
+                               : PA_PRIO_LOW;
+}
+
+/* "9.0 days", "31 days": an observation window, in days as the business
+   cycle is counted. */
+static const char *fmt_days(uint64_t s, char *buf, size_t size)
+{
+  double d= (double) s / 86400.0;
+  snprintf(buf, size, d < 10.0 ? "%.1f days" : "%.0f days", d);
+  return buf;
+}
+
+/*
+  Advice that rests on an unread window shorter than the business cycle
+  says to keep the index IGNORED through a whole cycle: the code paths of
+  month-end, returns and reconciliation may not have run yet.  "" when the
+  window is long enough or the hint is off.
+*/
+static const char *cycle_hint(const struct pa_alloc *a,
+                              const struct pa_thresholds *th,
+                              uint64_t observed_seconds, int plural)
+{
+  if (!th->business_cycle_days ||
+      observed_seconds / 86400 >= th->business_cycle_days)
+    return "";
+  return pa_strdupf(a,
+                    " Observed for less than a %" PRIu64 "-day business "
+                    "cycle: keep %s IGNORED through a full cycle (month-end, "
+                    "returns, reconciliation) before dropping %s.",
+                    th->business_cycle_days, plural ? "them" : "it",
+                    plural ? "them" : "it");
+}
+
+/* One index's drop, as redundant_index or index_cleanup. */
+static int drop_rec(const struct pa_rule_table *t,
+                    const struct pa_thresholds *th, struct pa_rec_list *out,
+                    const struct pa_rule_index *x, struct pa_drop_verdict dv)
+{
+  const struct pa_alloc *a= out->a;
+  const struct pa_index_def *d= x->def;
+  const struct pa_index_verdict *v= x->verdict;
+  int redundant= dv.reason == PA_DROP_DUPLICATE ||
+                 dv.reason == PA_DROP_LEFT_PREFIX ||
+                 dv.reason == PA_DROP_PK_SUFFIX;
+  char size[32], w[32], cols[1024];
+  const char *hint= "";
+  struct pa_rec *r;
+  struct pa_buf b;
+  struct pa_json j;
+
+  if (!(r= new_rec(out, t, d->name, drop_priority(dv.confidence),
+                   d->is_ignored ? "drop_index" : "ignore_then_drop_index")))
+    return -1;
+  pa_index_columns_text(d, cols, sizeof(cols));
+  if (x->size_known)
+    pa_fmt_bytes(x->size_bytes, size, sizeof(size));
+  else
+    snprintf(size, sizeof(size), "an unknown size");
+  fmt_days(x->observed_seconds, w, sizeof(w));
+  if (redundant)
+  {
+    const char *other= t->def->indexes[v->redundant_with].name;
+    pa_rec_set_id(r, "redundant_index", t->schema, t->name, d->name,
+                  (const char *) NULL);
+    r->message= pa_strdupf(
+        a,
+        "Index %s (%s) of %s.%s is %s %s and can be dropped, saving "
+        "%s%s; ignore it first, watch, then drop it.",
+        d->name, cols, t->schema, t->name,
+        v->redundancy == PA_RED_DUPLICATE     ? "a duplicate of"
+        : v->redundancy == PA_RED_LEFT_PREFIX ? "a left prefix of"
+                                              : "the primary-key-suffixed "
+                                                "twin of",
+        other, size,
+        x->status == PA_USAGE_UNUSED ? " (it is also unused)" : "");
+  }
+  else if (dv.reason == PA_DROP_USELESS)
+  {
+    pa_rec_set_id(r, "index_cleanup", t->schema, t->name, d->name,
+                  (const char *) NULL);
+    r->message= pa_strdupf(
+        a,
+        "Index %s (%s) of %s.%s has %" PRIu64 " distinct value(s) over "
+        "%" PRIu64 " rows (at most %" PRIu64 "): useless on this data, and "
+        "not read in %s; it takes %s. Ignore it first, watch, then drop "
+        "it.",
+        d->name, cols, t->schema, t->name, x->cardinality, t->facts.rows,
+        th->useless_index_distinct, w, size);
+  }
+  else
+  {
+    const char *next= d->is_ignored
+                          ? "It is already IGNORED: drop it when nothing "
+                            "missed it."
+                          : "Ignore it first, watch, then drop it.";
+    pa_rec_set_id(r, "index_cleanup", t->schema, t->name, d->name,
+                  (const char *) NULL);
+    if (!(hint= cycle_hint(a, th, x->observed_seconds, 0)))
+      return -1;
+    if (dv.reason == PA_DROP_UNUSED_SELECTIVE)
+      r->message= pa_strdupf(
+          a,
+          "Index %s (%s) of %s.%s was not read in %s but is selective "
+          "(%" PRIu64 " distinct values over %" PRIu64 " rows), so it may "
+          "serve a rare code path; it takes %s.%s %s",
+          d->name, cols, t->schema, t->name, w, x->cardinality,
+          t->facts.rows, size, hint, next);
+    else
+      r->message= pa_strdupf(a,
+                             "Index %s (%s) of %s.%s was not read in %s; it "
+                             "takes %s.%s %s",
+                             d->name, cols, t->schema, t->name, w, size,
+                             hint, next);
+  }
+  if (!r->message || soft_drop_sql(r, a, t, d))
+    return -1;
+  r->benefit= x->size_known ? (double) x->size_bytes : 0.0;
+  r->benefit_text= x->size_known ? pa_strdupf(a, "%s of index", size) : NULL;
+  pa_buf_init(&b, a);
+  pa_json_begin(&j, &b);
+  json_table(&j, t);
+  json_index(&j, x);
+  json_confidence(&j, dv);
+  if (redundant)
+  {
+    pa_json_str(&j, "redundancy", pa_redundancy_name(v->redundancy));
+    pa_json_str(&j, "redundant_with",
+                t->def->indexes[v->redundant_with].name);
+  }
+  json_drop_thresholds(&j, th);
+  pa_json_end(&j);
+  return (r->evidence= pa_buf_str(&b)) ? 0 : -1;
+}
+
+/* Characters of `name` quoted (pa_sql_ident): counted in bytes, which is
+   never fewer. */
+static size_t quoted_len(const char *name)
+{
+  size_t n= 2;
+  for (; *name; name++)
+    n+= *name == '`' ? 2 : 1;
+  return n;
+}
+
+/*
+  How many of the n members, from the first, fit in one statement: the
+  longest of the group's three (the NOT IGNORED rollback) within
+  PA_REC_SQL_CHARS.  At least 1.
+*/
+static int group_fit(const struct pa_rule_table *t,
+                     const struct pa_rule_index *const *members, int n)
+{
+  size_t len= strlen("ALTER TABLE ") + quoted_len(t->name) + 1;
+  int k;
+
+  if (t->schema && *t->schema)
+    len+= quoted_len(t->schema) + 1;
+  for (k= 0; k < n; k++)
+  {
+    len+= strlen(", ALTER INDEX ") + quoted_len(members[k]->def->name) +
+          strlen(" NOT IGNORED");
+    if (len > PA_REC_SQL_CHARS)
+      break;
+  }
+  return k ? k : 1;
+}
+
+/* Names listed in a group's message, at most: the rest are counted. */
+#define GROUP_MESSAGE_NAME_BYTES 1024
+
+/*
+  The low-confidence unread indexes of one table as one index_cleanup row:
+  one ALTER TABLE ignores them all, one restores them all, one drops them.
+  n >= 2 members, none IGNORED, in definition order.
+*/
+static int group_rec(const struct pa_rule_table *t,
+                     const struct pa_thresholds *th, struct pa_rec_list *out,
+                     const struct pa_rule_index *const *members, int n)
+{
+  const struct pa_alloc *a= out->a;
+  const char *names[PA_TABLE_MAX_INDEXES];
+  uint64_t bytes= 0, window= UINT64_MAX;
+  int k, n_sized= 0, listed= 0;
+  char size[32], w[32];
+  const char *hint;
+  struct pa_buf b, list, arr;
+  struct pa_json j;
+  struct pa_rec *r;
+
+  pa_buf_init(&list, a);
+  pa_buf_init(&arr, a);
+  pa_buf_puts(&arr, "[");
+  for (k= 0; k < n; k++)
+  {
+    const struct pa_rule_index *x= members[k];
+    struct pa_json xj;
+    names[k]= x->def->name;
+    if (x->size_known)
+    {
+      bytes+= x->size_bytes;
+      n_sized++;
+    }
+    if (x->observed_seconds < window)
+      window= x->observed_seconds;
+    if (list.len + strlen(x->def->name) < GROUP_MESSAGE_NAME_BYTES)
+    {
+      pa_buf_printf(&list, "%s%s", k ? ", " : "", x->def->name);
+      listed++;
+    }
+    if (k)
+      pa_buf_puts(&arr, ", ");
+    pa_json_begin(&xj, &arr);
+    json_index(&xj, x);
+    json_confidence(&xj, pa_rules_drop_confidence(t, x, th));
+    pa_json_end(&xj);
+  }
+  pa_buf_puts(&arr, "]");
+  if (listed < n)
+    pa_buf_printf(&list, " and %d more", n - listed);
+  if (n_sized == n)
+    pa_fmt_bytes(bytes, size, sizeof(size));
+  else if (n_sized)
+    snprintf(size, sizeof(size), "at least %s",
+             pa_fmt_bytes(bytes, w, sizeof(w)));
+  else
+    snprintf(size, sizeof(size), "an unknown size");
+  fmt_days(window, w, sizeof(w));
+
+  if (!(r= new_rec(out, t, NULL, PA_PRIO_LOW, "ignore_then_drop_indexes")))
+    return -1;
+  r->sql= pa_sql_alter_indexes_ignored(a, t->schema, t->name, names, n, 1);
+  r->rollback_sql=
+      pa_sql_alter_indexes_ignored(a, t->schema, t->name, names, n, 0);
+  r->final_sql= pa_sql_drop_indexes(a, t->schema, t->name, names, n);
+  if (!r->sql || !r->rollback_sql || !r->final_sql ||
+      !(hint= cycle_hint(a, th, window, 1)))
+    return -1;
+  /* What the group is: its table and its members (the statement names
+     them all). */
+  pa_rec_set_id(r, "index_cleanup", t->schema, t->name, r->sql,
+                (const char *) NULL);
+  r->message= pa_strdupf(
+      a,
+      "%d indexes of %s.%s unread in %s, %s: %s. None is redundant or "
+      "useless on the data, so each may serve a rare code path.%s Ignore "
+      "them first (one statement), watch, then drop them.",
+      n, t->schema, t->name, w, size, pa_buf_str(&list), hint);
+  r->benefit= (double) bytes;
+  r->benefit_text= n_sized ? pa_strdupf(a, "%s of indexes", size) : NULL;
+  pa_buf_init(&b, a);
+  pa_json_begin(&j, &b);
+  json_table(&j, t);
+  pa_json_u64(&j, "index_count", (uint64_t) n);
+  if (n_sized == n)
+    pa_json_u64(&j, "size_bytes", bytes);
+  else
+    pa_json_null(&j, "size_bytes");
+  pa_json_u64(&j, "observed_seconds", window);
+  pa_json_raw(&j, "indexes", pa_buf_str(&arr));
+  json_drop_thresholds(&j, th);
+  pa_json_end(&j);
+  return r->message && (r->evidence= pa_buf_str(&b)) ? 0 : -1;
+}
+
+/*
+  index_cleanup and redundant_index.  Each drop candidate worth a DBA's
+  time is one row, prioritized by its confidence; except that the
+  low-confidence ones of a table (unread but selective: each needs the
+  same watching) are one row when there are several, split only where one
+  statement would not fit.  An index already IGNORED keeps its own row:
+  its next step is the drop.
+*/
 static int rule_index_drops(const struct pa_rule_table *t,
                             const struct pa_thresholds *th,
                             struct pa_rec_list *out)
 {
-  const struct pa_alloc *a= out->a;
-  int i;
+  const struct pa_rule_index *low[PA_TABLE_MAX_INDEXES];
+  struct pa_drop_verdict dv;
+  int i, n_low= 0, from, k;
 
-  for (i= 0; t->def && i < t->def->n_indexes; i++)
+  for (i= 0; t->def && i < t->def->n_indexes && i < PA_TABLE_MAX_INDEXES; i++)
   {
     const struct pa_rule_index *x= &t->indexes[i];
-    const struct pa_index_def *d= x->def;
-    const struct pa_index_verdict *v= x->verdict;
-    char size[32], w[32], cols[1024];
-    struct pa_rec *r;
-    struct pa_buf b;
-    struct pa_json j;
-    int redundant= v->redundancy != PA_RED_NONE && v->redundant_with >= 0;
-
-    if (!pa_index_drop_safe(v) || d->is_primary || d->is_unique)
+    dv= pa_rules_drop_confidence(t, x, th);
+    if (dv.confidence == PA_CONF_NONE || !worth_it(t, x, th))
       continue;
-    if (!redundant && x->status != PA_USAGE_UNUSED)
-      continue;
-    if (!worth_it(t, x, th))
-      continue;
-    if (!(r= new_rec(out, t, d->name, PA_PRIO_MEDIUM,
-                     d->is_ignored ? "drop_index" : "ignore_then_drop_index")))
+    if (dv.confidence == PA_CONF_LOW && !x->def->is_ignored)
+      low[n_low++]= x;
+    else if (drop_rec(t, th, out, x, dv))
       return -1;
-    pa_index_columns_text(d, cols, sizeof(cols));
-    if (x->size_known)
-      pa_fmt_bytes(x->size_bytes, size, sizeof(size));
-    else
-      snprintf(size, sizeof(size), "an unknown size");
-    if (redundant)
-    {
-      const char *other= t->def->indexes[v->redundant_with].name;
-      pa_rec_set_id(r, "redundant_index", t->schema, t->name, d->name,
-                    (const char *) NULL);
-      r->message= pa_strdupf(
-          a,
-          "Index %s (%s) of %s.%s is %s %s and can be dropped, saving "
-          "%s%s; ignore it first, watch, then drop it.",
-          d->name, cols, t->schema, t->name,
-          v->redundancy == PA_RED_DUPLICATE     ? "a duplicate of"
-          : v->redundancy == PA_RED_LEFT_PREFIX ? "a left prefix of"
-                                                : "the primary-key-suffixed "
-                                                  "twin of",
-          other, size,
-          x->status == PA_USAGE_UNUSED ? " (it is also unused)" : "");
-    }
-    else
-    {
-      pa_rec_set_id(r, "index_cleanup", t->schema, t->name, d->name,
-                    (const char *) NULL);
-      r->message= pa_strdupf(
-          a,
-          "Index %s (%s) of %s.%s was not read in %s of observation; it "
-          "takes %s. Ignore it first, watch, then drop it.",
-          d->name, cols, t->schema, t->name,
-          fmt_window(x->observed_seconds, w, sizeof(w)), size);
-    }
-    if (!r->message || soft_drop_sql(r, a, t, d))
-      return -1;
-    r->benefit= x->size_known ? (double) x->size_bytes : 0.0;
-    r->benefit_text= x->size_known ? pa_strdupf(a, "%s of index", size)
-                                   : NULL;
-    pa_buf_init(&b, a);
-    pa_json_begin(&j, &b);
-    json_table(&j, t);
-    json_index(&j, x, &b);
-    if (redundant)
-    {
-      pa_json_str(&j, "redundancy", pa_redundancy_name(v->redundancy));
-      pa_json_str(&j, "redundant_with",
-                  t->def->indexes[v->redundant_with].name);
-    }
-    pa_json_u64(&j, "threshold_min_index_bytes", th->min_index_bytes);
-    pa_json_end(&j);
-    if (!(r->evidence= pa_buf_str(&b)))
+  }
+  for (from= 0; from < n_low; from+= k)
+  {
+    k= group_fit(t, low + from, n_low - from);
+    if (k == 1 ? drop_rec(t, th, out, low[from],
+                          pa_rules_drop_confidence(t, low[from], th))
+               : group_rec(t, th, out, low + from, k))
       return -1;
   }
   return 0;

@@ -28,6 +28,13 @@ struct pa_thresholds
   uint64_t max_joins;          /* query_pattern: joins above which (3) */
   uint64_t wide_table_columns; /* SELECT * on tables wider than (20) */
   uint64_t single_insert_calls; /* batching: executions above which (10000) */
+  uint64_t useless_index_distinct; /* drop confidence: an unread index with
+                                      at most this many distinct values, on
+                                      a table of min_table_rows, is useless
+                                      on the data (4); 0: never */
+  uint64_t business_cycle_days; /* drop advice resting on an unread window
+                                   shorter than this many days says to
+                                   confirm over a full cycle (31); 0: never */
 };
 
 /* One index of a table, as the rules see it. */
@@ -40,6 +47,10 @@ struct pa_rule_index
   uint64_t observed_seconds;
   int size_known;
   uint64_t size_bytes;
+  int card_known;
+  uint64_t cardinality;         /* distinct values of the whole key, the
+                                   engine's estimate (the caller undoes
+                                   InnoDB's doubling of CARDINALITY) */
 };
 
 /* One table, as the rules see it. */
@@ -58,6 +69,62 @@ struct pa_rule_table
   const struct pa_table_def *def;
   const struct pa_rule_index *indexes;  /* def->n_indexes entries */
 };
+
+/*
+  How sure a drop is.  Only an index pa_index_drop_safe() accepts (so never
+  a PRIMARY, UNIQUE, foreign-key or hinted one) gets a confidence; the
+  rules, first match wins:
+    high    duplicate        an exact duplicate of another index;
+            useless_on_data  unused (pa_usage_status) and at most
+                             useless_index_distinct distinct values over a
+                             table of at least min_table_rows rows (and at
+                             least one): it cannot narrow a lookup much;
+    medium  left_prefix, pk_suffix   covered by a wider index;
+    low     unused_selective unused, with more distinct values than that:
+                             it may serve a rare code path;
+            unused           unused, selectivity unknown (no estimate, a
+                             table too small to judge, or the useless test
+                             off).
+  Unknown usage is never taken for unused: such an index that is not
+  redundant has no confidence.  The cardinality is that of the whole key,
+  so a composite index over a two-valued first column is not useless.
+*/
+enum pa_drop_confidence
+{
+  PA_CONF_NONE= 0, /* not a drop candidate */
+  PA_CONF_HIGH,
+  PA_CONF_MEDIUM,
+  PA_CONF_LOW
+};
+
+enum pa_drop_reason
+{
+  PA_DROP_NONE= 0,
+  PA_DROP_DUPLICATE,
+  PA_DROP_USELESS,
+  PA_DROP_LEFT_PREFIX,
+  PA_DROP_PK_SUFFIX,
+  PA_DROP_UNUSED_SELECTIVE,
+  PA_DROP_UNUSED
+};
+
+struct pa_drop_verdict
+{
+  enum pa_drop_confidence confidence;
+  enum pa_drop_reason reason;
+};
+
+/* The verdict for index x of table t (x->def, x->verdict set). */
+struct pa_drop_verdict pa_rules_drop_confidence(const struct pa_rule_table *t,
+                                                const struct pa_rule_index *x,
+                                                const struct pa_thresholds *th);
+
+/* "high", "medium", "low"; NULL for PA_CONF_NONE. */
+const char *pa_drop_confidence_name(enum pa_drop_confidence c);
+
+/* "duplicate", "useless_on_data", "left_prefix", "pk_suffix",
+   "unused_selective", "unused"; NULL for PA_DROP_NONE. */
+const char *pa_drop_reason_name(enum pa_drop_reason r);
 
 /*
   indexing, index_cleanup, redundant_index and fragmentation for one table.

@@ -222,36 +222,63 @@ static int put_alter_table(struct pa_buf *b, const char *schema,
   return 1;
 }
 
-char *pa_sql_alter_index_ignored(const struct pa_alloc *a, const char *schema,
-                                 const char *table, const char *index,
-                                 int ignored)
+char *pa_sql_alter_indexes_ignored(const struct pa_alloc *a,
+                                   const char *schema, const char *table,
+                                   const char *const *indexes, int n,
+                                   int ignored)
 {
   struct pa_buf b;
-  if (!a)
+  int i;
+
+  if (!a || !indexes || n < 1 || n > PA_TABLE_MAX_INDEXES)
     return NULL;
   pa_buf_init(&b, a);
   if (!put_alter_table(&b, schema, table))
     return NULL;
-  pa_buf_puts(&b, "ALTER INDEX ");
-  if (!put_ident(&b, index))
+  for (i= 0; i < n; i++)
+  {
+    pa_buf_puts(&b, i ? ", ALTER INDEX " : "ALTER INDEX ");
+    if (!put_ident(&b, indexes[i]))
+      return NULL;
+    pa_buf_puts(&b, ignored ? " IGNORED" : " NOT IGNORED");
+  }
+  return pa_buf_str(&b);
+}
+
+char *pa_sql_alter_index_ignored(const struct pa_alloc *a, const char *schema,
+                                 const char *table, const char *index,
+                                 int ignored)
+{
+  return pa_sql_alter_indexes_ignored(a, schema, table, &index, 1, ignored);
+}
+
+char *pa_sql_drop_indexes(const struct pa_alloc *a, const char *schema,
+                          const char *table, const char *const *indexes,
+                          int n)
+{
+  struct pa_buf b;
+  int i;
+
+  if (!a || !indexes || n < 1 || n > PA_TABLE_MAX_INDEXES)
     return NULL;
-  pa_buf_puts(&b, ignored ? " IGNORED" : " NOT IGNORED");
+  pa_buf_init(&b, a);
+  if (!put_alter_table(&b, schema, table))
+    return NULL;
+  for (i= 0; i < n; i++)
+  {
+    if (!indexes[i] || ascii_ieq(indexes[i], "PRIMARY"))
+      return NULL;
+    pa_buf_puts(&b, i ? ", DROP INDEX " : "DROP INDEX ");
+    if (!put_ident(&b, indexes[i]))
+      return NULL;
+  }
   return pa_buf_str(&b);
 }
 
 char *pa_sql_drop_index(const struct pa_alloc *a, const char *schema,
                         const char *table, const char *index)
 {
-  struct pa_buf b;
-  if (!a || !index || pa_ascii_ieq(index, "PRIMARY"))
-    return NULL;
-  pa_buf_init(&b, a);
-  if (!put_alter_table(&b, schema, table))
-    return NULL;
-  pa_buf_puts(&b, "DROP INDEX ");
-  if (!put_ident(&b, index))
-    return NULL;
-  return pa_buf_str(&b);
+  return pa_sql_drop_indexes(a, schema, table, &index, 1);
 }
 
 char *pa_sql_optimize_table(const struct pa_alloc *a, const char *schema,

@@ -90,6 +90,24 @@ char *pa_sql_alter_index_ignored(const struct pa_alloc *a, const char *schema,
 char *pa_sql_drop_index(const struct pa_alloc *a, const char *schema,
                         const char *table, const char *index);
 
+/*
+  The same for several indexes of one table, as one statement:
+    ALTER TABLE `schema`.`table` ALTER INDEX `a` IGNORED,
+    ALTER INDEX `b` IGNORED, ...   (on one line; NOT IGNORED when ignored
+  is 0), and ALTER TABLE `schema`.`table` DROP INDEX `a`, DROP INDEX `b`.
+  One ALTER TABLE applies all its clauses or none, so a group is ignored,
+  restored or dropped whole.  indexes: n names in the order to write,
+  1 <= n <= PA_TABLE_MAX_INDEXES.  NULL when n is out of range, indexes or
+  any name is NULL or "", or (for the drop) any name is "PRIMARY".
+*/
+char *pa_sql_alter_indexes_ignored(const struct pa_alloc *a,
+                                   const char *schema, const char *table,
+                                   const char *const *indexes, int n,
+                                   int ignored);
+char *pa_sql_drop_indexes(const struct pa_alloc *a, const char *schema,
+                          const char *table, const char *const *indexes,
+                          int n);
+
 /* OPTIMIZE TABLE `schema`.`table` */
 char *pa_sql_optimize_table(const struct pa_alloc *a, const char *schema,
                             const char *table);

@@ -17,7 +17,7 @@ static struct pa_alloc alloc= {arena_alloc, &ar};
 
 static const struct pa_thresholds th= {100000, 0.3, 1048576, 10000, 20.0,
                                        256ULL << 20, 1000000000000ULL, 3, 20,
-                                       10000};
+                                       10000, 4, 31};
 
 static void add_index(struct pa_table_def *def, const char *name,
                       int primary, int unique, const char *c1,
@@ -111,6 +111,24 @@ static void test_indexing(void)
   CHECK(find(&l, "indexing", NULL) == NULL);
 }
 
+static int has_action(const struct pa_rec_list *l, const char *action)
+{
+  size_t i;
+  for (i= 0; i < l->n; i++)
+    if (!strcmp(l->recs[i].action, action))
+      return 1;
+  return 0;
+}
+
+static int find_id(const struct pa_rec_list *l, const char *id)
+{
+  size_t i;
+  for (i= 0; i < l->n; i++)
+    if (!strcmp(l->recs[i].id, id))
+      return 1;
+  return 0;
+}
+
 static void test_drops(void)
 {
   struct pa_table_def *def= calloc(1, sizeof(*def));
@@ -137,6 +155,8 @@ static void test_drops(void)
     x[i].observed_seconds= 8 * 86400;
     x[i].size_known= 1;
     x[i].size_bytes= 64ULL << 20;
+    x[i].card_known= 0;
+    x[i].cardinality= 0;
   }
   x[2].status= PA_USAGE_USED;
   x[5].size_bytes= 16384; /* trivia */
@@ -203,6 +223,363 @@ static void test_drops(void)
   free(def);
 }
 
+/* A table of rule indexes over def, every one unused, 64 MiB, observed
+   for `days` days, cardinality unknown. */
+static void rule_indexes(struct pa_table_def *def, struct pa_index_verdict *v,
+                         struct pa_rule_index *x, const int *hinted,
+                         uint64_t days)
+{
+  CHECK(pa_index_analyze(def, hinted, v) == 0);
+  for (int i= 0; i < def->n_indexes; i++)
+  {
+    memset(&x[i], 0, sizeof(x[i]));
+    x[i].def= &def->indexes[i];
+    x[i].verdict= &v[i];
+    x[i].status= PA_USAGE_UNUSED;
+    x[i].observed_seconds= days * 86400;
+    x[i].size_known= 1;
+    x[i].size_bytes= 64ULL << 20;
+  }
+}
+
+static void card(struct pa_rule_index *x, uint64_t distinct)
+{
+  x->card_known= 1;
+  x->cardinality= distinct;
+}
+
+static int conf_is(const struct pa_rule_table *t,
+                   const struct pa_rule_index *x,
+                   const struct pa_thresholds *h, const char *conf,
+                   const char *reason)
+{
+  struct pa_drop_verdict dv= pa_rules_drop_confidence(t, x, h);
+  const char *c= pa_drop_confidence_name(dv.confidence);
+  const char *r= pa_drop_reason_name(dv.reason);
+  if (!conf)
+    return !c && !r;
+  return c && r && !strcmp(c, conf) && !strcmp(r, reason);
+}
+
+/* The confidence rules, case by case. */
+static void test_drop_confidence(void)
+{
+  struct pa_table_def *def= calloc(1, sizeof(*def));
+  struct pa_index_verdict v[16];
+  struct pa_rule_index x[16];
+  int hinted[16]= {0};
+  struct pa_rule_table t;
+  struct pa_thresholds h= th;
+
+  def->clustered_pk= 1;
+  add_index(def, "PRIMARY", 1, 1, "name", NULL);        /* 0 */
+  add_index(def, "c1", 0, 0, "customer", NULL);         /* 1 */
+  add_index(def, "c2", 0, 0, "customer", NULL);         /* 2 duplicate */
+  add_index(def, "status", 0, 0, "status", NULL);       /* 3 */
+  add_index(def, "acct", 0, 0, "account", NULL);        /* 4 left prefix */
+  add_index(def, "acct_date", 0, 0, "account", "posting_date"); /* 5 */
+  add_index(def, "party", 0, 0, "party", NULL);         /* 6 */
+  add_index(def, "remarks", 0, 0, "remarks", NULL);     /* 7 */
+  add_index(def, "is_return", 0, 0, "is_return", NULL); /* 8 */
+  add_index(def, "uq", 0, 1, "voucher_no", NULL);       /* 9 */
+  add_index(def, "hinted", 0, 0, "docstatus", NULL);    /* 10 */
+  add_index(def, "pd", 0, 0, "posting_date", NULL);     /* 11 */
+  add_index(def, "pd_name", 0, 0, "posting_date", "name"); /* 12 */
+  add_index(def, "two", 0, 0, "is_paid", "remarks");    /* 13 */
+  hinted[10]= 1;
+  rule_indexes(def, v, x, hinted, 9);
+  base_table(&t);
+  t.def= def;
+  t.indexes= x;
+  card(&x[3], 2);
+  card(&x[6], 50000);
+  card(&x[8], 2);
+  card(&x[9], 2);
+  card(&x[10], 2);
+  card(&x[13], 100000);
+  x[2].status= PA_USAGE_USED; /* a duplicate is one, read or not */
+  x[8].status= PA_USAGE_USED;
+
+  CHECK(conf_is(&t, &x[0], &h, NULL, NULL));        /* PRIMARY */
+  CHECK(conf_is(&t, &x[1], &h, NULL, NULL));        /* covers c2 */
+  CHECK(conf_is(&t, &x[2], &h, "high", "duplicate"));
+  CHECK(conf_is(&t, &x[3], &h, "high", "useless_on_data"));
+  CHECK(conf_is(&t, &x[4], &h, "medium", "left_prefix"));
+  CHECK(conf_is(&t, &x[5], &h, NULL, NULL));        /* covers acct */
+  CHECK(conf_is(&t, &x[6], &h, "low", "unused_selective"));
+  CHECK(conf_is(&t, &x[7], &h, "low", "unused"));   /* no estimate */
+  CHECK(conf_is(&t, &x[8], &h, NULL, NULL));        /* reads prove use */
+  CHECK(conf_is(&t, &x[9], &h, NULL, NULL));        /* UNIQUE */
+  CHECK(conf_is(&t, &x[10], &h, NULL, NULL));       /* hinted */
+  CHECK(conf_is(&t, &x[11], &h, NULL, NULL));       /* covers pd_name */
+  CHECK(conf_is(&t, &x[12], &h, "medium", "pk_suffix"));
+  /* the whole key's distinct values: (is_paid, remarks) is selective */
+  CHECK(conf_is(&t, &x[13], &h, "low", "unused_selective"));
+
+  /* at the threshold, and one above */
+  card(&x[3], 4);
+  CHECK(conf_is(&t, &x[3], &h, "high", "useless_on_data"));
+  card(&x[3], 5);
+  CHECK(conf_is(&t, &x[3], &h, "low", "unused_selective"));
+  card(&x[3], 1); /* all NULL under innodb_stats_method=nulls_equal */
+  CHECK(conf_is(&t, &x[3], &h, "high", "useless_on_data"));
+  /* useless beats left prefix: both would drop it, the data says more */
+  card(&x[4], 3);
+  CHECK(conf_is(&t, &x[4], &h, "high", "useless_on_data"));
+  x[4].status= PA_USAGE_USED;
+  CHECK(conf_is(&t, &x[4], &h, "medium", "left_prefix"));
+  x[4].status= PA_USAGE_UNUSED;
+
+  /* unknown usage is never unused: only redundancy speaks then */
+  x[3].status= PA_USAGE_UNKNOWN;
+  x[6].status= PA_USAGE_UNKNOWN;
+  card(&x[3], 2);
+  CHECK(conf_is(&t, &x[3], &h, NULL, NULL));
+  CHECK(conf_is(&t, &x[6], &h, NULL, NULL));
+  x[2].status= PA_USAGE_UNKNOWN;
+  CHECK(conf_is(&t, &x[2], &h, "high", "duplicate"));
+  x[3].status= x[6].status= PA_USAGE_UNUSED;
+
+  /* a table too small to judge, or of unknown size: not useless, and not
+     called selective either */
+  t.facts.rows= 9999;
+  CHECK(conf_is(&t, &x[3], &h, "low", "unused"));
+  CHECK(conf_is(&t, &x[6], &h, "low", "unused"));
+  t.facts.rows= 10000;
+  CHECK(conf_is(&t, &x[3], &h, "high", "useless_on_data"));
+  t.facts.sizes_known= 0;
+  CHECK(conf_is(&t, &x[3], &h, "low", "unused"));
+  t.facts.sizes_known= 1;
+  h.min_table_rows= 0;
+  t.facts.rows= 0; /* an empty table's indexes are not "useless" */
+  CHECK(conf_is(&t, &x[3], &h, "low", "unused"));
+  t.facts.rows= 200000;
+  h= th;
+  /* the rule off */
+  h.useless_index_distinct= 0;
+  CHECK(conf_is(&t, &x[3], &h, "low", "unused"));
+  h= th;
+
+  /* confidence never overrides DROP_SAFE: a foreign key needs party */
+  def->n_fks= 1;
+  strcpy(def->fks[0].name, "fk_party");
+  def->fks[0].n_cols= 1;
+  strcpy(def->fks[0].cols[0], "party");
+  rule_indexes(def, v, x, hinted, 9);
+  CHECK(conf_is(&t, &x[6], &h, NULL, NULL));
+  CHECK(pa_rules_drop_confidence(NULL, &x[6], &h).confidence == PA_CONF_NONE);
+  CHECK(pa_rules_drop_confidence(&t, NULL, &h).confidence == PA_CONF_NONE);
+  CHECK(pa_drop_confidence_name(PA_CONF_NONE) == NULL);
+  CHECK(pa_drop_reason_name(PA_DROP_NONE) == NULL);
+  free(def);
+}
+
+/* Priorities and messages of single drops. */
+static void test_drop_messages(void)
+{
+  struct pa_table_def *def= calloc(1, sizeof(*def));
+  struct pa_index_verdict v[8];
+  struct pa_rule_index x[8];
+  struct pa_rule_table t;
+  struct pa_rec_list l;
+  struct pa_rec *r;
+  struct pa_thresholds h= th;
+
+  add_index(def, "PRIMARY", 1, 1, "name", NULL);
+  add_index(def, "c1", 0, 0, "customer", NULL);
+  add_index(def, "c2", 0, 0, "customer", NULL);
+  add_index(def, "status", 0, 0, "status", NULL);
+  add_index(def, "party", 0, 0, "party", NULL);
+  rule_indexes(def, v, x, NULL, 9);
+  x[1].status= PA_USAGE_USED;
+  card(&x[3], 2);
+  card(&x[4], 50000);
+  x[4].size_bytes= 1ULL << 30;
+  base_table(&t);
+  t.def= def;
+  t.indexes= x;
+  pa_rec_list_init(&l, &alloc);
+  CHECK(pa_rules_table(&t, &h, &l) == 0);
+  pa_rec_sort(&l);
+
+  r= find(&l, "redundant_index", "c2");
+  CHECK(r && r->priority == PA_PRIO_HIGH);
+  if (r)
+    CHECK(strstr(r->evidence, "\"drop_confidence\": \"high\", "
+                              "\"drop_confidence_reason\": \"duplicate\"") !=
+          NULL);
+  r= find(&l, "index_cleanup", "status");
+  CHECK(r && r->priority == PA_PRIO_HIGH);
+  if (r)
+  {
+    CHECK_STR(r->message,
+              "Index status (status) of erp.tabGL Entry has 2 distinct "
+              "value(s) over 200000 rows (at most 4): useless on this data, "
+              "and not read in 9.0 days; it takes 64.0 MiB. Ignore it first, "
+              "watch, then drop it.");
+    CHECK(strstr(r->evidence, "\"cardinality\": 2") != NULL);
+    CHECK(strstr(r->evidence, "\"threshold_useless_index_distinct\": 4"));
+  }
+  /* low, alone on its table: its own row, with the business-cycle hint */
+  r= find(&l, "index_cleanup", "party");
+  CHECK(r && r->priority == PA_PRIO_LOW);
+  if (r)
+  {
+    CHECK_STR(r->message,
+              "Index party (party) of erp.tabGL Entry was not read in 9.0 "
+              "days but is selective (50000 distinct values over 200000 "
+              "rows), so it may serve a rare code path; it takes 1.0 GiB. "
+              "Observed for less than a 31-day business cycle: keep it "
+              "IGNORED through a full cycle (month-end, returns, "
+              "reconciliation) before dropping it. Ignore it first, watch, "
+              "then drop it.");
+    CHECK_STR(r->sql, "ALTER TABLE `erp`.`tabGL Entry` ALTER INDEX `party` "
+                      "IGNORED");
+  }
+  /* priority follows confidence, then bytes: the 1 GiB low one is last */
+  CHECK(l.n >= 3 && !strcmp(l.recs[l.n - 1].index, "party"));
+  CHECK(l.n >= 3 && l.recs[0].priority == PA_PRIO_HIGH &&
+        l.recs[1].priority == PA_PRIO_HIGH);
+
+  /* a window of a whole cycle needs no hint; nor does a hint switched off */
+  x[4].observed_seconds= 31 * 86400;
+  pa_rec_list_init(&l, &alloc);
+  pa_rules_table(&t, &h, &l);
+  r= find(&l, "index_cleanup", "party");
+  CHECK(r && strstr(r->message, "31 days") && !strstr(r->message, "cycle"));
+  x[4].observed_seconds= 9 * 86400;
+  h.business_cycle_days= 0;
+  pa_rec_list_init(&l, &alloc);
+  pa_rules_table(&t, &h, &l);
+  r= find(&l, "index_cleanup", "party");
+  CHECK(r && !strstr(r->message, "cycle"));
+  free(def);
+}
+
+/* Low-confidence drops of one table: one row, one statement each way. */
+static void test_drop_group(void)
+{
+  struct pa_table_def *def= calloc(1, sizeof(*def));
+  struct pa_index_verdict v[PA_TABLE_MAX_INDEXES];
+  struct pa_rule_index x[PA_TABLE_MAX_INDEXES];
+  struct pa_rule_table t;
+  struct pa_rec_list l;
+  struct pa_rec *r;
+  char id[17];
+
+  add_index(def, "PRIMARY", 1, 1, "name", NULL);
+  add_index(def, "party", 0, 0, "party", NULL);
+  add_index(def, "we`ird, it's", 0, 0, "remarks", NULL);
+  add_index(def, "\xc3\xa9tat", 0, 0, "etat", NULL);
+  add_index(def, "status", 0, 0, "status", NULL);
+  add_index(def, "gone", 0, 0, "old", NULL);
+  add_index(def, "tiny", 0, 0, "tiny", NULL);
+  rule_indexes(def, v, x, NULL, 9);
+  card(&x[1], 50000);
+  card(&x[4], 2); /* high: its own row */
+  def->indexes[5].is_ignored= 1; /* next step is the drop: its own row */
+  x[6].size_bytes= 1024;         /* too small: no row */
+  x[3].observed_seconds= 12 * 86400;
+  base_table(&t);
+  t.name= "tabSales Invoice Item";
+  t.def= def;
+  t.indexes= x;
+  pa_rec_list_init(&l, &alloc);
+  CHECK(pa_rules_table(&t, &th, &l) == 0);
+  CHECK(find(&l, "index_cleanup", "party") == NULL);
+  CHECK(find(&l, "index_cleanup", "status") != NULL);
+  CHECK(find(&l, "index_cleanup", "tiny") == NULL);
+  r= find(&l, "index_cleanup", "gone");
+  CHECK(r && !strcmp(r->action, "drop_index"));
+  CHECK(r && strstr(r->message, "It is already IGNORED: drop it when "
+                                "nothing missed it.") != NULL);
+  r= NULL;
+  for (size_t i= 0; i < l.n; i++)
+    if (!strcmp(l.recs[i].action, "ignore_then_drop_indexes"))
+      r= &l.recs[i];
+  CHECK(r != NULL);
+  if (!r)
+    goto end;
+  CHECK_STR(r->type, "index_cleanup");
+  CHECK(r->index == NULL);
+  CHECK(r->priority == PA_PRIO_LOW);
+  CHECK_STR(r->sql, "ALTER TABLE `erp`.`tabSales Invoice Item` ALTER INDEX "
+                    "`party` IGNORED, ALTER INDEX `we``ird, it's` IGNORED, "
+                    "ALTER INDEX `\xc3\xa9tat` IGNORED");
+  CHECK_STR(r->rollback_sql,
+            "ALTER TABLE `erp`.`tabSales Invoice Item` ALTER INDEX `party` "
+            "NOT IGNORED, ALTER INDEX `we``ird, it's` NOT IGNORED, ALTER "
+            "INDEX `\xc3\xa9tat` NOT IGNORED");
+  CHECK_STR(r->final_sql,
+            "ALTER TABLE `erp`.`tabSales Invoice Item` DROP INDEX `party`, "
+            "DROP INDEX `we``ird, it's`, DROP INDEX `\xc3\xa9tat`");
+  /* the shortest window speaks for the group */
+  CHECK_STR(r->message,
+            "3 indexes of erp.tabSales Invoice Item unread in 9.0 days, "
+            "192.0 MiB: party, we`ird, it's, \xc3\xa9tat. None is redundant "
+            "or useless on the data, so each may serve a rare code path. "
+            "Observed for less than a 31-day business cycle: keep them "
+            "IGNORED through a full cycle (month-end, returns, "
+            "reconciliation) before dropping them. Ignore them first (one "
+            "statement), watch, then drop them.");
+  CHECK(r->benefit == (double) (192ULL << 20));
+  CHECK(strstr(r->evidence, "\"index_count\": 3") != NULL);
+  CHECK(strstr(r->evidence, "\"drop_confidence_reason\": "
+                            "\"unused_selective\"") != NULL);
+  /* the same group, the same id; another group, another id */
+  memcpy(id, r->id, sizeof(id));
+  pa_rec_list_init(&l, &alloc);
+  pa_rules_table(&t, &th, &l);
+  CHECK(find_id(&l, id));
+  x[3].status= PA_USAGE_USED;
+  pa_rec_list_init(&l, &alloc);
+  pa_rules_table(&t, &th, &l);
+  CHECK(!find_id(&l, id));
+  /* two left: still a group; one left: its own row again */
+  CHECK(has_action(&l, "ignore_then_drop_indexes"));
+  x[2].status= PA_USAGE_UNKNOWN;
+  pa_rec_list_init(&l, &alloc);
+  pa_rules_table(&t, &th, &l);
+  CHECK(!has_action(&l, "ignore_then_drop_indexes"));
+  r= find(&l, "index_cleanup", "party");
+  CHECK(r && !strcmp(r->action, "ignore_then_drop_index"));
+
+  /* 64 long hostile names: split where a statement would not fit in
+     SUGGESTED_SQL, and no index lost */
+  memset(def, 0, sizeof(*def));
+  for (int i= 0; i < PA_TABLE_MAX_INDEXES; i++)
+  {
+    char name[PA_IDENT_BYTES];
+    memset(name, '`', 60);
+    snprintf(name + 60, sizeof(name) - 60, "%02d", i);
+    add_index(def, name, 0, 0, "c", NULL);
+    snprintf(def->indexes[i].cols[0].name, PA_IDENT_BYTES, "c%d", i);
+  }
+  rule_indexes(def, v, x, NULL, 9);
+  pa_rec_list_init(&l, &alloc);
+  CHECK(pa_rules_table(&t, &th, &l) == 0);
+  {
+    int groups= 0, names= 0;
+    for (size_t i= 0; i < l.n; i++)
+    {
+      const struct pa_rec *g= &l.recs[i];
+      const char *p;
+      if (strcmp(g->type, "index_cleanup"))
+        continue;
+      groups++;
+      CHECK(strlen(g->sql) <= PA_REC_SQL_CHARS);
+      CHECK(strlen(g->rollback_sql) <= PA_REC_SQL_CHARS);
+      CHECK(strlen(g->final_sql) <= PA_REC_SQL_CHARS);
+      for (p= g->sql; (p= strstr(p, " IGNORED")); p++)
+        names++;
+    }
+    CHECK(groups >= 3);
+    CHECK(names == PA_TABLE_MAX_INDEXES);
+  }
+end:
+  free(def);
+}
+
 static void test_fragmentation(void)
 {
   struct pa_rule_table t;
@@ -255,15 +632,6 @@ static void digest(struct pa_rule_digest *d, struct pa_digest_analysis *an,
   d->avg_ps= 5000000000ULL;
   d->rows_examined= 2000000;
   d->rows_sent= 20000;
-}
-
-static int has_action(const struct pa_rec_list *l, const char *action)
-{
-  size_t i;
-  for (i= 0; i < l->n; i++)
-    if (!strcmp(l->recs[i].action, action))
-      return 1;
-  return 0;
 }
 
 static void test_digests(void)
@@ -379,6 +747,9 @@ int main(void)
 {
   test_indexing();
   test_drops();
+  test_drop_confidence();
+  test_drop_messages();
+  test_drop_group();
   test_fragmentation();
   test_digests();
   test_digest_table();

@@ -181,6 +181,42 @@ static void test_ddl(void)
   CHECK(pa_sql_optimize_table(&A, "s", NULL) == NULL);
 }
 
+/* One ALTER TABLE for a group of indexes: hostile and multibyte names. */
+static void test_ddl_group(void)
+{
+  const char *ix[]= {"a`b", "it's", "due date", "x,y", "\xc3\xa9t\xc3\xa9"};
+  const char *pk[]= {"ok", "Primary"};
+  const char *hole[]= {"ok", ""};
+  const char *nul[]= {"ok", NULL};
+
+  CHECK(eq(pa_sql_alter_indexes_ignored(&A, "erp", "tabSales Invoice Item",
+                                        ix, 5, 1),
+           "ALTER TABLE `erp`.`tabSales Invoice Item` ALTER INDEX `a``b` "
+           "IGNORED, ALTER INDEX `it's` IGNORED, ALTER INDEX `due date` "
+           "IGNORED, ALTER INDEX `x,y` IGNORED, ALTER INDEX "
+           "`\xc3\xa9t\xc3\xa9` IGNORED"));
+  CHECK(eq(pa_sql_alter_indexes_ignored(&A, "e`rp", "t", ix, 2, 0),
+           "ALTER TABLE `e``rp`.`t` ALTER INDEX `a``b` NOT IGNORED, ALTER "
+           "INDEX `it's` NOT IGNORED"));
+  CHECK(eq(pa_sql_alter_indexes_ignored(&A, "s", "t", ix + 2, 1, 1),
+           "ALTER TABLE `s`.`t` ALTER INDEX `due date` IGNORED"));
+  CHECK(eq(pa_sql_drop_indexes(&A, "erp", "tab\xc3\x9c" "bersicht", ix, 4),
+           "ALTER TABLE `erp`.`tab\xc3\x9c" "bersicht` DROP INDEX `a``b`, DROP "
+           "INDEX `it's`, DROP INDEX `due date`, DROP INDEX `x,y`"));
+  /* never the primary key, never an empty or missing name or list */
+  CHECK(pa_sql_drop_indexes(&A, "s", "t", pk, 2) == NULL);
+  CHECK(pa_sql_alter_indexes_ignored(&A, "s", "t", hole, 2, 1) == NULL);
+  CHECK(pa_sql_alter_indexes_ignored(&A, "s", "t", nul, 2, 1) == NULL);
+  CHECK(pa_sql_drop_indexes(&A, "s", "t", hole, 2) == NULL);
+  CHECK(pa_sql_drop_indexes(&A, "s", "t", nul, 2) == NULL);
+  CHECK(pa_sql_alter_indexes_ignored(&A, "s", "t", ix, 0, 1) == NULL);
+  CHECK(pa_sql_alter_indexes_ignored(&A, "s", "t", NULL, 1, 1) == NULL);
+  CHECK(pa_sql_alter_indexes_ignored(&A, "s", "t", ix,
+                                     PA_TABLE_MAX_INDEXES + 1, 1) == NULL);
+  CHECK(pa_sql_drop_indexes(&A, "s", "", ix, 1) == NULL);
+  CHECK(pa_sql_drop_indexes(&A, "s", "t", ix, -1) == NULL);
+}
+
 static void test_names(void)
 {
   const char *si[]= {"customer", "posting_date"};
@@ -331,6 +367,7 @@ int main(void)
   test_ident();
   test_string();
   test_ddl();
+  test_ddl_group();
   test_names();
   test_oom();
   arena_free(&ar);
