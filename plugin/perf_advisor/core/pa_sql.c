@@ -266,7 +266,7 @@ char *pa_sql_drop_indexes(const struct pa_alloc *a, const char *schema,
     return NULL;
   for (i= 0; i < n; i++)
   {
-    if (!indexes[i] || ascii_ieq(indexes[i], "PRIMARY"))
+    if (!indexes[i] || pa_ascii_ieq(indexes[i], "PRIMARY"))
       return NULL;
     pa_buf_puts(&b, i ? ", DROP INDEX " : "DROP INDEX ");
     if (!put_ident(&b, indexes[i]))
