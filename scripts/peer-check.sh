@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# Copyright (c) perf_advisor authors
+# SPDX-License-Identifier: GPL-2.0-only
+# See COPYING at the top of the repository for the license text.
 # The peer check (issue #12): MariaDB's own installed mtr tests that touch
 # what the plugin touches (information_schema, plugins, UDFs, grants, KILL,
 # DDL, the sys schema, performance_schema digests and threads) run twice,

@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# Copyright (c) perf_advisor authors
+# SPDX-License-Identifier: GPL-2.0-only
+# See COPYING at the top of the repository for the license text.
 # The build never touches an installed server (docs/installation.md, "Which
 # server version the build targets"):
 #   - a newer installed server whose source apt does not serve (simulated

@@ -1,3 +1,6 @@
+/* Copyright (c) perf_advisor authors
+   SPDX-License-Identifier: GPL-2.0-only
+   See COPYING at the top of the repository for the license text. */
 /*
   perf_advisor core: missing-index proposals.  See pa_missing.h for the
   rules; this file follows them step by step.
@@ -24,10 +27,6 @@ static void copy_name(char *dst, const char *src)
   dst[len]= '\0';
 }
 
-static void add_sat(uint64_t *acc, uint64_t v)
-{
-  *acc= *acc > UINT64_MAX - v ? UINT64_MAX : *acc + v;
-}
 
 /* What one candidate digest asks of this table; names point into an. */
 struct plan
@@ -591,10 +590,10 @@ static void prop_merge(struct pa_missing_proposal *dst,
           (dst->est_rows_per_exec * we + src->est_rows_per_exec * ws) / w;
     dst->est_upper_bound|= src->est_upper_bound;
   }
-  add_sat(&dst->exec_count, src->exec_count);
-  add_sat(&dst->rows_examined, src->rows_examined);
-  add_sat(&dst->rows_sent, src->rows_sent);
-  add_sat(&dst->sum_ps, src->sum_ps);
+  dst->exec_count= pa_sat_add(dst->exec_count, src->exec_count);
+  dst->rows_examined= pa_sat_add(dst->rows_examined, src->rows_examined);
+  dst->rows_sent= pa_sat_add(dst->rows_sent, src->rows_sent);
+  dst->sum_ps= pa_sat_add(dst->sum_ps, src->sum_ps);
   dst->n_merged+= src->n_merged;
   /* whatever serves dst must still serve every merged digest */
   if (src->n_equality < dst->n_equality)
@@ -692,11 +691,8 @@ static void *alloc_array(const struct pa_alloc *a, size_t n, size_t size,
   void *p;
   if (n == 0)
     return NULL;
-  if (n > (size_t) -1 / size || !(p= a->alloc(a->ctx, n * size)))
-  {
+  if (!(p= pa_alloc_array(a, n, size)))
     *oom= 1;
-    return NULL;
-  }
   return p;
 }
 
