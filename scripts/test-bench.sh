@@ -58,6 +58,11 @@ check "bench-overhead.sh --rounds 1 --seconds 3" 600 \
   "^\| oltp_read_write \| +$NUM \| +$NUM \| $NUM \| $NUM \| [-+]$NUM% \|" \
   "^\| oltp_point_select \| $NUM; $NUM% \| $NUM; $NUM% \| [-+]$NUM% \| $NUM% \| $NUM% \|$" \
   "^\| oltp_read_write \| $NUM; $NUM% \| $NUM; $NUM% \| [-+]$NUM% \| $NUM% \| $NUM% \|$"
+check "bench-advice.sh --rounds 2 --runs 1" 900 \
+  "$B/bench-advice.sh --rounds 2 --runs 1" \
+  "^before +$NUM +1\.00x +[0-9]+ +0 +0\.0 +- +0$" \
+  "^advisor +$NUM +$NUM""x +[0-9]+ +[0-9]+ +$NUM +(-|-?$NUM) +[0-9]+$" \
+  "^guide +$NUM +$NUM""x +[0-9]+ +[0-9]+ +$NUM +(-|-?$NUM) +[0-9]+$"
 check "bench/snapshot-cost.sh --n 100" 300 "$B/bench/snapshot-cost.sh --n 100" \
   "^\| 100 \| 500 \| 600 \| none \| 500 \| [1-9][0-9]* \| $NUM / $NUM \| [0-9/]+ \| $NUM% / $NUM% / $NUM% \|$"
 check "bench/first-call.sh --n 100 --rounds 1" 300 \

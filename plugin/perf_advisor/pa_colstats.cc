@@ -66,7 +66,7 @@ static MYSQL *sample_conn(THD *thd, pa_colstats_conn *conn)
     return conn->mysql;
   if (!(conn->mysql= pa_local_connect(thd)) ||
       mysql_real_query(conn->mysql,
-                       STRING_WITH_LEN("SET SESSION lock_wait_timeout= 1")))
+                       STRING_WITH_LEN("SET SESSION lock_wait_timeout= 0")))
   {
     if (conn->mysql)
       mysql_close(conn->mysql);

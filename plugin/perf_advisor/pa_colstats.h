@@ -23,11 +23,13 @@
     SELECT LEFT(c1, 128), ... FROM t USE INDEX () LIMIT n
   USE INDEX () makes it a scan of the table (a covering secondary index
   would give the smallest values first).  It is a consistent read (no row
-  locks; DML goes on), and its metadata lock waits at most one second
-  (lock_wait_timeout): the caller's walk holds a shared metadata lock on
-  the same table, and a DDL statement queued between the two would
-  otherwise wait for the walk while the walk waits for the sample.  A
-  killed caller takes no sample.  Values compare by their first 128
+  locks; DML goes on), and it never waits for a metadata lock
+  (lock_wait_timeout 0: a table under DDL gets no sample, with a warning):
+  the caller's walk holds a shared metadata lock on the same table, and a
+  DDL statement queued between the two would otherwise wait for the walk
+  while the walk waits for the sample; and a server busy with DDL must not
+  make every PERF_ statement wait once per table.  A killed caller takes
+  no sample.  Values compare by their first 128
   characters.
 
   Locking: none; one context per statement.
