@@ -6,6 +6,10 @@
 # On a throwaway server with the sample ERP database (scripts/sample), in
 # three phases of the same workload:
 #   before    the sample as built (indexes missing on purpose);
+#   syntax    the proposals judged by statement syntax alone, as before
+#             column statistics (perf_advisor_sample_rows 0,
+#             unselective_pct 100, max_index_columns 5, min_index_gain_pct
+#             0), applied, measured, rolled back;
 #   advisor   every missing_index SUGGESTED_SQL of PERF_RECOMMENDATIONS,
 #             as read after the "before" phase, applied;
 #   guide     those rolled back (their ROLLBACK_SQL), the ERPNext guide's
@@ -97,19 +101,42 @@ phase before
 pa_sql -N -e "
   SELECT SUGGESTED_SQL, ROLLBACK_SQL FROM information_schema.PERF_RECOMMENDATIONS
   WHERE TYPE = 'missing_index' AND TABLE_SCHEMA = 'erp_demo'" >"$OUT/advice"
+# the same digests judged by statement syntax alone, as before column
+# statistics: no sample, nothing unselective, up to 5 columns, no least cut
+pa_sql -e "SET GLOBAL perf_advisor_sample_rows= 0,
+             perf_advisor_unselective_pct= 100,
+             perf_advisor_max_index_columns= 5,
+             perf_advisor_min_index_gain_pct= 0"
+pa_sql -N -e "
+  SELECT SUGGESTED_SQL, ROLLBACK_SQL FROM information_schema.PERF_RECOMMENDATIONS
+  WHERE TYPE = 'missing_index' AND TABLE_SCHEMA = 'erp_demo'" >"$OUT/advice_syntax"
+pa_sql -e "SET GLOBAL perf_advisor_sample_rows= DEFAULT,
+             perf_advisor_unselective_pct= DEFAULT,
+             perf_advisor_max_index_columns= DEFAULT,
+             perf_advisor_min_index_gain_pct= DEFAULT"
+apply_col() {
+  cut -f"$2" "$1" | while IFS= read -r q; do
+    [ -n "$q" ] && pa_sql -e "$q"
+  done
+  return 0
+}
+n_syntax=$(grep -c . "$OUT/advice_syntax" || true)
+echo "bench-advice: syntax: applying $n_syntax proposal(s)" >&2
+apply_col "$OUT/advice_syntax" 1
+analyze_all
+bytes3=$(index_bytes)
+phase syntax
+apply_col "$OUT/advice_syntax" 2
+
 n_advice=$(grep -c . "$OUT/advice" || true)
 echo "bench-advice: applying $n_advice missing_index proposal(s)" >&2
-cut -f1 "$OUT/advice" | while IFS= read -r q; do
-  [ -n "$q" ] && pa_sql -e "$q"
-done
+apply_col "$OUT/advice" 1
 analyze_all
 bytes1=$(index_bytes)
 echo "bench-advice: phase advisor" >&2
 phase advisor
 
-cut -f2 "$OUT/advice" | while IFS= read -r q; do
-  [ -n "$q" ] && pa_sql -e "$q"
-done
+apply_col "$OUT/advice" 2
 # the guide's script checks for the plugin's UDFs
 "$REPO/scripts/perf-advisor-install" --socket "$PA_SOCK" --user root \
   --quiet >"$OUT/install.log" 2>&1
@@ -137,10 +164,11 @@ echo
 echo "# bench-advice: sample ERP database, $ROUNDS rounds x $RUNS runs per phase, $(pa_machine)"
 printf '%-8s %9s %8s %14s %11s %11s %13s %7s\n' phase total_ms speedup \
   rows_examined indexes_new bytes_added saved_ms/MiB slower
-for p in before advisor guide; do
+for p in before syntax advisor guide; do
   read -r t r < <(total "$p")
   case $p in
     before) b=0; n=0 ;;
+    syntax) b=$((bytes3 - bytes0)); n=$n_syntax ;;
     advisor) b=$((bytes1 - bytes0)); n=$n_advice ;;
     guide) b=$((bytes2 - bytes0)); n=$(grep -c '^CREATE INDEX\|ADD INDEX' "$OUT/guide.log" || true) ;;
   esac
@@ -150,7 +178,7 @@ for p in before advisor guide; do
              (t > 0 ? t0 / t : 0), r, n, b / 1048576,
              (b > 0 ? sprintf("%.1f", (t0 - t) / (b / 1048576)) : "-"), s }'
 done
-for p in advisor guide; do
+for p in syntax advisor guide; do
   if [ -n "$(slower "$p")" ]; then
     echo "shapes more than 25 % slower than before, $p:"
     slower "$p"

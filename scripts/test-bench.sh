@@ -61,6 +61,7 @@ check "bench-overhead.sh --rounds 1 --seconds 3" 600 \
 check "bench-advice.sh --rounds 2 --runs 1" 900 \
   "$B/bench-advice.sh --rounds 2 --runs 1" \
   "^before +$NUM +1\.00x +[0-9]+ +0 +0\.0 +- +0$" \
+  "^syntax +$NUM +$NUM""x +[0-9]+ +[0-9]+ +$NUM +(-|-?$NUM) +[0-9]+$" \
   "^advisor +$NUM +$NUM""x +[0-9]+ +[0-9]+ +$NUM +(-|-?$NUM) +[0-9]+$" \
   "^guide +$NUM +$NUM""x +[0-9]+ +[0-9]+ +$NUM +(-|-?$NUM) +[0-9]+$"
 check "bench/snapshot-cost.sh --n 100" 300 "$B/bench/snapshot-cost.sh --n 100" \

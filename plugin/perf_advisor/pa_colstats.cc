@@ -217,7 +217,10 @@ void pa_colstats_collect(THD *thd, pa_colstats_conn *conn,
     out->source[out->n]= PA_CS_NONE;
     if (index_distinct(m, r, &c->distinct))
       out->source[out->n]= PA_CS_INDEX;
-    want[out->n]= pa_sample_rows > 0;
+    /* only InnoDB reads without locking out writers (a consistent read);
+       MyISAM or Aria would hold a table read lock for the sample */
+    want[out->n]= pa_sample_rows > 0 && m->engine &&
+                  !strcmp(m->engine, "InnoDB");
     real[out->n++]= r;
   }
   if (!take_sample(thd, conn, m, real, want, root, out))

@@ -9,7 +9,9 @@
     index     distinct values of the first key part of an index that
               starts with the column, from the handler's estimates (InnoDB
               persistent statistics: n_diff_pfx01), over the whole table;
-    sample    at most perf_advisor_sample_rows rows the plugin reads
+    sample    (InnoDB tables only: other engines would lock writers out
+              while it reads) at most perf_advisor_sample_rows rows the
+              plugin reads
               itself, in the table's scan order (for InnoDB the primary
               key's: the first rows, not a random sample): NULL share, the
               most common value's share and, when no index gives it, the
