@@ -36,16 +36,6 @@ const char *pa_colstat_source_name(enum pa_colstat_source s)
   return "none";
 }
 
-/* The real name of a column of the share (case-insensitive), or NULL. */
-static const char *share_column(const TABLE_SHARE *share, const char *name)
-{
-  for (uint i= 0; i < share->fields; i++)
-    if (!my_strcasecmp(system_charset_info, share->field[i]->field_name.str,
-                       name))
-      return share->field[i]->field_name.str;
-  return NULL;
-}
-
 /* Distinct values of column name from the first index that leads with it. */
 static bool index_distinct(const pa_table_model *m, const char *name,
                            double *distinct)
@@ -201,7 +191,7 @@ void pa_colstats_collect(THD *thd, pa_colstats_conn *conn,
   out->sample_failed= false;
   for (int i= 0; i < n && out->n < PA_DIGEST_MAX_COLUMNS; i++)
   {
-    const char *r= share_column(m->share, names[i]);
+    const char *r= pa_model_column(m->share, names[i]);
     int k;
     if (!r)
       continue; /* not a column of this table: a misresolved alias */

@@ -35,6 +35,15 @@ void pa_statement_begin(THD *thd, const TABLE *is_table)
   pa_state_refresh_if_stale(thd);
 }
 
+const char *pa_model_column(const TABLE_SHARE *share, const char *name)
+{
+  for (uint i= 0; i < share->fields; i++)
+    if (!my_strcasecmp(system_charset_info, share->field[i]->field_name.str,
+                       name))
+      return share->field[i]->field_name.str;
+  return NULL;
+}
+
 bool pa_is_system_schema(const LEX_CSTRING *db)
 {
   static const LEX_CSTRING sys[]= {{STRING_WITH_LEN("mysql")},

@@ -142,6 +142,10 @@ int pa_model_is_init(void *p, ST_FIELD_INFO *fields,
                                     const LEX_CSTRING *, const LEX_CSTRING *),
                      uint schema_col, uint name_col);
 
+/* The real name of a column of share (compared case-insensitively, as
+   MariaDB compares column names), or NULL when it has none of that name. */
+const char *pa_model_column(const TABLE_SHARE *share, const char *name);
+
 /* Field helpers: a value, or NULL (the default) when unknown. */
 void pa_store_u64(Field *f, bool known, uint64_t v);
 void pa_store_double(Field *f, bool known, double v);

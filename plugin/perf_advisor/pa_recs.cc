@@ -156,15 +156,6 @@ static void stabilize(recs_ctx *c, size_t from)
   }
 }
 
-/* The real name of a column of the table (case-insensitive), or NULL. */
-static const char *real_column(const TABLE_SHARE *share, const char *name)
-{
-  for (uint i= 0; i < share->fields; i++)
-    if (!my_strcasecmp(system_charset_info, share->field[i]->field_name.str,
-                       name))
-      return share->field[i]->field_name.str;
-  return NULL;
-}
 
 /* The digests of one table, analyzed; at most this many, costliest first. */
 #define PA_RECS_MAX_TABLE_DIGESTS 64
@@ -228,7 +219,7 @@ static int missing_index_recs(recs_ctx *c, pa_table_model *m,
     {
       /* The text may spell a column differently, or name one through an
          alias the tokenizer resolved wrongly: only real columns. */
-      if (!(cols[k]= real_column(m->share, pr->cols[k])))
+      if (!(cols[k]= pa_model_column(m->share, pr->cols[k])))
         ok= false;
       else
       {
@@ -882,7 +873,7 @@ static qa_ctx *qa_context(THD *thd, TABLE *is_table)
 */
 static const char *display_col(const pa_table_model *m, const char *name)
 {
-  const char *real= m ? real_column(m->share, name) : NULL;
+  const char *real= m ? pa_model_column(m->share, name) : NULL;
   return real ? real : name;
 }
 
