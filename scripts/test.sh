@@ -148,10 +148,12 @@ add_counts "$CACHE/bench.log"
 # 7. the README's main job, as a user runs it: it must finish and show
 #    the findings its sample database is built to have
 #    (tabGL Entry's party lookup gets (party): party_type is 'Customer' in
-#    most rows, not selective, so it is left out of the index)
+#    most rows, not selective, so it is left out of the index; its
+#    priority is high only when the lookup averaged above the demo's
+#    20 ms, which depends on the machine)
 if "$REPO/scripts/demo.sh" >"$CACHE/demo.log" 2>&1 \
    && grep -q '^== information_schema.PERF_RECOMMENDATIONS' "$CACHE/demo.log" \
-   && grep -Eq '^\| high +\| missing_index +\| tabGL Entry .*\(party\) ' "$CACHE/demo.log" \
+   && grep -Eq '^\| (high|medium) +\| missing_index +\| tabGL Entry .*\(party\) ' "$CACHE/demo.log" \
    && grep -Eq '^\| tabSales Invoice +\| posting_date_dup +\| posting_date +\| [a-z]+ +\| duplicate +\| posting_date +\| +[0-9]+ \| YES ' "$CACHE/demo.log" \
    && grep -Eq '^\| tabGL Entry +\| +[0-9]+ \| +[0-9]+ \| +[0-9.]+ \|' "$CACHE/demo.log" \
    && grep -Eq '^\| tabGL Entry +\|.*\| NULL +\| NULL +\| voucher_no,party_type,party +\|' "$CACHE/demo.log"; then
