@@ -174,6 +174,46 @@ static int cmp_sum_desc(void *arg, const void *a, const void *b)
   return x > y ? -1 : x < y;
 }
 
+/*
+  Plan-change risk of proposal pr: how many of the table's other digests
+  md[0 .. n - 1] filter on its leading column outside any OR and are no
+  missing-index candidates (an index serves them well today).  The new
+  index may look better to the optimizer for them, and fewer rows examined
+  through random lookups can take longer than the sequential read they do
+  now; whether it does is for the verification of the change to see.
+  Their digest positions go to risky[] (at most PA_MISSING_MAX_DIGESTS).
+*/
+static int plan_change_risk(const pa_missing_proposal *pr,
+                            const pa_missing_digest *md, int n,
+                            size_t *risky, int *n_risky)
+{
+  int count= 0;
+  *n_risky= 0;
+  for (int i= 0; i < n; i++)
+  {
+    const pa_digest_analysis *an= md[i].an;
+    bool mine= false, filters= false;
+    for (int k= 0; k < pr->n_digests && !mine; k++)
+      mine= pr->digests[k] == md[i].digest_pos;
+    if (mine || pa_missing_is_candidate(&md[i]))
+      continue;
+    for (int j= 0; j < an->n_columns && j < PA_DIGEST_MAX_COLUMNS && !filters;
+         j++)
+    {
+      const pa_digest_column *col= &an->columns[j];
+      filters= col->table == md[i].table && !col->in_or &&
+               pa_digest_use_narrows(col->use) &&
+               pa_ascii_ieq(col->name, pr->cols[0]);
+    }
+    if (!filters)
+      continue;
+    if (*n_risky < PA_MISSING_MAX_DIGESTS)
+      risky[(*n_risky)++]= md[i].digest_pos;
+    count++;
+  }
+  return count;
+}
+
 static int missing_index_recs(recs_ctx *c, pa_table_model *m,
                               table_digest *td, int n)
 {
@@ -233,7 +273,12 @@ static int missing_index_recs(recs_ctx *c, pa_table_model *m,
       slow|= c->digests.d[pr->digests[k]].stat.avg_ps > c->th.slow_query_ps;
     if (!(r= pa_rec_new(&c->list)))
       return -1;
-    r->priority= slow ? PA_PRIO_HIGH : PA_PRIO_MEDIUM;
+    size_t risky[PA_MISSING_MAX_DIGESTS];
+    int n_risky;
+    int risk= plan_change_risk(pr, md, n, risky, &n_risky);
+    /* a proposal that may change other statements' plans is capped at
+       medium until its verification says more */
+    r->priority= slow && !risk ? PA_PRIO_HIGH : PA_PRIO_MEDIUM;
     r->action= "create_index";
     r->schema= m->db->str;
     r->table= m->name->str;
@@ -267,6 +312,13 @@ static int missing_index_recs(recs_ctx *c, pa_table_model *m,
           ". Create index %s.",
           m->db->str, m->name->str, pa_buf_str(&colbuf), pr->n_merged,
           pr->exec_count, pr->rows_examined, pr->rows_sent, name);
+    if (risk)
+      r->message= pa_strdupf(
+          a,
+          "%s It may change the plan of %d other statement pattern(s) "
+          "that filter on %s and use an index well today: compare their "
+          "times after creating it.",
+          r->message, risk, cols[0]);
     r->benefit= pr->score;
     if (pr->est_rows_per_exec >= 0 && pr->now_rows_per_exec > 0 &&
         pr->est_rows_per_exec < pr->now_rows_per_exec)
@@ -352,6 +404,17 @@ static int missing_index_recs(recs_ctx *c, pa_table_model *m,
       }
       pa_buf_puts(&list, "]");
       pa_json_raw(&j, "digests", pa_buf_str(&list));
+    }
+    {
+      pa_buf list;
+      pa_buf_init(&list, a);
+      pa_buf_puts(&list, "[");
+      for (int k= 0; k < n_risky; k++)
+        pa_buf_printf(&list, "%s\"%s\"", k ? ", " : "",
+                      c->digests.d[risky[k]].digest);
+      pa_buf_puts(&list, "]");
+      pa_json_i64(&j, "plan_change_risk_statements", risk);
+      pa_json_raw(&j, "plan_change_risk_digests", pa_buf_str(&list));
     }
     pa_json_end(&j);
     r->evidence= pa_buf_str(&b);
