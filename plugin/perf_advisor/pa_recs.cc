@@ -96,20 +96,9 @@ static int stat_columns(const pa_missing_digest *md, int n,
 
 /*
   The missing-index analysis of m's digests md[0 .. n - 1], with the
-  statistics of their columns (into cs) and the thresholds of the system
+  statistics of their columns in cs and the thresholds of the system
   variables.
 */
-static void missing_stats(THD *thd, pa_colstats_conn *conn,
-                          const pa_table_model *m, const char **names, int k,
-                          MEM_ROOT *root, pa_colstats *cs)
-{
-  cs->n= 0;
-  cs->sampled_rows= 0;
-  cs->sample_failed= false;
-  if (k)
-    pa_colstats_collect(thd, conn, m, names, k, root, cs);
-}
-
 static int missing_run(const pa_table_model *m, const pa_colstats *cs,
                        const pa_missing_digest *md, int n, MEM_ROOT *root,
                        pa_missing_result *res)
@@ -155,7 +144,6 @@ static void stabilize(recs_ctx *c, size_t from)
     r->index= r->index ? strdup_root(c->root, r->index) : NULL;
   }
 }
-
 
 /* The digests of one table, analyzed; at most this many, costliest first. */
 #define PA_RECS_MAX_TABLE_DIGESTS 64
@@ -240,8 +228,8 @@ static int missing_index_recs(recs_ctx *c, pa_table_model *m,
     return -1;
   {
     const char *names[PA_DIGEST_MAX_COLUMNS];
-    missing_stats(thd, &c->sampler, m, names, stat_columns(md, n, names),
-                  c->root, cs);
+    pa_colstats_collect(thd, &c->sampler, m, names,
+                        stat_columns(md, n, names), c->root, cs);
   }
   if (missing_run(m, cs, md, n, c->root, &res))
     return -1;
@@ -357,15 +345,9 @@ static int missing_index_recs(recs_ctx *c, pa_table_model *m,
       pa_buf_puts(&list, "[");
       for (int k= 0; k < pr->n_cols; k++)
       {
-        const pa_missing_colstat *st= NULL;
-        int x;
+        const pa_missing_colstat *st=
+            pa_missing_colstat_find(cs->cols, cs->n, pr->cols[k]);
         pa_json cj;
-        for (x= 0; x < cs->n && !pa_ascii_ieq(cs->cols[x].name, pr->cols[k]);
-             x++)
-        {
-        }
-        if (x < cs->n)
-          st= &cs->cols[x];
         if (k)
           pa_buf_puts(&list, ", ");
         pa_json_begin(&cj, &list);
@@ -377,7 +359,8 @@ static int missing_index_recs(recs_ctx *c, pa_table_model *m,
         if (st && st->top_share >= 0)
           pa_json_dbl(&cj, "top_value_share", st->top_share);
         pa_json_str(&cj, "source",
-                    pa_colstat_source_name(st ? cs->source[x] : PA_CS_NONE));
+                    pa_colstat_source_name(st ? cs->source[st - cs->cols]
+                                              : PA_CS_NONE));
         pa_json_end(&cj);
       }
       pa_buf_puts(&list, "]");
@@ -1122,7 +1105,7 @@ static int qa_record(THD *thd, TABLE_LIST *tables, TABLE *table, bool res,
         if (!(names[x]= strdup_root(&table->mem_root, names[x])))
           return 1;
     }
-    missing_stats(thd, &conn, m, names, k, &table->mem_root, cs);
+    pa_colstats_collect(thd, &conn, m, names, k, &table->mem_root, cs);
     pa_colstats_end(&conn);
   }
 

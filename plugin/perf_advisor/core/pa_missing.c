@@ -89,14 +89,21 @@ double pa_missing_keep(const struct pa_missing_colstat *s)
   return keep > 1 ? 1 : keep;
 }
 
+const struct pa_missing_colstat *
+pa_missing_colstat_find(const struct pa_missing_colstat *cols, int n,
+                        const char *name)
+{
+  int i;
+  for (i= 0; cols && name && i < n; i++)
+    if (pa_ascii_ieq(cols[i].name, name))
+      return &cols[i];
+  return NULL;
+}
+
 static const struct pa_missing_colstat *
 colstat(const struct pa_missing_stats *st, const char *name)
 {
-  int i;
-  for (i= 0; st && i < st->n_cols; i++)
-    if (pa_ascii_ieq(st->cols[i].name, name))
-      return &st->cols[i];
-  return NULL;
+  return st ? pa_missing_colstat_find(st->cols, st->n_cols, name) : NULL;
 }
 
 /* Whether s says "col = ?" keeps at least max_keep of the rows. */

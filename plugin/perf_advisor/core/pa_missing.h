@@ -176,6 +176,12 @@ struct pa_missing_stats
                       must save */
 };
 
+/* The entry of cols[0 .. n - 1] named name (ASCII case-insensitively), or
+   NULL. */
+const struct pa_missing_colstat *
+pa_missing_colstat_find(const struct pa_missing_colstat *cols, int n,
+                        const char *name);
+
 /* Whether d is a candidate (step 1).  0 for NULL. */
 int pa_missing_is_candidate(const struct pa_missing_digest *d);
 

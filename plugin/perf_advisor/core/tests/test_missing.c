@@ -800,6 +800,14 @@ static void test_keep(void)
   CHECK(fabs(pa_missing_keep(&c) - 0.25) < 1e-12);
   c.distinct= 0.5;
   CHECK(pa_missing_keep(&c) == 1);
+
+  /* lookup by name, ASCII case-insensitively */
+  strcpy(c.name, "Party");
+  CHECK(pa_missing_colstat_find(&c, 1, "PARTY") == &c);
+  CHECK(pa_missing_colstat_find(&c, 1, "part") == NULL);
+  CHECK(pa_missing_colstat_find(&c, 0, "party") == NULL);
+  CHECK(pa_missing_colstat_find(NULL, 1, "party") == NULL);
+  CHECK(pa_missing_colstat_find(&c, 1, NULL) == NULL);
 }
 
 static void test_statistics(void)
