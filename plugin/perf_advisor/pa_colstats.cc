@@ -88,14 +88,19 @@ static double duj1(double n, double d, double f1, double N)
   return D > N ? N : D;
 }
 
+/* Rows of the sample query for widths are numbered from here. */
+#define PA_SAMPLE_WIDTH_ROW 1000
+
 /*
-  The sample query for the columns cols[0 .. n - 1]: one scan of at most
-  limit rows into a CTE, then per column its group counts:
-  (column, non-NULL distinct, non-NULL seen once, top non-NULL count,
-  NULLs, rows).
+  The sample query for the columns cols[0 .. n - 1] and the widths of
+  wcols[0 .. nw - 1]: one scan of at most limit rows into a CTE, then per
+  column its group counts: (column, non-NULL distinct, non-NULL seen once,
+  top non-NULL count, NULLs, rows), and per width column
+  (PA_SAMPLE_WIDTH_ROW + its position, bytes, 0, 0, 0, rows).
 */
 static char *sample_query(const pa_alloc *a, const pa_table_model *m,
-                          const char *const *cols, int n, ulong limit)
+                          const char *const *cols, int n,
+                          const char *const *wcols, int nw, ulong limit)
 {
   pa_buf b;
   pa_buf_init(&b, a);
@@ -103,6 +108,9 @@ static char *sample_query(const pa_alloc *a, const pa_table_model *m,
   for (int i= 0; i < n; i++)
     pa_buf_printf(&b, "%sLEFT(%s, %d) AS c%d", i ? ", " : "",
                   pa_sql_ident(a, cols[i]), PA_SAMPLE_VALUE_CHARS, i);
+  for (int i= 0; i < nw; i++)
+    pa_buf_printf(&b, "%sLENGTH(%s) AS l%d", i || n ? ", " : "",
+                  pa_sql_ident(a, wcols[i]), i);
   pa_buf_printf(&b, " FROM %s USE INDEX () LIMIT %lu) ",
                 pa_sql_qualified(a, m->db->str, m->name->str), limit);
   for (int i= 0; i < n; i++)
@@ -113,6 +121,11 @@ static char *sample_query(const pa_alloc *a, const pa_table_model *m,
                   "0) FROM (SELECT c%d AS v, COUNT(*) AS k FROM s GROUP BY "
                   "c%d) g",
                   i ? " UNION ALL " : "", i, i, i);
+  for (int i= 0; i < nw; i++)
+    pa_buf_printf(&b,
+                  "%sSELECT %d, COALESCE(SUM(l%d), 0), 0, 0, 0, COUNT(*) "
+                  "FROM s",
+                  i || n ? " UNION ALL " : "", PA_SAMPLE_WIDTH_ROW + i, i);
   return (char *) pa_buf_str(&b);
 }
 
@@ -135,11 +148,12 @@ static bool take_sample(THD *thd, pa_colstats_conn *conn,
       pos[n]= i;
       cols[n++]= real[i];
     }
-  if (n == 0)
+  if (n == 0 && out->n_widths == 0)
     return true;
   if (thd->killed || !(mysql= sample_conn(thd, conn)))
     return false;
-  if (!(q= sample_query(&a, m, cols, n, pa_sample_rows)))
+  if (!(q= sample_query(&a, m, cols, n, out->width_name, out->n_widths,
+                        pa_sample_rows)))
     return false;
   if (mysql_real_query(mysql, q, (ulong) strlen(q)) ||
       !(res= mysql_store_result(mysql)))
@@ -153,7 +167,20 @@ static bool take_sample(THD *thd, pa_colstats_conn *conn,
   while ((row= mysql_fetch_row(res)))
   {
     int j;
-    if (!row[0] || (j= atoi(row[0])) < 0 || j >= n)
+    if (!row[0] || (j= atoi(row[0])) < 0)
+      continue;
+    if (j >= PA_SAMPLE_WIDTH_ROW && j - PA_SAMPLE_WIDTH_ROW < out->n_widths)
+    {
+      double bytes= row[1] ? atof(row[1]) : 0, rows= row[5] ? atof(row[5])
+                                                            : 0;
+      if (rows > 0)
+      {
+        out->avg_bytes[j - PA_SAMPLE_WIDTH_ROW]= bytes / rows;
+        out->sampled_rows= (uint64_t) rows;
+      }
+      continue;
+    }
+    if (j >= n)
       continue;
     double d= row[1] ? atof(row[1]) : 0, f1= row[2] ? atof(row[2]) : 0,
            top= row[3] ? atof(row[3]) : 0, nulls= row[4] ? atof(row[4]) : 0,
@@ -179,14 +206,40 @@ static bool take_sample(THD *thd, pa_colstats_conn *conn,
   return true;
 }
 
+double pa_colstats_avg_bytes(const pa_colstats *out, const char *name)
+{
+  for (int i= 0; i < out->n_widths; i++)
+    if (!strcmp(out->width_name[i], name))
+      return out->avg_bytes[i];
+  return -1;
+}
+
 void pa_colstats_collect(THD *thd, pa_colstats_conn *conn,
                          const pa_table_model *m, const char *const *names,
-                         int n, MEM_ROOT *root, pa_colstats *out)
+                         int n, const char *const *widths, int n_widths,
+                         MEM_ROOT *root, pa_colstats *out)
 {
   const char *real[PA_DIGEST_MAX_COLUMNS];
   bool want[PA_DIGEST_MAX_COLUMNS];
+  bool innodb= m->engine && !strcmp(m->engine, "InnoDB");
 
   out->n= 0;
+  out->n_widths= 0;
+  /* widths come only from the sample, which reads only InnoDB tables */
+  for (int i= 0; pa_sample_rows > 0 && innodb && i < n_widths &&
+                 out->n_widths < PA_DIGEST_MAX_COLUMNS;
+       i++)
+  {
+    int k;
+    for (k= 0; k < out->n_widths && strcmp(out->width_name[k], widths[i]);
+         k++)
+    {
+    }
+    if (k < out->n_widths)
+      continue;
+    out->width_name[out->n_widths]= widths[i];
+    out->avg_bytes[out->n_widths++]= -1;
+  }
   out->sampled_rows= 0;
   out->sample_failed= false;
   for (int i= 0; i < n && out->n < PA_DIGEST_MAX_COLUMNS; i++)
@@ -209,8 +262,7 @@ void pa_colstats_collect(THD *thd, pa_colstats_conn *conn,
       out->source[out->n]= PA_CS_INDEX;
     /* only InnoDB reads without locking out writers (a consistent read);
        MyISAM or Aria would hold a table read lock for the sample */
-    want[out->n]= pa_sample_rows > 0 && m->engine &&
-                  !strcmp(m->engine, "InnoDB");
+    want[out->n]= pa_sample_rows > 0 && innodb;
     real[out->n++]= r;
   }
   if (!take_sample(thd, conn, m, real, want, root, out))

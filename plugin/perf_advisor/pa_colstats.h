@@ -21,8 +21,13 @@
               them seen once, n rows of N).
   What neither gives stays unknown (-1), and the rules treat it as such.
 
+  The same sample measures the average stored bytes of the variable-length
+  columns a new index may hold (its key columns and the primary key's, for
+  the size estimate of pa_select): SUM(LENGTH(c)) over the sampled rows
+  (a NULL stores none), divided by the rows.
+
   The sample is one statement on a local connection:
-    SELECT LEFT(c1, 128), ... FROM t USE INDEX () LIMIT n
+    SELECT LEFT(c1, 128), ..., LENGTH(w1), ... FROM t USE INDEX () LIMIT n
   USE INDEX () makes it a scan of the table (a covering secondary index
   would give the smallest values first).  It is a consistent read (no row
   locks; DML goes on), and it never waits for a metadata lock
@@ -64,6 +69,11 @@ struct pa_colstats
   int n;
   pa_missing_colstat cols[PA_DIGEST_MAX_COLUMNS];
   enum pa_colstat_source source[PA_DIGEST_MAX_COLUMNS];
+  /* average stored bytes per row of the columns widths asked for, in
+     their order; < 0: not measured */
+  int n_widths;
+  const char *width_name[PA_DIGEST_MAX_COLUMNS];
+  double avg_bytes[PA_DIGEST_MAX_COLUMNS];
   uint64_t sampled_rows;   /* rows the sample read; 0: none */
   bool sample_failed;      /* a sample was wanted and could not be read */
 };
@@ -78,13 +88,19 @@ struct pa_colstats_conn
 /*
   The statistics of the columns names[0 .. n - 1] of m's table (at most
   PA_DIGEST_MAX_COLUMNS; repeated names, in any case, count once) into
-  out.  Samples through conn (opened on first use; close it with
+  out, and the average bytes of the columns widths[0 .. n_widths - 1]
+  (at most PA_DIGEST_MAX_COLUMNS, real names as pa_model_column() gives
+  them).  Samples through conn (opened on first use; close it with
   pa_colstats_end()) when perf_advisor_sample_rows is not 0.  A sample that
   cannot be read leaves a warning on thd and its statistics unknown.
 */
 void pa_colstats_collect(THD *thd, pa_colstats_conn *conn,
                          const pa_table_model *m, const char *const *names,
-                         int n, MEM_ROOT *root, pa_colstats *out);
+                         int n, const char *const *widths, int n_widths,
+                         MEM_ROOT *root, pa_colstats *out);
+
+/* The average bytes out measured for column name (real name), or -1. */
+double pa_colstats_avg_bytes(const pa_colstats *out, const char *name);
 
 void pa_colstats_end(pa_colstats_conn *conn);
 

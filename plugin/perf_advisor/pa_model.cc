@@ -44,6 +44,16 @@ const char *pa_model_column(const TABLE_SHARE *share, const char *name)
   return NULL;
 }
 
+longlong pa_global_int(THD *thd, const char *name, size_t length,
+                       longlong unknown)
+{
+  sys_var *var= find_sys_var(thd, name, length, true);
+  bool is_null= true;
+  longlong v= var ? var->val_int(&is_null, thd, OPT_GLOBAL, &null_clex_str)
+                  : 0;
+  return var && !is_null ? v : unknown;
+}
+
 bool pa_is_system_schema(const LEX_CSTRING *db)
 {
   static const LEX_CSTRING sys[]= {{STRING_WITH_LEN("mysql")},
@@ -161,14 +171,9 @@ static iu_ctx *iu_context(THD *thd, TABLE *is_table)
   c->sizes_loaded= false;
   c->sizes= NULL;
   c->n_sizes= 0;
-  c->page_size= 0;
   {
-    sys_var *var=
-        find_sys_var(thd, STRING_WITH_LEN("innodb_page_size"), true);
-    bool is_null= true;
-    longlong v= var ? var->val_int(&is_null, thd, OPT_GLOBAL, &null_clex_str)
-                    : 0;
-    c->page_size= is_null || v < 0 ? 0 : (uint64_t) v;
+    longlong v= pa_global_int(thd, STRING_WITH_LEN("innodb_page_size"), 0);
+    c->page_size= v < 0 ? 0 : (uint64_t) v;
   }
   iu_query_id= thd->query_id;
   iu_table= is_table;

@@ -61,6 +61,11 @@ struct pa_table_model
 */
 void pa_statement_begin(THD *thd, const TABLE *is_table);
 
+/* The global value of system variable name (e.g. innodb_page_size), or
+   unknown when it does not exist or is NULL. */
+longlong pa_global_int(THD *thd, const char *name, size_t length,
+                       longlong unknown);
+
 /* mysql, information_schema, performance_schema, sys */
 bool pa_is_system_schema(const LEX_CSTRING *db);
 

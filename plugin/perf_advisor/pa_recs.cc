@@ -23,8 +23,10 @@
 
 extern "C" {
 #include "pa_missing.h"
+#include "pa_select.h"
 #include "pa_sql.h"
 #include "pa_text.h"
+#include "pa_usage.h"
 }
 
 ulonglong pa_large_table_rows;
@@ -40,6 +42,8 @@ ulong pa_max_recommendations;
 ulong pa_max_index_columns;
 ulong pa_unselective_pct;
 ulong pa_min_index_gain_pct;
+ulong pa_index_budget_pct;
+ulonglong pa_index_budget_bytes;
 ulonglong pa_useless_index_distinct;
 ulong pa_business_cycle_days;
 
@@ -129,7 +133,46 @@ struct recs_ctx
      other tables, and server-wide rows (no schema), cannot match */
   const char *only_db, *only_table;
   pa_colstats_conn sampler;  /* the samples' local connection */
+  /* the missing_index rows, weighed per schema once the walk is done
+     (select_indexes()) */
+  struct index_cand *cands;
+  size_t n_cands, cap_cands;
+  struct schema_bytes *bases; /* per schema walked: its bytes */
+  size_t n_bases, cap_bases;
+  double page_bytes;         /* innodb_page_size */
+  double fill;               /* leaf fill of a new index */
 };
+
+/* A missing_index row and what the selection weighs. */
+struct index_cand
+{
+  size_t rec;                /* position in list */
+  pa_select_item item;
+};
+
+/* A schema's tables and indexes, bytes, over the tables walked. */
+struct schema_bytes
+{
+  const char *schema;
+  double bytes;
+};
+
+/* Room for one more element of a growing array on root; false on OOM. */
+static bool grow(MEM_ROOT *root, void **arr, size_t n, size_t *cap,
+                 size_t size)
+{
+  if (n < *cap)
+    return true;
+  size_t cap2= *cap ? *cap * 2 : 16;
+  void *p= alloc_root(root, cap2 * size);
+  if (!p)
+    return false;
+  if (n)
+    memcpy(p, *arr, n * size);
+  *arr= p;
+  *cap= cap2;
+  return true;
+}
 
 static thread_local recs_ctx *recs_current;
 
@@ -202,6 +245,176 @@ static int plan_change_risk(const pa_missing_proposal *pr,
   return count;
 }
 
+/* The field of m's table named real (a name pa_model_column() gave). */
+static Field *model_field(const pa_table_model *m, const char *real)
+{
+  for (uint i= 0; i < m->share->fields; i++)
+    if (m->share->field[i]->field_name.str == real ||
+        !strcmp(m->share->field[i]->field_name.str, real))
+      return m->share->field[i];
+  return NULL;
+}
+
+/* Whether InnoDB stores f in a variable number of bytes (VARCHAR, BLOB
+   and TEXT, and CHAR in a multi-byte character set). */
+static bool variable_width(const Field *f)
+{
+  enum_field_types t= f->real_type();
+  return t == MYSQL_TYPE_VARCHAR || t == MYSQL_TYPE_VAR_STRING ||
+         (f->flags & BLOB_FLAG) ||
+         (t == MYSQL_TYPE_STRING && f->charset()->mbmaxlen > 1);
+}
+
+/* Adds column name of m's table to names[0 .. *k - 1] when it is
+   variable-width and not there yet (real names; at most
+   PA_DIGEST_MAX_COLUMNS). */
+static void add_width_column(const pa_table_model *m, const char *name,
+                             const char **names, int *k)
+{
+  const char *real= pa_model_column(m->share, name);
+  Field *f;
+  int x;
+  if (!real || !(f= model_field(m, real)) || !variable_width(f))
+    return;
+  for (x= 0; x < *k && strcmp(names[x], real); x++)
+  {
+  }
+  if (x == *k && *k < PA_DIGEST_MAX_COLUMNS)
+    names[(*k)++]= real;
+}
+
+/*
+  The columns whose widths the size estimate of m's proposals needs: the
+  variable-width ones among the primary key's and the columns of this
+  table its candidate digests md[0 .. n - 1] use in a way an index can
+  serve.  Returns the count put into names[].
+*/
+static int width_columns(const pa_table_model *m, const pa_missing_digest *md,
+                         int n, const char **names)
+{
+  int k= 0;
+  for (int x= 0; x < m->def->n_indexes; x++)
+    if (m->def->indexes[x].is_primary)
+      for (int p= 0; p < m->def->indexes[x].n_cols; p++)
+        add_width_column(m, m->def->indexes[x].cols[p].name, names, &k);
+  for (int i= 0; i < n; i++)
+  {
+    const pa_digest_analysis *an= md[i].an;
+    if (!pa_missing_is_candidate(&md[i]))
+      continue;
+    for (int j= 0; j < an->n_columns && j < PA_DIGEST_MAX_COLUMNS; j++)
+    {
+      const pa_digest_column *col= &an->columns[j];
+      if (col->table == md[i].table && col->name[0] &&
+          col->use != PA_USE_FUNC &&
+          col->use != PA_USE_LIKE_LEADING_WILDCARD)
+        add_width_column(m, col->name, names, &k);
+    }
+  }
+  return k;
+}
+
+/* How the width of an index entry's columns was found: the worst of its
+   columns. */
+enum width_basis
+{
+  WIDTH_MEASURED,  /* fixed widths, or variable ones the sample measured */
+  WIDTH_ROW_SHARE, /* a variable width from the average row length */
+  WIDTH_DECLARED   /* a variable width at its declared maximum */
+};
+
+static const char *width_basis_name(enum width_basis b)
+{
+  return b == WIDTH_MEASURED    ? "measured_widths"
+         : b == WIDTH_ROW_SHARE ? "row_length_share"
+                                : "declared_widths";
+}
+
+/* The declared bytes of f: a BLOB's key part is bounded by InnoDB's
+   3072-byte key limit (its pack_length() is a pointer). */
+static double declared_bytes(const Field *f)
+{
+  return (f->flags & BLOB_FLAG) ? 3072.0 : (double) f->pack_length();
+}
+
+/*
+  Bytes column real takes in an index entry: a fixed-width column its
+  size; a variable-width one its sampled average plus a length byte;
+  unsampled, its share of the declared row width applied to the table's
+  average row length, at most its declared size, which is taken when the
+  row length is unknown.  *basis is raised to how it was found.
+*/
+static double entry_bytes(const pa_table_model *m, const pa_colstats *cs,
+                          const char *real, enum width_basis *basis)
+{
+  Field *f= model_field(m, real);
+  if (!f)
+  {
+    *basis= WIDTH_DECLARED;
+    return 8;
+  }
+  if (!variable_width(f))
+    return (double) f->pack_length();
+  double avg= pa_colstats_avg_bytes(cs, real);
+  if (avg >= 0)
+    return avg + 1;
+  double most= declared_bytes(f), declared= 0;
+  for (uint i= 0; i < m->share->fields; i++)
+    declared+= declared_bytes(m->share->field[i]);
+  if (m->facts.sizes_known && m->facts.avg_row_length > 0 && declared > 0)
+  {
+    double share= (double) m->facts.avg_row_length * most / declared + 1;
+    if (*basis < WIDTH_ROW_SHARE)
+      *basis= WIDTH_ROW_SHARE;
+    return share < most ? share : most;
+  }
+  *basis= WIDTH_DECLARED;
+  return most;
+}
+
+/* The primary key's bytes per secondary entry (InnoDB's 6-byte row id
+   without one). */
+static double pk_bytes(const pa_table_model *m, const pa_colstats *cs,
+                       enum width_basis *basis)
+{
+  for (int x= 0; x < m->def->n_indexes; x++)
+    if (m->def->indexes[x].is_primary)
+    {
+      double b= 0;
+      for (int p= 0; p < m->def->indexes[x].n_cols; p++)
+      {
+        const char *real=
+            pa_model_column(m->share, m->def->indexes[x].cols[p].name);
+        b+= real ? entry_bytes(m, cs, real, basis) : 8;
+      }
+      return b;
+    }
+  return 6;
+}
+
+/*
+  The write time a new index of m adds over the digests' window: the time
+  of the write statements on the table (INSERT, REPLACE, UPDATE, DELETE
+  naming it first) shared among its indexes (the data file of a heap
+  table counts as one) and the new one, as if all of it went to
+  maintaining them: an upper bound.
+*/
+static double write_ps(const recs_ctx *c, const pa_table_model *m,
+                       const table_digest *td, int n)
+{
+  double sum= 0;
+  for (int i= 0; i < n; i++)
+  {
+    enum pa_stmt_kind k= td[i].an->kind;
+    if (td[i].ti == 0 &&
+        (k == PA_STMT_INSERT || k == PA_STMT_REPLACE ||
+         k == PA_STMT_UPDATE || k == PA_STMT_DELETE))
+      sum+= (double) c->digests.d[td[i].pos].sum_ps;
+  }
+  return sum /
+         (double) (m->def->n_indexes + (m->def->clustered_pk ? 1 : 2));
+}
+
 static int missing_index_recs(recs_ctx *c, pa_table_model *m,
                               table_digest *td, int n)
 {
@@ -227,9 +440,23 @@ static int missing_index_recs(recs_ctx *c, pa_table_model *m,
   if (!cs)
     return -1;
   {
-    const char *names[PA_DIGEST_MAX_COLUMNS];
-    pa_colstats_collect(thd, &c->sampler, m, names,
-                        stat_columns(md, n, names), c->root, cs);
+    const char *names[PA_DIGEST_MAX_COLUMNS], *widths[PA_DIGEST_MAX_COLUMNS];
+    int n_names= stat_columns(md, n, names);
+    pa_colstats_collect(thd, &c->sampler, m, names, n_names, widths,
+                        width_columns(m, md, n, widths), c->root, cs);
+  }
+  enum width_basis pk_basis= WIDTH_MEASURED;
+  double pk= pk_bytes(m, cs, &pk_basis);
+  double added_write_ps= write_ps(c, m, td, n);
+  bool changes_known= m->st.known;
+  double changed_per_hour= 0;
+  if (changes_known)
+  {
+    uint64_t window= pa_usage_window(&m->st.table, m->now);
+    changes_known= window > 0;
+    if (changes_known)
+      changed_per_hour=
+          (double) m->st.table.total[1] * 3600.0 / (double) window;
   }
   if (missing_run(m, cs, md, n, c->root, &res))
     return -1;
@@ -257,6 +484,19 @@ static int missing_index_recs(recs_ctx *c, pa_table_model *m,
     }
     if (!ok)
       continue;
+    enum width_basis basis= pk_basis;
+    double key= 0;
+    for (int k= 0; k < pr->n_cols; k++)
+      key+= entry_bytes(m, cs, cols[k], &basis);
+    int saved_ideal;
+    pa_select_item item;
+    item.saved_ps= pa_select_saved_ps(pr, &saved_ideal);
+    item.write_ps= added_write_ps;
+    item.bytes= pa_select_index_bytes(
+        m->facts.sizes_known ? m->facts.rows : 0, key, m->def->clustered_pk,
+        pk, c->page_bytes, c->fill,
+        m->engine && !strcmp(m->engine, "InnoDB") ? 64 : 0);
+    item.verdict= PA_SELECT_CHOSEN;
     for (int k= 0; k < pr->n_digests; k++)
       slow|= c->digests.d[pr->digests[k]].stat.avg_ps > c->th.slow_query_ps;
     if (!(r= pa_rec_new(&c->list)))
@@ -399,10 +639,27 @@ static int missing_index_recs(recs_ctx *c, pa_table_model *m,
       pa_json_i64(&j, "plan_change_risk_statements", risk);
       pa_json_raw(&j, "plan_change_risk_digests", pa_buf_str(&list));
     }
+    pa_json_dbl(&j, "est_index_bytes", item.bytes);
+    pa_json_str(&j, "index_size_estimate",
+                m->facts.sizes_known ? width_basis_name(basis)
+                                     : "no_row_count");
+    pa_json_dbl(&j, "est_time_saved_s", item.saved_ps / 1e12);
+    pa_json_str(&j, "time_saved_estimate",
+                saved_ideal ? "ideal_upper_bound" : "rows_examined");
+    pa_json_dbl(&j, "est_write_time_added_s", item.write_ps / 1e12);
+    if (changes_known)
+      pa_json_dbl(&j, "rows_changed_per_hour", changed_per_hour);
+    else
+      pa_json_raw(&j, "rows_changed_per_hour", "null");
     pa_json_end(&j);
     r->evidence= pa_buf_str(&b);
     if (!r->message || !r->sql || !r->evidence || !name)
       return -1;
+    if (!grow(c->root, (void **) &c->cands, c->n_cands, &c->cap_cands,
+              sizeof(*c->cands)))
+      return -1;
+    c->cands[c->n_cands].rec= (size_t) (r - c->list.recs);
+    c->cands[c->n_cands++].item= item;
   }
   return 0;
 }
@@ -467,6 +724,195 @@ static int table_digest_recs(recs_ctx *c, pa_table_model *m)
   return missing_index_recs(c, m, td, n);
 }
 
+/*
+  Count bytes for schema: a table's indexes, with a clustered primary key
+  its data too (InnoDB's data is its primary key's B-tree).  The walk goes
+  schema by schema, so the last entry is almost always the one.
+*/
+static int add_schema_bytes(recs_ctx *c, const char *schema, double bytes)
+{
+  for (size_t i= c->n_bases; i-- > 0;)
+    if (!strcmp(c->bases[i].schema, schema))
+    {
+      c->bases[i].bytes+= bytes;
+      return 0;
+    }
+  if (!grow(c->root, (void **) &c->bases, c->n_bases, &c->cap_bases,
+            sizeof(*c->bases)))
+    return -1;
+  if (!(c->bases[c->n_bases].schema= strdup_root(c->root, schema)))
+    return -1;
+  c->bases[c->n_bases++].bytes= bytes;
+  return 0;
+}
+
+static double schema_bytes_of(const recs_ctx *c, const char *schema)
+{
+  for (size_t i= 0; i < c->n_bases; i++)
+    if (!strcmp(c->bases[i].schema, schema))
+      return c->bases[i].bytes;
+  return 0;
+}
+
+/*
+  The budget of schema's new indexes, bytes; 0: no limit (both system
+  variables 0, or no size known).
+*/
+static double index_budget(const recs_ctx *c, const char *schema)
+{
+  if (pa_index_budget_bytes)
+    return (double) pa_index_budget_bytes;
+  return (double) pa_index_budget_pct / 100.0 * schema_bytes_of(c, schema);
+}
+
+/* Append fragment (JSON members: "k": v, ...) to the object evidence. */
+static const char *json_extend(const pa_alloc *a, const char *evidence,
+                               const char *fragment)
+{
+  size_t len= evidence ? strlen(evidence) : 0;
+  if (len < 2 || evidence[len - 1] != '}')
+    return evidence;
+  return pa_strdupf(a, "%.*s, %s}", (int) (len - 1), evidence, fragment);
+}
+
+/*
+  The workload-level choice (pa_select): per schema, the missing_index rows
+  weighed by time saved per byte against the budget.  The rows left out
+  leave the list; one low-priority row per schema names them, with their
+  SQL in its EVIDENCE, so no finding is lost.  Indexes smaller than
+  perf_advisor_min_index_bytes do not count against the budget.
+*/
+static int select_indexes(recs_ctx *c)
+{
+  const pa_alloc *a= &c->alloc;
+  bool *drop;
+
+  if (c->n_cands == 0)
+    return 0;
+  size_t end= c->list.n;
+  if (!(drop= (bool *) alloc_root(c->root, end * sizeof(bool))))
+    return -1;
+  memset(drop, 0, end * sizeof(bool));
+  bool *done= (bool *) alloc_root(c->root, c->n_cands * sizeof(bool));
+  pa_select_item *items=
+      (pa_select_item *) alloc_root(c->root, c->n_cands * sizeof(*items));
+  size_t *pos= (size_t *) alloc_root(c->root, c->n_cands * sizeof(size_t));
+  if (!done || !items || !pos)
+    return -1;
+  memset(done, 0, c->n_cands * sizeof(bool));
+  for (size_t g= 0; g < c->n_cands; g++)
+  {
+    if (done[g])
+      continue;
+    const char *schema= c->list.recs[c->cands[g].rec].schema;
+    double budget= index_budget(c, schema), chosen_bytes= 0, left_bytes= 0;
+    size_t n= 0;
+    for (size_t i= g; i < c->n_cands; i++)
+      if (!done[i] && !strcmp(c->list.recs[c->cands[i].rec].schema, schema))
+      {
+        done[i]= true;
+        items[n]= c->cands[i].item;
+        /* too small to weigh against the space budget */
+        if (items[n].bytes < (double) pa_min_index_bytes)
+          items[n].bytes= 0;
+        pos[n++]= i;
+      }
+    if (pa_select_indexes(items, n, budget, a) < 0)
+      return -1;
+    int over= 0, no_gain= 0;
+    pa_buf list;
+    pa_buf_init(&list, a);
+    pa_buf_puts(&list, "[");
+    for (size_t k= 0; k < n; k++)
+    {
+      const index_cand *ic= &c->cands[pos[k]];
+      pa_rec *r= &c->list.recs[ic->rec];
+      const char *frag= pa_strdupf(
+          a, "\"selection\": \"%s\", \"index_budget_bytes\": %.0f",
+          pa_select_verdict_name(items[k].verdict), budget);
+      if (!frag || !(r->evidence= json_extend(a, r->evidence, frag)))
+        return -1;
+      if (items[k].verdict == PA_SELECT_CHOSEN)
+      {
+        chosen_bytes+= ic->item.bytes;
+        continue;
+      }
+      drop[ic->rec]= true;
+      left_bytes+= ic->item.bytes;
+      if (items[k].verdict == PA_SELECT_OVER_BUDGET)
+        over++;
+      else
+        no_gain++;
+      pa_json j;
+      if (list.len > 1)
+        pa_buf_puts(&list, ", ");
+      pa_json_begin(&j, &list);
+      pa_json_str(&j, "id", r->id);
+      pa_json_str(&j, "table", r->table);
+      pa_json_str(&j, "index", r->index);
+      pa_json_str(&j, "selection", pa_select_verdict_name(items[k].verdict));
+      pa_json_dbl(&j, "est_index_bytes", ic->item.bytes);
+      pa_json_dbl(&j, "est_time_saved_s", ic->item.saved_ps / 1e12);
+      pa_json_dbl(&j, "est_write_time_added_s", ic->item.write_ps / 1e12);
+      pa_json_str(&j, "suggested_sql", r->sql);
+      pa_json_str(&j, "rollback_sql", r->rollback_sql);
+      pa_json_end(&j);
+    }
+    pa_buf_puts(&list, "]");
+    if (over + no_gain == 0)
+      continue;
+    pa_rec *s= pa_rec_new(&c->list);
+    if (!s)
+      return -1;
+    s->priority= PA_PRIO_LOW;
+    s->type= "missing_index";
+    s->action= "review_left_out_indexes";
+    s->schema= schema;
+    pa_rec_set_id(s, "missing_index", schema, "left_out", (const char *) NULL);
+    {
+      char budget_text[64];
+      if (budget > 0)
+        snprintf(budget_text, sizeof(budget_text), "%.1f MiB",
+                 budget / 1048576.0);
+      else
+        snprintf(budget_text, sizeof(budget_text), "no limit");
+      s->message= pa_strdupf(
+          a,
+          "%d more index proposal(s) for schema %s were left out "
+          "(%.1f MiB estimated): %d did not fit the index budget (%s, "
+          "perf_advisor_index_budget_pct or _bytes; the %.1f MiB proposed "
+          "are the most statement time saved per byte) and %d would add "
+          "more write time than they save. Each is in EVIDENCE with its "
+          "SQL; their statements are in PERF_QUERY_ANALYSIS.",
+          over + no_gain, schema, left_bytes / 1048576.0, over, budget_text,
+          chosen_bytes / 1048576.0, no_gain);
+    }
+    s->benefit= 0;
+    pa_buf b;
+    pa_buf_init(&b, a);
+    pa_json j;
+    pa_json_begin(&j, &b);
+    pa_json_str(&j, "schema", schema);
+    pa_json_dbl(&j, "index_budget_bytes", budget);
+    pa_json_dbl(&j, "schema_bytes", schema_bytes_of(c, schema));
+    pa_json_dbl(&j, "proposed_bytes", chosen_bytes);
+    pa_json_i64(&j, "over_budget", over);
+    pa_json_i64(&j, "no_net_gain", no_gain);
+    pa_json_raw(&j, "left_out", pa_buf_str(&list));
+    pa_json_end(&j);
+    s->evidence= pa_buf_str(&b);
+    if (!s->message || !s->evidence)
+      return -1;
+  }
+  /* the rows left out leave the list (the summaries come after them) */
+  size_t w= 0;
+  for (size_t i= 0; i < c->list.n; i++)
+    if (i >= end || !drop[i])
+      c->list.recs[w++]= c->list.recs[i];
+  c->list.n= w;
+  return 0;
+}
+
 static int recs_table(THD *thd, TABLE_LIST *tables, TABLE *table, bool res,
                       const LEX_CSTRING *db_name,
                       const LEX_CSTRING *table_name)
@@ -486,6 +932,16 @@ static int recs_table(THD *thd, TABLE_LIST *tables, TABLE *table, bool res,
   for (int x= 0; x < m->def->n_indexes; x++)
     if (!pa_model_index_visible(thd, tables, m, x))
       return 0;
+  if (m->facts.sizes_known &&
+      add_schema_bytes(c, m->db->str,
+                       (double) m->facts.index_length +
+                           (m->def->clustered_pk
+                                ? (double) m->facts.data_length
+                                : 0)))
+  {
+    my_error(ER_OUT_OF_RESOURCES, MYF(0));
+    return 1;
+  }
   from= c->list.n;
   if (pa_rules_table(&m->rule, &c->th, &c->list) ||
       (c->digests_ok && table_digest_recs(c, m)))
@@ -694,6 +1150,20 @@ static int recs_fill(THD *thd, TABLE_LIST *tables, COND *cond)
     c.digests_ok= pa_collect_digests(thd, c.root, &c.digests);
   c.sampler.mysql= NULL;
   c.sampler.failed= false;
+  c.cands= NULL;
+  c.n_cands= c.cap_cands= 0;
+  c.bases= NULL;
+  c.n_bases= c.cap_bases= 0;
+  {
+    /* a new InnoDB index is built sorted, its pages filled to
+       innodb_fill_factor percent (at 100, 15/16: 1/16 is left free) */
+    longlong page= pa_global_int(thd, STRING_WITH_LEN("innodb_page_size"),
+                                 16384);
+    longlong fill= pa_global_int(thd, STRING_WITH_LEN("innodb_fill_factor"),
+                                 100);
+    c.page_bytes= page > 0 ? (double) page : 16384.0;
+    c.fill= fill >= 100 || fill <= 0 ? 15.0 / 16 : (double) fill / 100.0;
+  }
   recs_current= &c;
   err= get_all_tables(thd, tables, cond);
   recs_current= NULL;
@@ -702,6 +1172,11 @@ static int recs_fill(THD *thd, TABLE_LIST *tables, COND *cond)
     return err;
   if (thd->killed)
     return 0;
+  if (select_indexes(&c))
+  {
+    my_error(ER_OUT_OF_RESOURCES, MYF(0));
+    return 1;
+  }
 
   if (c.digests_ok && statement_recs(&c))
     return 1;
@@ -1105,7 +1580,8 @@ static int qa_record(THD *thd, TABLE_LIST *tables, TABLE *table, bool res,
         if (!(names[x]= strdup_root(&table->mem_root, names[x])))
           return 1;
     }
-    pa_colstats_collect(thd, &conn, m, names, k, &table->mem_root, cs);
+    pa_colstats_collect(thd, &conn, m, names, k, NULL, 0, &table->mem_root,
+                        cs);
     pa_colstats_end(&conn);
   }
 

@@ -24,6 +24,8 @@ extern ulong pa_max_recommendations;
 extern ulong pa_max_index_columns;
 extern ulong pa_unselective_pct;
 extern ulong pa_min_index_gain_pct;
+extern ulong pa_index_budget_pct;
+extern ulonglong pa_index_budget_bytes;
 extern ulonglong pa_useless_index_distinct;
 extern ulong pa_business_cycle_days;
 

@@ -91,8 +91,9 @@ static MYSQL_SYSVAR_DOUBLE(
 static MYSQL_SYSVAR_ULONGLONG(
     min_index_bytes, pa_min_index_bytes, PLUGIN_VAR_RQCMDARG,
     "index_cleanup and redundant_index rules: indexes smaller than this many "
-    "bytes are not worth a recommendation. Default 1048576 (1 MiB); 0 "
-    "reports every one",
+    "bytes are not worth a recommendation; missing_index: smaller new "
+    "indexes do not count against the index budget. Default 1048576 "
+    "(1 MiB); 0 reports and counts every one",
     NULL, NULL, 1048576, 0, ULONGLONG_MAX, 0);
 
 static MYSQL_SYSVAR_ULONGLONG(
@@ -162,6 +163,23 @@ static MYSQL_SYSVAR_ULONG(
     NULL, NULL, 50, 0, 100, 0);
 
 static MYSQL_SYSVAR_ULONG(
+    index_budget_pct, pa_index_budget_pct, PLUGIN_VAR_RQCMDARG,
+    "missing_index rule: the new indexes PERF_RECOMMENDATIONS proposes for "
+    "one schema take at most this percentage of the schema's current bytes "
+    "of tables and indexes (the best time saved per byte first; indexes "
+    "smaller than perf_advisor_min_index_bytes do not count). Default 10; "
+    "0 sets no limit. perf_advisor_index_budget_bytes, when not 0, "
+    "replaces it",
+    NULL, NULL, 10, 0, 1000, 0);
+
+static MYSQL_SYSVAR_ULONGLONG(
+    index_budget_bytes, pa_index_budget_bytes, PLUGIN_VAR_RQCMDARG,
+    "missing_index rule: when not 0, the bytes of new indexes "
+    "PERF_RECOMMENDATIONS proposes per schema, in place of "
+    "perf_advisor_index_budget_pct. Default 0",
+    NULL, NULL, 0, 0, ULONGLONG_MAX, 0);
+
+static MYSQL_SYSVAR_ULONG(
     sample_rows, pa_sample_rows, PLUGIN_VAR_RQCMDARG,
     "Column statistics: rows read from a table (its first rows in scan "
     "order) to learn the NULL share, the most common value's share and "
@@ -198,6 +216,8 @@ static struct st_mysql_sys_var *pa_system_variables[]= {
     MYSQL_SYSVAR(max_index_columns),
     MYSQL_SYSVAR(unselective_pct),
     MYSQL_SYSVAR(min_index_gain_pct),
+    MYSQL_SYSVAR(index_budget_pct),
+    MYSQL_SYSVAR(index_budget_bytes),
     MYSQL_SYSVAR(sample_rows),
     MYSQL_SYSVAR(slow_query_ms),
     MYSQL_SYSVAR(include_system_schemas),
