@@ -4,7 +4,10 @@
 -- A small ERP database shaped like ERPNext/Frappe's: tables named
 -- `tab<DocType>`, a varchar `name` primary key, Frappe's standard columns,
 -- and the indexes a fresh site has (some of the ones a busy site needs are
--- missing on purpose).  Rows come from the SEQUENCE engine.
+-- missing on purpose).  Rows come from the SEQUENCE engine.  The flags
+-- match most rows, as on a live site: GL entries are cancelled (is_cancelled
+-- = 1) with their cancelled invoice (docstatus 2, one invoice in ten), stock
+-- entries with their cancelled delivery note (one in 25); one company.
 CREATE DATABASE IF NOT EXISTS erp_demo;
 USE erp_demo;
 
@@ -56,6 +59,7 @@ CREATE TABLE `tabStock Ledger Entry` (
   actual_qty decimal(21,9) NOT NULL DEFAULT 0,
   qty_after_transaction decimal(21,9) NOT NULL DEFAULT 0,
   valuation_rate decimal(21,9) NOT NULL DEFAULT 0,
+  is_cancelled int NOT NULL DEFAULT 0,
   KEY modified (modified)
 ) ENGINE=InnoDB;
 
@@ -93,7 +97,7 @@ SELECT CONCAT('GLE-', LPAD(seq, 7, '0')), NOW(6), NOW(6), 1,
        IF(seq % 2 = 0, CONCAT('CUST-', LPAD(1 + seq % 2000, 5, '0')), NULL),
        'Sales Invoice', CONCAT('SINV-', LPAD(1 + seq DIV 4, 6, '0')),
        IF(seq % 2 = 0, seq % 5000, 0), IF(seq % 2 = 1, seq % 5000, 0),
-       'Demo Company', 0
+       'Demo Company', (1 + seq DIV 4) % 10 = 0
 FROM seq_1_to_200000;
 
 INSERT INTO `tabStock Ledger Entry`
@@ -102,7 +106,7 @@ SELECT CONCAT('SLE-', LPAD(seq, 7, '0')), NOW(6), NOW(6), 1,
        ELT(1 + seq % 3, 'Stores - DC', 'Finished Goods - DC', 'WIP - DC'),
        '2024-01-01' + INTERVAL (seq % 700) DAY, '10:00:00', 'Delivery Note',
        CONCAT('DN-', LPAD(seq DIV 3, 6, '0')), -(seq % 10), seq % 1000,
-       10 + seq % 90
+       10 + seq % 90, seq DIV 3 % 25 = 0
 FROM seq_1_to_100000;
 
 -- Archived stock history: the oldest 40% deleted, leaving free space.
