@@ -212,9 +212,9 @@ dpkg-deb -e "$DEB" "$W/control"
 [ "$(cat "$W/control/conffiles")" = /etc/mysql/mariadb.conf.d/perf_advisor.cnf ] \
   && ok "conffiles: the snippet, and only it" \
   || not_ok "conffiles: $(tr '\n' ' ' <"$W/control/conffiles")"
-for f in preinst postinst prerm postrm; do
-  [ -e "$W/control/$f" ] && not_ok "control: a $f script (the package is to start and change nothing)"
-done
+ms=$(cd "$W/control" && ls preinst postinst prerm postrm 2>/dev/null)
+[ -z "$ms" ] && ok "control: no maintainer script (installing starts and changes nothing)" \
+  || not_ok "control: maintainer scripts: $(echo $ms)"
 
 dpkg-deb -x "$DEB" "$W/root"
 CNF="$W/root/etc/mysql/mariadb.conf.d/perf_advisor.cnf"
