@@ -47,16 +47,9 @@ fi
 if [ ! -f "$BUILD/CMakeCache.txt" ]; then
   log "configuring MariaDB $UPSTREAM (takes a minute or two)"
   mkdir -p "$BUILD"
-  # mysql_release matches the Debian package's configuration, so that server
-  # structures (THD, TABLE, ...) have the layout the installed mariadbd uses.
-  (cd "$BUILD" && cmake "$TREE" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-      -DBUILD_CONFIG=mysql_release -DIGNORE_AIO_CHECK=ON -DWITH_URING=ON \
-      -DWITH_LIBAIO=ON -DCONC_DEFAULT_CHARSET=utf8mb4 \
-      -DPLUGIN_ROCKSDB=NO -DPLUGIN_MROONGA=NO -DPLUGIN_SPIDER=NO \
-      -DPLUGIN_CONNECT=NO -DPLUGIN_COLUMNSTORE=NO -DPLUGIN_S3=NO \
-      -DPLUGIN_OQGRAPH=NO -DPLUGIN_AWS_KEY_MANAGEMENT=NO -DPLUGIN_AUTH_PAM=NO \
-      -DPLUGIN_AUTH_GSSAPI=NO -DPLUGIN_HASHICORP_KEY_MANAGEMENT=NO \
-      -DWITH_UNIT_TESTS=OFF -DWITH_EMBEDDED_SERVER=OFF >"$BUILD/configure.log" 2>&1) \
+  # mysql_release, as Debian's package (scripts/lib/mariadb-cmake.sh)
+  . "$REPO/scripts/lib/mariadb-cmake.sh"
+  (cd "$BUILD" && cmake "$TREE" "${PA_CMAKE_OPTS[@]}" >"$BUILD/configure.log" 2>&1) \
     || { tail -n 40 "$BUILD/configure.log" >&2; exit 1; }
 fi
 echo "$REAL_TREE" >"$BUILD/perf-advisor-tree"

@@ -220,7 +220,8 @@ guarded_install() {
 }
 
 BUILD_DEPS="build-essential cmake bison libssl-dev libncurses-dev zlib1g-dev
-            libpcre2-dev libaio-dev liburing-dev dpkg-dev gnutls-bin pkg-config"
+            libpcre2-dev libaio-dev liburing-dev dpkg-dev gnutls-bin pkg-config
+            debhelper help2man"
 
 read -r INST INST_FROM <<<"$(installed_server)"
 if [ -n "$INST" ]; then

@@ -6,7 +6,8 @@
 # plugin built in-tree and the mtr suite run by the installed mtr against
 # the installed server, the peer check (MariaDB's own mtr tests with and
 # without the plugin), short runs of the fuzzers and of the stress test,
-# the scripts' tests, the build's guard of an installed server, each
+# the scripts' tests, the build's guard of an installed server, the
+# Debian package (built, installed, loaded, purged), each
 # benchmark script once at its smallest size, and the README's main job
 # (scripts/demo.sh).
 # Installs what it needs; ends with "N passed, N failed".
@@ -141,6 +142,12 @@ add_counts "$CACHE/stress.log"
 add_counts "$CACHE/scripts.log"
 "$REPO/scripts/test-build-guard.sh" 2>&1 | tee "$CACHE/build-guard.log"
 add_counts "$CACHE/build-guard.log"
+# 5b. the Debian package: built with dpkg-buildpackage, inspected, installed
+#     with apt, loaded by a server started with Debian's configuration as
+#     the mysql user (its own datadir, no TCP), purged without a trace;
+#     each check counts (under this script's lock, fd 9)
+"$REPO/scripts/test-package.sh" 2>&1 | tee "$CACHE/package.log"
+add_counts "$CACHE/package.log"
 # 6. the benchmark scripts, each once at its smallest size (they still run
 #    and print their result tables; the figures live in docs/benchmarks.md)
 "$REPO/scripts/test-bench.sh" 2>&1 | tee "$CACHE/bench.log"
