@@ -8,6 +8,7 @@
   scratch belongs to the statement's thread.
 */
 #include "pa_model.h"
+#include "pa_frappe_meta.h"
 
 extern "C" {
 #include "pa_sql.h"
@@ -150,6 +151,7 @@ struct iu_ctx
   } *sizes;                        /* sorted by (base name, index) */
   size_t n_sizes;
   uint64_t page_size;              /* bytes */
+  pa_frappe_meta frappe;           /* a Frappe site's field metadata */
 };
 
 static thread_local query_id_t iu_query_id;
@@ -171,6 +173,7 @@ static iu_ctx *iu_context(THD *thd, TABLE *is_table)
   c->sizes_loaded= false;
   c->sizes= NULL;
   c->n_sizes= 0;
+  pa_frappe_meta_init(&c->frappe);
   {
     longlong v= pa_global_int(thd, STRING_WITH_LEN("innodb_page_size"), 0);
     c->page_size= v < 0 ? 0 : (uint64_t) v;
@@ -596,6 +599,27 @@ static void load_cardinalities(pa_table_model *m, TABLE *t)
 }
 
 /*
+  Each index's origin when the table is a Frappe DocType's (else every
+  origin is unknown).  Called while the share is at hand: a key part's
+  column type says whether Frappe would index it (not TEXT/BLOB/JSON).
+*/
+static void frappe_origins(THD *thd, iu_ctx *c, TABLE *is_table,
+                           pa_table_model *m, const LEX_CSTRING *db,
+                           const LEX_CSTRING *name)
+{
+  int text_col[PA_TABLE_MAX_INDEXES];
+  m->frappe_doctype= pa_frappe_meta_doctype(thd, &c->frappe,
+                                            &is_table->mem_root, db, name);
+  for (int x= 0; x < m->def->n_indexes; x++)
+  {
+    const KEY *key= &m->share->key_info[m->key_of[x]];
+    const Field *f= key->key_part[0].field;
+    text_col[x]= f && (f->flags & BLOB_FLAG);
+  }
+  pa_frappe_classify(m->def, m->frappe_doctype, text_col, m->origin);
+}
+
+/*
   Engines whose handler opens on its own: no child tables to attach (MERGE
   needs open_tables() for that, and crashes without), no remote server to
   reach.  Tables of any other engine are left to the server's usual open,
@@ -695,6 +719,9 @@ enum pa_walk pa_model_build(THD *thd, TABLE_LIST *tables, TABLE *is_table,
   /* what the rows need from the handler is copied out */
   if (t == &c->own)
     closefrm(t);
+  m->frappe_doctype= NULL;
+  if (with_indexes && m->def->n_indexes)
+    frappe_origins(thd, c, is_table, m, db, name);
   for (int x= 0; x < m->def->n_indexes; x++)
   {
     names[x]= m->def->indexes[x].name;
@@ -755,6 +782,7 @@ enum pa_walk pa_model_build(THD *thd, TABLE_LIST *tables, TABLE *is_table,
     ri->size_known= m->size_known[x];
     ri->size_bytes= m->size_bytes[x];
     ri->card_known= m->card_known[x];
+    ri->frappe= m->frappe_doctype ? &m->origin[x] : NULL;
     /* Distinct values for the rules: InnoDB halves rec_per_key ("index
        selectivity is 2 times better than our estimate") unless the
        session's optimizer_adjust_secondary_key_costs has
@@ -786,6 +814,7 @@ enum pa_walk pa_model_build(THD *thd, TABLE_LIST *tables, TABLE *is_table,
   rt->n_columns= m->share->fields;
   rt->def= m->def;
   rt->indexes= m->rule_idx;
+  rt->frappe_doctype= m->frappe_doctype;
   *out= m;
   return PA_WALK_BUILD;
 }

@@ -15,6 +15,7 @@
 #include "pa_state.h"
 
 extern "C" {
+#include "pa_frappe.h"
 #include "pa_index.h"
 #include "pa_rules.h"
 }
@@ -53,6 +54,10 @@ struct pa_table_model
      space, not this table's (see innodb_shared_space()) */
   bool data_free_shared;
   int64_t now;
+  /* on a Frappe site, the DocType whose table this is (pa_frappe_meta),
+     and each index's origin; NULL and unknown elsewhere */
+  const pa_frappe_doctype *frappe_doctype;
+  pa_frappe_index_origin origin[PA_TABLE_MAX_INDEXES];
 };
 
 /*

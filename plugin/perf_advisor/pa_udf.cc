@@ -21,6 +21,7 @@
   end of the call, and a result buffer owned by the UDF_INIT).
 */
 #include "pa_recs.h"
+#include "pa_frappe_meta.h"
 
 #include <mysql/service_sql.h>
 #include <sql_acl.h>
@@ -233,8 +234,11 @@ static bool json_array(THD *thd, udf_state *st, pa_buf *b, const char *query,
   MYSQL *mysql;
   MYSQL_RES *res;
   MYSQL_ROW row;
-  int ps, pt, ptype, ptext, pcols;
+  int ps, pt, ptype, ptext, pcols, porigin, pevidence;
   bool first= true;
+  /* the last schema's answer of pa_frappe_meta_caller_reads() */
+  char frappe_db[NAME_LEN + 1]= "";
+  bool frappe_ok= true;
 
   if (!(res= local_query(&mysql, query)))
     return false;
@@ -243,6 +247,8 @@ static bool json_array(THD *thd, udf_state *st, pa_buf *b, const char *query,
   ptype= col_pos(res, "TYPE");
   ptext= col_pos(res, "DIGEST_TEXT");
   pcols= col_pos(res, "COLUMNS");
+  porigin= col_pos(res, "ORIGIN");
+  pevidence= col_pos(res, "EVIDENCE");
   pa_buf_puts(b, "[");
   while ((row= mysql_fetch_row(res)))
   {
@@ -257,6 +263,23 @@ static bool json_array(THD *thd, udf_state *st, pa_buf *b, const char *query,
       if (pcols >= 0 && row[pcols] &&
           !caller_sees_columns(thd, db, tb, row[pcols]))
         continue;
+      /* The local connection read a Frappe site's metadata that the
+         caller may not: no ORIGIN, and no drop advice that rests on it
+         (its EVIDENCE has the key "origin"), as the tables would show. */
+      if ((porigin >= 0 || pevidence >= 0) && strcmp(frappe_db, db))
+      {
+        LEX_CSTRING d= {db, strlen(db)};
+        strmake(frappe_db, db, NAME_LEN);
+        frappe_ok= pa_frappe_meta_caller_reads(thd, &d);
+      }
+      if (!frappe_ok)
+      {
+        if (pevidence >= 0 && row[pevidence] &&
+            strstr(row[pevidence], "\"origin\": "))
+          continue;
+        if (porigin >= 0 && porigin < 64)
+          hide[porigin]= true;
+      }
     }
     else if (!process)
       continue;                      /* server-wide: PROCESS */

@@ -389,6 +389,7 @@ enum pa_index_usage_col
   IU_OBSERVED_SECONDS,
   IU_DROP_CONFIDENCE,
   IU_DROP_CONFIDENCE_REASON,
+  IU_ORIGIN,
   IU_COLUMNS_COUNT
 };
 
@@ -421,6 +422,7 @@ static ST_FIELD_INFO index_usage_fields[]= {
     Column("OBSERVED_SECONDS", ULonglong(), NULLABLE, OPEN_FRM_ONLY),
     Column("DROP_CONFIDENCE", Varchar(8), NULLABLE, OPEN_FRM_ONLY),
     Column("DROP_CONFIDENCE_REASON", Varchar(32), NULLABLE, OPEN_FRM_ONLY),
+    Column("ORIGIN", Varchar(16), NULLABLE, OPEN_FRM_ONLY),
     CEnd()};
 
 static_assert(sizeof(index_usage_fields) / sizeof(index_usage_fields[0]) ==
@@ -498,6 +500,8 @@ static int index_usage_rows(THD *thd, TABLE_LIST *tables, TABLE *table,
                  pa_drop_confidence_name(dv.confidence));
     pa_store_str(f[IU_DROP_CONFIDENCE_REASON],
                  pa_drop_reason_name(dv.reason));
+    if (m->frappe_doctype)
+      pa_store_str(f[IU_ORIGIN], pa_frappe_origin_name(m->origin[x].origin));
     if (schema_table_store_record(thd, table))
       return 1;
   }

@@ -173,6 +173,60 @@ static void json_index(struct pa_json *j, const struct pa_rule_index *x)
     pa_json_null(j, "cardinality");
 }
 
+/*
+  A docfield index that search_index declares (a UNIQUE one is never a
+  drop candidate): 1 with the lasting metadata change in *sql and
+  *rollback; 0 for any other index; -1 on allocation failure.
+*/
+static int frappe_durable(const struct pa_alloc *a,
+                          const struct pa_rule_table *t,
+                          const struct pa_rule_index *x, char **sql,
+                          char **rollback)
+{
+  const struct pa_frappe_index_origin *o= x->frappe;
+  *sql= *rollback= NULL;
+  if (!o || !t->frappe_doctype || o->origin != PA_ORIGIN_DOCFIELD ||
+      o->which != PA_FLAG_SEARCH_INDEX || !o->field)
+    return 0;
+  return pa_frappe_durable_sql(a, t->schema, t->frappe_doctype, o, sql,
+                               rollback)
+             ? -1
+             : 1;
+}
+
+/* EVIDENCE of an index on a Frappe site: its origin and, for a docfield
+   one, the field and the lasting change.  -1 on allocation failure. */
+static int json_frappe(struct pa_json *j, const struct pa_alloc *a,
+                       const struct pa_rule_table *t,
+                       const struct pa_rule_index *x)
+{
+  const struct pa_frappe_index_origin *o= x->frappe;
+  char *sql, *rollback;
+  int durable;
+
+  if (!o || !t->frappe_doctype)
+    return 0;
+  if (o->origin == PA_ORIGIN_UNKNOWN)
+    pa_json_null(j, "origin");
+  else
+    pa_json_str(j, "origin", pa_frappe_origin_name(o->origin));
+  if (o->origin != PA_ORIGIN_DOCFIELD || !o->field)
+    return 0;
+  pa_json_str(j, "frappe_doctype", t->frappe_doctype->name);
+  pa_json_str(j, "frappe_field", o->field->fieldname);
+  pa_json_str(j, "frappe_flag",
+              o->which == PA_FLAG_UNIQUE ? "unique" : "search_index");
+  pa_json_str(j, "frappe_flag_set_by", pa_frappe_via_name(o->via));
+  if ((durable= frappe_durable(a, t, x, &sql, &rollback)) < 0)
+    return -1;
+  if (durable)
+  {
+    pa_json_str(j, "durable_sql", sql);
+    pa_json_str(j, "durable_rollback_sql", rollback);
+  }
+  return 0;
+}
+
 static void json_confidence(struct pa_json *j, struct pa_drop_verdict dv)
 {
   pa_json_str(j, "drop_confidence", pa_drop_confidence_name(dv.confidence));
@@ -317,6 +371,30 @@ static const char *cycle_hint(const struct pa_alloc *a,
                     plural ? "them" : "it");
 }
 
+/*
+  A docfield index's drop advice: `bench migrate` creates the index again
+  when it syncs the DocType, so the message gives the metadata change that
+  lasts.  Appended to r->message.  0, or -1 on allocation failure.
+*/
+static int frappe_message(const struct pa_alloc *a,
+                          const struct pa_rule_table *t,
+                          const struct pa_rule_index *x, struct pa_rec *r)
+{
+  char *sql, *rollback;
+  int durable= frappe_durable(a, t, x, &sql, &rollback);
+  if (durable <= 0)
+    return durable;
+  r->message= pa_strdupf(
+      a,
+      "%s Field %s of DocType %s declares it (search_index, set by %s): "
+      "`bench migrate` creates it again after a DROP INDEX. To remove it "
+      "for good, turn search_index off first: %s (undo: %s), then run "
+      "`bench --site <site> clear-cache`.",
+      r->message, x->frappe->field->fieldname, t->frappe_doctype->name,
+      pa_frappe_via_name(x->frappe->via), sql, rollback);
+  return r->message ? 0 : -1;
+}
+
 /* One index's drop, as redundant_index or index_cleanup. */
 static int drop_rec(const struct pa_rule_table *t,
                     const struct pa_thresholds *th, struct pa_rec_list *out,
@@ -398,7 +476,7 @@ static int drop_rec(const struct pa_rule_table *t,
                              d->name, cols, t->schema, t->name, w, size,
                              hint, next);
   }
-  if (!r->message || soft_drop_sql(r, a, t, d))
+  if (!r->message || soft_drop_sql(r, a, t, d) || frappe_message(a, t, x, r))
     return -1;
   r->benefit= x->size_known ? (double) x->size_bytes : 0.0;
   r->benefit_text= x->size_known ? pa_strdupf(a, "%s of index", size) : NULL;
@@ -407,6 +485,8 @@ static int drop_rec(const struct pa_rule_table *t,
   json_table(&j, t);
   json_index(&j, x);
   json_confidence(&j, dv);
+  if (json_frappe(&j, a, t, x))
+    return -1;
   if (redundant)
   {
     pa_json_str(&j, "redundancy", pa_redundancy_name(v->redundancy));
@@ -453,6 +533,8 @@ static int group_fit(const struct pa_rule_table *t,
 
 /* Names listed in a group's message, at most: the rest are counted. */
 #define GROUP_MESSAGE_NAME_BYTES 1024
+/* ... and of those a DocType field declares */
+#define GROUP_MESSAGE_DECLARED_BYTES 400
 
 /*
   The low-confidence unread indexes of one table as one index_cleanup row:
@@ -468,11 +550,14 @@ static int group_rec(const struct pa_rule_table *t,
   uint64_t bytes= 0, window= UINT64_MAX;
   int k, n_sized= 0, listed= 0;
   char size[32], w[32];
-  const char *hint;
-  struct pa_buf b, list, arr;
+  const char *hint, *frappe= "";
+  char *dsql, *drb;
+  int n_declared= 0, n_listed= 0;
+  struct pa_buf b, list, arr, declared;
   struct pa_json j;
   struct pa_rec *r;
 
+  pa_buf_init(&declared, a);
   pa_buf_init(&list, a);
   pa_buf_init(&arr, a);
   pa_buf_puts(&arr, "[");
@@ -498,7 +583,19 @@ static int group_rec(const struct pa_rule_table *t,
     pa_json_begin(&xj, &arr);
     json_index(&xj, x);
     json_confidence(&xj, pa_rules_drop_confidence(t, x, th));
+    if (json_frappe(&xj, a, t, x))
+      return -1;
     pa_json_end(&xj);
+    if (frappe_durable(a, t, x, &dsql, &drb) > 0)
+    {
+      if (declared.len + strlen(x->def->name) < GROUP_MESSAGE_DECLARED_BYTES)
+      {
+        pa_buf_printf(&declared, "%s%s", n_listed ? ", " : "",
+                      x->def->name);
+        n_listed++;
+      }
+      n_declared++;
+    }
   }
   pa_buf_puts(&arr, "]");
   if (listed < n)
@@ -525,12 +622,26 @@ static int group_rec(const struct pa_rule_table *t,
      them all). */
   pa_rec_set_id(r, "index_cleanup", t->schema, t->name, r->sql,
                 (const char *) NULL);
+  if (n_listed < n_declared)
+    pa_buf_printf(&declared, " and %d more", n_declared - n_listed);
+  if (n_declared &&
+      !(frappe= pa_strdupf(
+            a,
+            " %d of them (%s) %s (search_index): "
+            "`bench migrate` creates %s again after a DROP INDEX; the change "
+            "that lasts, search_index off, and its undo are in EVIDENCE "
+            "(indexes[].durable_sql, durable_rollback_sql).",
+            n_declared, pa_buf_str(&declared),
+            n_declared == 1 ? "is declared by a DocType field"
+                            : "are declared by DocType fields",
+            n_declared == 1 ? "it" : "them")))
+    return -1;
   r->message= pa_strdupf(
       a,
       "%d indexes of %s.%s unread in %s, %s: %s. None is redundant or "
       "useless on the data, so each may serve a rare code path.%s Ignore "
-      "them first (one statement), watch, then drop them.",
-      n, t->schema, t->name, w, size, pa_buf_str(&list), hint);
+      "them first (one statement), watch, then drop them.%s",
+      n, t->schema, t->name, w, size, pa_buf_str(&list), hint, frappe);
   r->benefit= (double) bytes;
   r->benefit_text= n_sized ? pa_strdupf(a, "%s of indexes", size) : NULL;
   pa_buf_init(&b, a);

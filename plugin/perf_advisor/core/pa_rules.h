@@ -12,6 +12,7 @@
 
 #include "pa_advice.h"
 #include "pa_digest.h"
+#include "pa_frappe.h"
 #include "pa_index.h"
 #include "pa_usage.h"
 
@@ -51,6 +52,10 @@ struct pa_rule_index
   uint64_t cardinality;         /* distinct values of the whole key, the
                                    engine's estimate (the caller undoes
                                    InnoDB's doubling of CARDINALITY) */
+  /* on a Frappe site, where the index comes from; NULL elsewhere.  A
+     docfield index's drop advice says that `bench migrate` restores it
+     and gives the metadata change that lasts (pa_frappe_durable_sql) */
+  const struct pa_frappe_index_origin *frappe;
 };
 
 /* One table, as the rules see it. */
@@ -68,6 +73,8 @@ struct pa_rule_table
   unsigned n_columns;           /* columns of the table */
   const struct pa_table_def *def;
   const struct pa_rule_index *indexes;  /* def->n_indexes entries */
+  /* the DocType whose table this is, on a Frappe site; NULL elsewhere */
+  const struct pa_frappe_doctype *frappe_doctype;
 };
 
 /*

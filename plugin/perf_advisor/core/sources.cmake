@@ -16,4 +16,5 @@ SET(PA_CORE_SOURCES
   ${PA_CORE_DIR}/pa_select.c
   ${PA_CORE_DIR}/pa_rules.c
   ${PA_CORE_DIR}/pa_sql.c
+  ${PA_CORE_DIR}/pa_frappe.c
 )
