@@ -9,6 +9,7 @@
 #include "pa_text.h"
 
 #include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 /* ---- change detection -------------------------------------------------- */
@@ -270,6 +271,165 @@ const char *pa_pending_reason_name(enum pa_pending_reason r)
     return "no_statements";
   }
   return NULL;
+}
+
+/* ---- rendering ------------------------------------------------------------ */
+
+static void figures_json(struct pa_buf *b, const struct pa_digest_figures *f)
+{
+  struct pa_json j;
+  pa_json_begin(&j, b);
+  pa_json_u64(&j, "executions", f->executions);
+  if (f->executions)
+  {
+    pa_json_dbl(&j, "avg_latency_ms",
+                per_exec(f->latency_ps, f->executions) / 1e9);
+    pa_json_dbl(&j, "rows_examined_per_execution",
+                per_exec(f->rows_examined, f->executions));
+  }
+  else
+  {
+    pa_json_null(&j, "avg_latency_ms");
+    pa_json_null(&j, "rows_examined_per_execution");
+  }
+  pa_json_u64(&j, "errors", f->errors);
+  pa_json_end(&j);
+}
+
+static const char *effect_name(enum pa_digest_effect e)
+{
+  switch (e)
+  {
+  case PA_EFFECT_HELPED:
+    return "helped";
+  case PA_EFFECT_REGRESSED:
+    return "regressed";
+  case PA_EFFECT_FAILING:
+    return "failing";
+  case PA_EFFECT_NONE:
+    break;
+  }
+  return "none";
+}
+
+char *pa_verify_evidence(const struct pa_alloc *a, const struct pa_change *c,
+                         const struct pa_verify_digest *d, size_t n,
+                         const struct pa_verify_thresholds *t,
+                         int with_digests, int64_t now)
+{
+  struct pa_buf b, th, list;
+  struct pa_json j, k;
+  int64_t until;
+  size_t i;
+
+  if (!a || !c || !t || (n && !d))
+    return NULL;
+  pa_buf_init(&th, a);
+  pa_json_begin(&k, &th);
+  pa_json_u64(&k, "min_executions", t->min_executions);
+  pa_json_dbl(&k, "regression_pct", t->regression_pct);
+  pa_json_dbl(&k, "regression_ms", (double) t->regression_ps / 1e9);
+  pa_json_u64(&k, "verify_seconds", t->window_seconds);
+  pa_json_end(&k);
+
+  pa_buf_init(&list, a);
+  pa_buf_puts(&list, "[");
+  for (i= 0; with_digests && i < n; i++)
+  {
+    struct pa_buf fb, fa;
+    pa_buf_init(&fb, a);
+    pa_buf_init(&fa, a);
+    figures_json(&fb, &d[i].before);
+    figures_json(&fa, &d[i].after);
+    if (i)
+      pa_buf_puts(&list, ", ");
+    pa_json_begin(&k, &list);
+    pa_json_str(&k, "schema", d[i].schema[0] ? d[i].schema : NULL);
+    pa_json_str(&k, "digest", d[i].digest);
+    pa_json_str(&k, "effect", effect_name(pa_verify_digest_effect(&d[i], t)));
+    pa_json_bool(&k, "listed", d[i].seen);
+    pa_json_raw(&k, "before", pa_buf_str(&fb));
+    pa_json_raw(&k, "after", pa_buf_str(&fa));
+    pa_json_end(&k);
+  }
+  pa_buf_puts(&list, "]");
+
+  pa_buf_init(&b, a);
+  pa_json_begin(&j, &b);
+  pa_json_str(&j, "change", pa_change_kind_name(c->kind));
+  pa_json_i64(&j, "changed_at", c->changed_at);
+  pa_json_str(&j, "verdict", pa_verdict_name(c->verdict));
+  pa_json_str(&j, "pending_reason", pa_pending_reason_name(c->reason));
+  until= c->verdict != PA_VERDICT_PENDING ? c->verdict_at : now;
+  pa_json_i64(&j, "window_seconds",
+              until > c->changed_at ? until - c->changed_at : 0);
+  pa_json_raw(&j, "thresholds", pa_buf_str(&th));
+  pa_json_u64(&j, "digest_count", (uint64_t) n);
+  if (with_digests)
+    pa_json_raw(&j, "digests", pa_buf_str(&list));
+  pa_json_end(&j);
+  if (th.oom || list.oom)
+    return NULL;
+  return pa_buf_str(&b);
+}
+
+int pa_verify_revert_rec(struct pa_rec_list *l, const struct pa_change *c,
+                         const char *evidence)
+{
+  struct pa_rec *r;
+  char id[24];
+  const char *what;
+
+  if (!l || !c || !evidence)
+    return -1;
+  if ((c->verdict != PA_VERDICT_REGRESSED && c->verdict != PA_VERDICT_BROKE) ||
+      !c->undo_sql || !c->undo_sql[0])
+    return 0;
+  if (!(r= pa_rec_new(l)))
+    return -1;
+  snprintf(id, sizeof(id), "%" PRIu64, c->id);
+  pa_rec_set_id(r, "revert", c->schema, c->table, c->index, id,
+                (const char *) NULL);
+  r->type= "revert";
+  r->priority= PA_PRIO_HIGH;
+  r->schema= c->schema;
+  r->table= c->table;
+  r->index= c->index;
+  r->action= "revert_index_change";
+  switch (c->kind)
+  {
+  case PA_CHANGE_CREATED:
+    what= "Creating";
+    break;
+  case PA_CHANGE_DROPPED:
+    what= "Dropping";
+    break;
+  case PA_CHANGE_IGNORED:
+    what= "Ignoring";
+    break;
+  default:
+    what= "Un-ignoring";
+  }
+  r->message= pa_strdupf(
+      l->a,
+      "%s index %s of %s.%s (change %" PRIu64 ") %s: %s. Undo it now "
+      "(instant), then look at PERF_INDEX_CHANGES for the statements it "
+      "affected.",
+      what, c->index, c->schema, c->table, c->id,
+      c->verdict == PA_VERDICT_BROKE ? "broke statements on the table"
+                                     : "made statements on the table slower",
+      c->verdict == PA_VERDICT_BROKE
+          ? "they fail since the change"
+          : "their average latency rose beyond the thresholds");
+  r->sql= pa_strdup(l->a, c->undo_sql);
+  r->benefit= (double) c->id;
+  r->evidence= pa_strdup(l->a, evidence);
+  if (!r->message || !r->sql || !r->evidence)
+  {
+    l->oom= 1;
+    return -1;
+  }
+  return 0;
 }
 
 /* ---- the change log's file ---------------------------------------------- */

@@ -23,6 +23,7 @@
 #define PA_VERIFY_H
 
 #include "pa_types.h"
+#include "pa_advice.h"
 
 /* ---- change detection -------------------------------------------------- */
 
@@ -210,8 +211,6 @@ void pa_verify_judge(const struct pa_verify_digest *d, size_t n,
 const char *pa_verdict_name(enum pa_verdict v);
 const char *pa_pending_reason_name(enum pa_pending_reason r);
 
-/* ---- the change log's file ---------------------------------------------- */
-
 /* Bytes an undo or CREATE statement may take in the file. */
 #define PA_VERIFY_SQL_BYTES 8192
 
@@ -229,6 +228,35 @@ struct pa_change
   int64_t verdict_at;           /* epoch seconds; 0 while pending */
   const char *undo_sql;         /* the instant undo; "" none */
 };
+
+/* ---- rendering ------------------------------------------------------------ */
+
+/*
+  EVIDENCE of change c, a JSON object: change, changed_at, verdict,
+  pending_reason (null when judged), window_seconds (changed_at to
+  verdict_at, or to now while pending), the thresholds, and the digest
+  count; with with_digests (the caller has PROCESS) also "digests", one
+  object per digest: schema, digest, effect, and "before" and "after"
+  with executions, avg_latency_ms, rows_examined_per_execution (null
+  without executions) and errors.  NULL when a fails or c or t is NULL.
+*/
+char *pa_verify_evidence(const struct pa_alloc *a, const struct pa_change *c,
+                         const struct pa_verify_digest *d, size_t n,
+                         const struct pa_verify_thresholds *t,
+                         int with_digests, int64_t now);
+
+/*
+  The revert advice of a change judged regressed or broke: a high-priority
+  row of TYPE "revert", ACTION "revert_index_change", SUGGESTED_SQL the
+  change's undo, its id stable per change (type, schema, table, index and
+  the change's ID), evidence as given.  0 without a row (another verdict,
+  or no undo: a primary key), 0 with one, -1 when the list's allocator
+  fails (l->oom set) or an argument is NULL.
+*/
+int pa_verify_revert_rec(struct pa_rec_list *l, const struct pa_change *c,
+                         const char *evidence);
+
+/* ---- the change log's file ---------------------------------------------- */
 
 /*
   The file:

@@ -622,6 +622,146 @@ static void test_file_records(void)
                    2) == -1);
 }
 
+static void *sys_alloc(void *ctx, size_t bytes)
+{
+  return arena_alloc(ctx, bytes);
+}
+
+static void test_render(void)
+{
+  struct arena ar= PA_TEST_ARENA_INIT;
+  struct pa_alloc a= {sys_alloc, &ar};
+  struct pa_change c;
+  struct pa_verify_digest d[2];
+  struct pa_rec_list l;
+  char *ev;
+
+  memset(&c, 0, sizeof(c));
+  c.id= 3;
+  c.changed_at= 1000;
+  strcpy(c.schema, "db");
+  strcpy(c.table, "t");
+  strcpy(c.index, "k");
+  c.kind= PA_CHANGE_IGNORED;
+  c.verdict= PA_VERDICT_PENDING;
+  c.reason= PA_PENDING_FEW_EXECUTIONS;
+  c.undo_sql= "ALTER TABLE `db`.`t` ALTER INDEX `k` NOT IGNORED";
+  d[0]= dg(fig(4, 4 * MS, 400, 0), fig(2, 6 * MS, 2, 2), 1);
+  d[1]= dg(fig(0, 0, 0, 0), fig(0, 0, 0, 0), 0);
+
+  ev= pa_verify_evidence(&a, &c, d, 2, &TH, 1, 1030);
+  CHECK(ev != NULL);
+  CHECK(ev && strstr(ev, "\"change\": \"ignored\"") != NULL);
+  CHECK(ev && strstr(ev, "\"pending_reason\": \"too_few_executions\"") !=
+                  NULL);
+  CHECK(ev && strstr(ev, "\"window_seconds\": 30") != NULL);
+  CHECK(ev && strstr(ev, "\"min_executions\": 20, \"regression_pct\": 25, "
+                         "\"regression_ms\": 1, \"verify_seconds\": 3600") !=
+                  NULL);
+  CHECK(ev && strstr(ev, "\"digest_count\": 2") != NULL);
+  CHECK(ev && strstr(ev, "\"before\": {\"executions\": 4, \"avg_latency_ms\": 1, "
+                         "\"rows_examined_per_execution\": 100, "
+                         "\"errors\": 0}") != NULL);
+  CHECK(ev && strstr(ev, "\"after\": {\"executions\": 2, \"avg_latency_ms\": 3, "
+                         "\"rows_examined_per_execution\": 1, "
+                         "\"errors\": 2}") != NULL);
+  CHECK(ev && strstr(ev, "\"effect\": \"failing\"") != NULL);
+  /* a digest without executions: null averages, not 0 */
+  CHECK(ev && strstr(ev, "\"before\": {\"executions\": 0, \"avg_latency_ms\": "
+                         "null, \"rows_examined_per_execution\": null") !=
+                  NULL);
+  CHECK(ev && strstr(ev, "\"listed\": false") != NULL);
+  /* without PROCESS: no digests */
+  ev= pa_verify_evidence(&a, &c, d, 2, &TH, 0, 1030);
+  CHECK(ev && !strstr(ev, "\"digests\"") &&
+        strstr(ev, "\"digest_count\": 2"));
+  /* judged: the window ends at the verdict; reason null */
+  c.verdict= PA_VERDICT_BROKE;
+  c.reason= PA_PENDING_NONE;
+  c.verdict_at= 1010;
+  ev= pa_verify_evidence(&a, &c, d, 2, &TH, 1, 99999);
+  CHECK(ev && strstr(ev, "\"window_seconds\": 10") &&
+        strstr(ev, "\"pending_reason\": null") &&
+        strstr(ev, "\"verdict\": \"broke\""));
+  /* bad input */
+  CHECK(pa_verify_evidence(NULL, &c, d, 2, &TH, 1, 0) == NULL);
+  CHECK(pa_verify_evidence(&a, NULL, d, 2, &TH, 1, 0) == NULL);
+  CHECK(pa_verify_evidence(&a, &c, NULL, 2, &TH, 1, 0) == NULL);
+  CHECK(pa_verify_evidence(&a, &c, d, 2, NULL, 1, 0) == NULL);
+  CHECK(pa_verify_evidence(&a, &c, NULL, 0, &TH, 1, 0) != NULL);
+
+  /* the revert row */
+  pa_rec_list_init(&l, &a);
+  CHECK(pa_verify_revert_rec(&l, &c, "{}") == 0 && l.n == 1);
+  CHECK_STR(l.recs[0].type, "revert");
+  CHECK(l.recs[0].priority == PA_PRIO_HIGH);
+  CHECK_STR(l.recs[0].action, "revert_index_change");
+  CHECK_STR(l.recs[0].sql, c.undo_sql);
+  CHECK_STR(l.recs[0].index, "k");
+  CHECK(strncmp(l.recs[0].message, "Ignoring index k of db.t (change 3) "
+                "broke", 41) == 0);
+  CHECK(l.recs[0].rollback_sql == NULL && l.recs[0].final_sql == NULL);
+  /* stable id per change; another change, another id */
+  CHECK(pa_verify_revert_rec(&l, &c, "{}") == 0 && l.n == 2);
+  CHECK_STR(l.recs[0].id, l.recs[1].id);
+  c.id= 4;
+  c.verdict= PA_VERDICT_REGRESSED;
+  c.kind= PA_CHANGE_CREATED;
+  CHECK(pa_verify_revert_rec(&l, &c, "{}") == 0 && l.n == 3);
+  CHECK(strcmp(l.recs[0].id, l.recs[2].id) != 0);
+  CHECK(strstr(l.recs[2].message, "Creating index") == l.recs[2].message);
+  CHECK(strstr(l.recs[2].message, "slower") != NULL);
+  c.kind= PA_CHANGE_DROPPED;
+  CHECK(pa_verify_revert_rec(&l, &c, "{}") == 0 &&
+        strstr(l.recs[3].message, "Dropping index") == l.recs[3].message);
+  c.kind= PA_CHANGE_NOT_IGNORED;
+  CHECK(pa_verify_revert_rec(&l, &c, "{}") == 0 &&
+        strstr(l.recs[4].message, "Un-ignoring index") == l.recs[4].message);
+  /* no row for other verdicts, nor without an undo */
+  c.verdict= PA_VERDICT_HELPED;
+  CHECK(pa_verify_revert_rec(&l, &c, "{}") == 0 && l.n == 5);
+  c.verdict= PA_VERDICT_NO_EFFECT;
+  CHECK(pa_verify_revert_rec(&l, &c, "{}") == 0 && l.n == 5);
+  c.verdict= PA_VERDICT_PENDING;
+  CHECK(pa_verify_revert_rec(&l, &c, "{}") == 0 && l.n == 5);
+  c.verdict= PA_VERDICT_BROKE;
+  c.undo_sql= "";
+  CHECK(pa_verify_revert_rec(&l, &c, "{}") == 0 && l.n == 5);
+  c.undo_sql= NULL;
+  CHECK(pa_verify_revert_rec(&l, &c, "{}") == 0 && l.n == 5);
+  c.undo_sql= "ALTER";
+  CHECK(pa_verify_revert_rec(NULL, &c, "{}") == -1);
+  CHECK(pa_verify_revert_rec(&l, NULL, "{}") == -1);
+  CHECK(pa_verify_revert_rec(&l, &c, NULL) == -1);
+  arena_free(&ar);
+
+  /* out of memory */
+  {
+    struct arena tight= PA_TEST_ARENA_INIT;
+    struct pa_alloc ta= {sys_alloc, &tight};
+    int fails= 0, ok= 0;
+    for (int k= 0; k < 40; k++)
+    {
+      tight.fail_after= k;
+      if (pa_verify_evidence(&ta, &c, d, 2, &TH, 1, 0))
+        ok++;
+      else
+        fails++;
+      arena_free(&tight);
+    }
+    CHECK(fails > 0 && ok > 0);
+    for (int k= 0; k < 8; k++)
+    {
+      struct pa_rec_list tl;
+      tight.fail_after= k;
+      pa_rec_list_init(&tl, &ta);
+      if (pa_verify_revert_rec(&tl, &c, "{}"))
+        CHECK(tl.oom);
+      arena_free(&tight);
+    }
+  }
+}
+
 int main(void)
 {
   test_diff();
@@ -630,5 +770,6 @@ int main(void)
   test_judge();
   test_file();
   test_file_records();
+  test_render();
   return PA_TEST_END("test_verify");
 }
