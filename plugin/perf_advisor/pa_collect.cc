@@ -124,13 +124,15 @@ static bool read_state(THD *thd, MYSQL *mysql, pa_pfs_data *out)
                  "GLOBAL_STATUS WHERE VARIABLE_NAME IN"
                  " ('PERFORMANCE_SCHEMA_TABLE_INSTANCES_LOST',"
                  " 'PERFORMANCE_SCHEMA_TABLE_HANDLES_LOST',"
-                 " 'PERFORMANCE_SCHEMA_INDEX_STAT_LOST'))")))
+                 " 'PERFORMANCE_SCHEMA_INDEX_STAT_LOST')),"
+                 " @@performance_schema_digests_size")))
     return false;
   if ((row= mysql_fetch_row(res)))
   {
     out->table_io_counts= row[0] && !strcmp(row[0], "YES");
     out->digests_on= row[1] && !strcmp(row[1], "YES");
     out->complete= row[2] && to_u64(row[2]) == 0;
+    out->digests_size= row[3] ? to_u64(row[3]) : 0;
   }
   mysql_free_result(res);
   return true;

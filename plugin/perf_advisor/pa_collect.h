@@ -55,6 +55,8 @@ struct pa_pfs_data
   bool table_io_counts;          /* the table I/O instrument is enabled */
   bool complete;                 /* nothing lost: absent means untouched */
   bool digests_on;               /* the statements_digest consumer is on */
+  uint64_t digests_size;         /* performance_schema_digests_size, rows;
+                                    0: unknown */
   pa_pfs_object_rule *rules;     /* setup_objects, OBJECT_TYPE 'TABLE' */
   size_t n_rules;
   pa_pfs_io_row *tables;         /* one per table */

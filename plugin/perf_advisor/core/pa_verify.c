@@ -204,6 +204,10 @@ void pa_verify_judge(const struct pa_verify_digest *d, size_t n,
     if (!d[i].before.executions)
       continue;
     with_before++;
+    /* Not run since the change: nothing to hold the verdict for (a
+       statement that never runs again cannot be affected). */
+    if (!d[i].after.executions)
+      continue;
     if (d[i].after.executions < min)
     {
       short_runs++;
@@ -347,7 +351,7 @@ char *pa_verify_evidence(const struct pa_alloc *a, const struct pa_change *c,
     pa_json_str(&k, "schema", d[i].schema[0] ? d[i].schema : NULL);
     pa_json_str(&k, "digest", d[i].digest);
     pa_json_str(&k, "effect", effect_name(pa_verify_digest_effect(&d[i], t)));
-    pa_json_bool(&k, "listed", d[i].seen);
+    pa_json_bool(&k, "evicted", !d[i].seen);
     pa_json_raw(&k, "before", pa_buf_str(&fb));
     pa_json_raw(&k, "after", pa_buf_str(&fa));
     pa_json_end(&k);

@@ -90,8 +90,9 @@ struct pa_verify_digest
   struct pa_digest_figures before;   /* sums up to the change: "before" */
   struct pa_digest_figures after;    /* growth since the change */
   struct pa_digest_figures last_raw; /* sums at the last observation */
-  int seen;       /* listed by performance_schema at the last observation
-                     (0: evicted from the digest table, or not yet run) */
+  int seen;       /* 0: evicted: performance_schema's digest table was
+                     full and no longer listed it (the caller decides:
+                     pa_verify_observe() with NULL) */
 };
 
 /* A digest as it is at the change: before = raw, nothing after yet. */
@@ -109,7 +110,9 @@ void pa_verify_digest_init_new(struct pa_verify_digest *d,
 
 /*
   Fold one observation into d.  raw: the digest's sums now; NULL when
-  performance_schema no longer lists it (d->seen becomes 0).  A sum below
+  performance_schema evicted it (d->seen becomes 0; a digest that is
+  absent because it has not run since the sums restarted is not
+  observed at all).  A sum below
   the last one means the sums restarted from zero (server restart,
   TRUNCATE, the digest evicted and back): all of it is new.  After a
   restart the caller zeroes last_raw (pa_verify_digest_restarted).
@@ -196,11 +199,16 @@ enum pa_digest_effect pa_verify_digest_effect(
   digests at now.  Precedence: broke (any digest failing, at once: a
   failing statement needs no sample), then, once the digests are judged,
   regressed (any digest regressed), helped (any digest helped), no_effect.
-  The digests are judged when every digest with a before has at least
-  min_executions after, or, when window_seconds is set and has passed,
-  with those that have (if none has: pending).  Digests without a before
-  (first run after the change) count only for broke.  No digest at all:
-  pending (no_statements) until the window passes, then no_effect.
+  The digests are judged when every digest with a before that ran since
+  the change has at least min_executions after (and one has), or, when
+  window_seconds is set and has passed, with those that have (if none
+  has: pending).  A digest not run since the change holds nothing (a
+  statement that never runs again, such as the ALTER that made the change,
+  cannot be affected); one that ran too few times holds the verdict, with
+  the reason digest_evicted when performance_schema no longer lists it.
+  Digests without a before (first run after the change) count only for
+  broke.  No digest with a before: pending (no_statements) until the
+  window passes, then no_effect.
   t NULL or d NULL with n > 0: pending, few_executions.
 */
 void pa_verify_judge(const struct pa_verify_digest *d, size_t n,
@@ -236,7 +244,8 @@ struct pa_change
   pending_reason (null when judged), window_seconds (changed_at to
   verdict_at, or to now while pending), the thresholds, and the digest
   count; with with_digests (the caller has PROCESS) also "digests", one
-  object per digest: schema, digest, effect, and "before" and "after"
+  object per digest: schema, digest, effect, evicted, and "before" and
+  "after"
   with executions, avg_latency_ms, rows_examined_per_execution (null
   without executions) and errors.  NULL when a fails or c or t is NULL.
 */
