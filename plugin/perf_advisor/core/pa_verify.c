@@ -277,7 +277,7 @@ const char *pa_pending_reason_name(enum pa_pending_reason r)
   return NULL;
 }
 
-/* ---- rendering ------------------------------------------------------------ */
+/* ---- rendering ---------------------------------------------------------- */
 
 static void figures_json(struct pa_buf *b, const struct pa_digest_figures *f)
 {

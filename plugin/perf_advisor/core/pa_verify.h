@@ -237,7 +237,7 @@ struct pa_change
   const char *undo_sql;         /* the instant undo; "" none */
 };
 
-/* ---- rendering ------------------------------------------------------------ */
+/* ---- rendering ---------------------------------------------------------- */
 
 /*
   EVIDENCE of change c, a JSON object: change, changed_at, verdict,

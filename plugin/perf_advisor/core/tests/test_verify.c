@@ -362,7 +362,7 @@ static void test_judge(void)
   CHECK(pa_pending_reason_name((enum pa_pending_reason) 77) == NULL);
 }
 
-/* ---- file ---------------------------------------------------------------- */
+/* ---- file --------------------------------------------------------------- */
 
 struct img
 {
@@ -678,10 +678,12 @@ static void test_render(void)
                          "\"regression_ms\": 1, \"verify_seconds\": 3600") !=
                   NULL);
   CHECK(ev && strstr(ev, "\"digest_count\": 2") != NULL);
-  CHECK(ev && strstr(ev, "\"before\": {\"executions\": 4, \"avg_latency_ms\": 1, "
+  CHECK(ev && strstr(ev, "\"before\": {\"executions\": 4, "
+                         "\"avg_latency_ms\": 1, "
                          "\"rows_examined_per_execution\": 100, "
                          "\"errors\": 0}") != NULL);
-  CHECK(ev && strstr(ev, "\"after\": {\"executions\": 2, \"avg_latency_ms\": 3, "
+  CHECK(ev && strstr(ev, "\"after\": {\"executions\": 2, "
+                         "\"avg_latency_ms\": 3, "
                          "\"rows_examined_per_execution\": 1, "
                          "\"errors\": 2}") != NULL);
   CHECK(ev && strstr(ev, "\"effect\": \"failing\"") != NULL);
