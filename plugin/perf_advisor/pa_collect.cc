@@ -124,13 +124,15 @@ static bool read_state(THD *thd, MYSQL *mysql, pa_pfs_data *out)
                  "GLOBAL_STATUS WHERE VARIABLE_NAME IN"
                  " ('PERFORMANCE_SCHEMA_TABLE_INSTANCES_LOST',"
                  " 'PERFORMANCE_SCHEMA_TABLE_HANDLES_LOST',"
-                 " 'PERFORMANCE_SCHEMA_INDEX_STAT_LOST'))")))
+                 " 'PERFORMANCE_SCHEMA_INDEX_STAT_LOST')),"
+                 " @@performance_schema_digests_size")))
     return false;
   if ((row= mysql_fetch_row(res)))
   {
     out->table_io_counts= row[0] && !strcmp(row[0], "YES");
     out->digests_on= row[1] && !strcmp(row[1], "YES");
     out->complete= row[2] && to_u64(row[2]) == 0;
+    out->digests_size= row[3] ? to_u64(row[3]) : 0;
   }
   mysql_free_result(res);
   return true;
@@ -210,15 +212,20 @@ static bool read_digests(THD *thd, MYSQL *mysql, MEM_ROOT *root,
   size_t n, i= 0;
 
   if (!(res= run(thd, mysql, "reading statement digests",
-                 "SELECT SCHEMA_NAME, DIGEST_TEXT, COUNT_STAR, AVG_TIMER_WAIT"
+                 "SELECT SCHEMA_NAME, DIGEST_TEXT, COUNT_STAR, AVG_TIMER_WAIT,"
+                 " DIGEST, SUM_TIMER_WAIT, SUM_ROWS_EXAMINED, SUM_ERRORS"
                  " FROM performance_schema.events_statements_summary_by_digest"
                  " WHERE DIGEST_TEXT IS NOT NULL")))
     return false;
   n= (size_t) mysql_num_rows(res);
   out->digests= (pa_digest_stat *) alloc_root(root, (n ? n : 1) *
                                                       sizeof(pa_digest_stat));
-  while (out->digests && (row= mysql_fetch_row(res)) && i < n)
+  out->digest_ids= (pa_pfs_digest_id *) alloc_root(
+      root, (n ? n : 1) * sizeof(pa_pfs_digest_id));
+  while (out->digests && out->digest_ids && (row= mysql_fetch_row(res)) &&
+         i < n)
   {
+    pa_pfs_digest_id *id= &out->digest_ids[i];
     unsigned long *len= mysql_fetch_lengths(res);
     pa_digest_stat *d= &out->digests[i];
     d->schema= row[0] ? strdup_root(root, row[0]) : NULL;
@@ -227,11 +234,18 @@ static bool read_digests(THD *thd, MYSQL *mysql, MEM_ROOT *root,
     d->text_len= len[1];
     d->exec_count= to_u64(row[2]);
     d->avg_ps= to_u64(row[3]);
+    id->digest= row[4] ? strdup_root(root, row[4]) : "";
+    id->fig.executions= d->exec_count;
+    id->fig.latency_ps= to_u64(row[5]);
+    id->fig.rows_examined= to_u64(row[6]);
+    id->fig.errors= to_u64(row[7]);
+    if (!id->digest)
+      break;
     i++;
   }
   mysql_free_result(res);
   out->n_digests= i;
-  return out->digests != NULL;
+  return out->digests != NULL && out->digest_ids != NULL;
 }
 
 /* Whether the statement that reads has been killed (NULL: a thread). */

@@ -19,6 +19,7 @@ extern "C" {
 #include "pa_config.h"
 #include "pa_table.h"
 #include "pa_usage.h"
+#include "pa_verify.h"
 #include "pa_workload.h"
 }
 
@@ -40,12 +41,22 @@ struct pa_pfs_io_row
      index row: COUNT_READ, COUNT_FETCH, COUNT_WRITE */
 };
 
+/* What identifies a digest row, and its sums (for verification). */
+struct pa_pfs_digest_id
+{
+  const char *digest;            /* DIGEST: 32 hex digits */
+  pa_digest_figures fig;         /* COUNT_STAR, SUM_TIMER_WAIT,
+                                    SUM_ROWS_EXAMINED, SUM_ERRORS */
+};
+
 /* Everything one read of performance_schema gives. */
 struct pa_pfs_data
 {
   bool table_io_counts;          /* the table I/O instrument is enabled */
   bool complete;                 /* nothing lost: absent means untouched */
   bool digests_on;               /* the statements_digest consumer is on */
+  uint64_t digests_size;         /* performance_schema_digests_size, rows;
+                                    0: unknown */
   pa_pfs_object_rule *rules;     /* setup_objects, OBJECT_TYPE 'TABLE' */
   size_t n_rules;
   pa_pfs_io_row *tables;         /* one per table */
@@ -53,6 +64,7 @@ struct pa_pfs_data
   pa_pfs_io_row *indexes;        /* one per index with data or a slot */
   size_t n_indexes;
   pa_digest_stat *digests;
+  pa_pfs_digest_id *digest_ids;  /* parallel to digests */
   size_t n_digests;
 };
 

@@ -729,7 +729,7 @@ enum pa_walk pa_model_build(THD *thd, TABLE_LIST *tables, TABLE *is_table,
   }
   if (!pa_state_read_table(thd, &is_table->mem_root, m->share, db, name,
                            &m->st, (uint) m->def->n_indexes, names, hashes,
-                           m->su))
+                           with_indexes ? m->def->indexes : NULL, m->su))
   {
     /* UNINSTALL SONAME is under way: no answer rather than rows that
        would call every table's usage unknown. */
@@ -859,4 +859,16 @@ bool pa_model_index_visible(THD *thd, TABLE_LIST *tables,
       return false;
 #endif
   return true;
+}
+
+bool pa_model_change_visible(THD *thd, TABLE_LIST *tables,
+                             const pa_table_model *m, const pa_change *c)
+{
+  if (!m->need_column_checks)
+    return true;
+  for (int x= 0; x < m->def->n_indexes; x++)
+    if (!my_strcasecmp(system_charset_info, m->def->indexes[x].name,
+                       c->index))
+      return pa_model_index_visible(thd, tables, m, x);
+  return false;
 }

@@ -142,6 +142,12 @@ enum pa_walk pa_model_get(THD *thd, TABLE_LIST *tables, bool res,
 bool pa_model_index_visible(THD *thd, TABLE_LIST *tables,
                             const pa_table_model *m, int x);
 
+/* Whether the caller may see logged change c of the table: with column
+   grants only, when the index still exists and all its columns are
+   visible (a dropped index's columns are not known any more). */
+bool pa_model_change_visible(THD *thd, TABLE_LIST *tables,
+                             const pa_table_model *m, const pa_change *c);
+
 /*
   Declare an INFORMATION_SCHEMA table the server walks table by table
   (get_all_tables: privileges and TABLE_SCHEMA / TABLE_NAME pushdown as for

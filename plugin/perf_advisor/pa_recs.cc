@@ -913,6 +913,35 @@ static int select_indexes(recs_ctx *c)
   return 0;
 }
 
+/*
+  The revert rows of the table: its changes judged regressed or broke that
+  no later change of the same index has superseded (the revert itself is
+  such a change).
+*/
+static int revert_recs(recs_ctx *c, THD *thd, const pa_table_model *m)
+{
+  pa_state_change *ch;
+  pa_verify_thresholds th;
+  uint n;
+  bool process= !check_global_access(thd, PROCESS_ACL, true);
+
+  if (!pa_state_table_changes(m->db, m->name, c->root, &ch, &n))
+    return 0;
+  pa_state_verify_thresholds(&th);
+  for (uint i= 0; i < n; i++)
+  {
+    const char *ev;
+    if (!ch[i].latest || (ch[i].c.verdict != PA_VERDICT_REGRESSED &&
+                          ch[i].c.verdict != PA_VERDICT_BROKE))
+      continue;
+    if (!(ev= pa_verify_evidence(&c->alloc, &ch[i].c, ch[i].digests,
+                                 ch[i].n_digests, &th, process, m->now)) ||
+        pa_verify_revert_rec(&c->list, &ch[i].c, ev))
+      return -1;
+  }
+  return 0;
+}
+
 static int recs_table(THD *thd, TABLE_LIST *tables, TABLE *table, bool res,
                       const LEX_CSTRING *db_name,
                       const LEX_CSTRING *table_name)
@@ -944,7 +973,7 @@ static int recs_table(THD *thd, TABLE_LIST *tables, TABLE *table, bool res,
   }
   from= c->list.n;
   if (pa_rules_table(&m->rule, &c->th, &c->list) ||
-      (c->digests_ok && table_digest_recs(c, m)))
+      (c->digests_ok && table_digest_recs(c, m)) || revert_recs(c, thd, m))
   {
     my_error(ER_OUT_OF_RESOURCES, MYF(0));
     return 1;

@@ -11,8 +11,11 @@
   (pa_refreshing, under LOCK_pa_state): concurrent statements wait on
   COND_pa_refreshed for that one refresh instead of each running their own,
   and a statement killed while it waits stops waiting at once (the wait is
-  announced with ENTER_COND, so KILL signals it).  LOCK_pa_save serializes writers of the file.  The snapshot thread waits on
-  COND_pa_thread under LOCK_pa_thread.
+  announced with ENTER_COND, so KILL signals it).  LOCK_pa_save serializes
+  writers of the files.  The snapshot thread waits on COND_pa_thread under
+  LOCK_pa_thread.  The change log (pa_changes) and the tables' definition
+  snapshots are under LOCK_pa_state too: they change in the same refreshes
+  and reads as the counters.
 */
 #include "pa_state.h"
 
@@ -23,11 +26,20 @@
 #include <hash.h>
 #include <my_atomic.h>
 
+extern "C" {
+#include "pa_sql.h"
+#include "pa_text.h"
+}
+
 ulong pa_slow_query_ms;
 ulong pa_snapshot_interval;
 ulonglong pa_min_observation_seconds;
 ulong pa_max_staleness_ms;
 char *pa_usage_file;
+ulonglong pa_verify_seconds;
+ulong pa_verify_min_executions;
+ulong pa_verify_regression_pct;
+ulong pa_verify_regression_ms;
 
 #ifdef HAVE_PSI_INTERFACE
 static PSI_mutex_key key_LOCK_pa_state, key_LOCK_pa_save, key_LOCK_pa_thread;
@@ -71,6 +83,27 @@ struct pa_idx_rec
   pa_usage_entry u;
 };
 
+/* A digest of a table as the last refresh listed it. */
+struct pa_dig_fig
+{
+  char schema[PA_IDENT_BYTES];  /* "" for NULL */
+  char digest[33];
+  pa_digest_figures f;
+};
+
+/* One logged change; undo and dig are my_malloc'ed. */
+struct pa_chg_rec
+{
+  pa_change c;                  /* c.undo_sql points at undo */
+  char *undo;
+  pa_verify_digest *dig;
+  uint n_dig;
+};
+
+/* The change log keeps at most this many changes; past it the oldest
+   judged one (else the oldest) makes room. */
+#define PA_STATE_MAX_CHANGES 10000
+
 struct pa_tbl_rec
 {
   uchar *key;                 /* "db\0table\0", as TABLE_SHARE caches it */
@@ -83,8 +116,15 @@ struct pa_tbl_rec
   uint64_t *dig_avg;          /* their average latencies, picoseconds */
   uint n_hint;                /* index names hinted at the last refresh */
   char **hint;                /* each my_malloc'ed */
+  pa_dig_fig *dig_fig;        /* the same digests' identities and sums */
   uint64_t scan_raw;          /* refresh scratch: the no-index COUNT_READ */
   ulonglong scan_gen;         /* refresh that set scan_raw */
+  bool defs_known;            /* defs is the definition snapshot */
+  uint n_defs;
+  pa_index_snap *defs;        /* index definitions last seen */
+  char **def_sql;             /* n_defs CREATE INDEX statements; NULL
+                                 where there is none (PRIMARY, FULLTEXT,
+                                 SPATIAL) */
 };
 
 static HASH pa_tables;
@@ -97,6 +137,9 @@ static ulonglong pa_last_refresh_ms;
 static bool pa_ever_refreshed;
 static ulonglong pa_refresh_gen;
 static int64_t pa_loaded_server_start;
+static pa_chg_rec *pa_changes;       /* the change log, oldest first */
+static size_t pa_n_changes, pa_cap_changes;
+static uint64_t pa_next_change_id= 1;
 
 static const uchar *tbl_get_key(const void *r, size_t *len, my_bool)
 {
@@ -114,13 +157,106 @@ static void hints_clear(pa_tbl_rec *t)
   t->n_hint= 0;
 }
 
+static void defs_clear(pa_tbl_rec *t)
+{
+  for (uint i= 0; i < t->n_defs; i++)
+    my_free(t->def_sql ? t->def_sql[i] : NULL);
+  my_free(t->def_sql);
+  my_free(t->defs);
+  t->def_sql= NULL;
+  t->defs= NULL;
+  t->n_defs= 0;
+  t->defs_known= false;
+}
+
 static void tbl_free(void *r)
 {
   pa_tbl_rec *t= (pa_tbl_rec *) r;
   hints_clear(t);
+  defs_clear(t);
   my_free(t->idx);
   my_free(t->dig_avg);
+  my_free(t->dig_fig);
   my_free(t);
+}
+
+static void chg_free(pa_chg_rec *c)
+{
+  my_free(c->undo);
+  my_free(c->dig);
+}
+
+static void changes_free()
+{
+  for (size_t i= 0; i < pa_n_changes; i++)
+    chg_free(&pa_changes[i]);
+  my_free(pa_changes);
+  pa_changes= NULL;
+  pa_n_changes= pa_cap_changes= 0;
+  pa_next_change_id= 1;
+}
+
+/* Room for one more change at the end of the log; NULL when out of
+   memory.  The record is zeroed. */
+static pa_chg_rec *chg_append()
+{
+  if (pa_n_changes >= PA_STATE_MAX_CHANGES)
+  {
+    size_t victim= 0;
+    for (size_t i= 0; i < pa_n_changes; i++)
+      if (pa_changes[i].c.verdict != PA_VERDICT_PENDING)
+      {
+        victim= i;
+        break;
+      }
+    chg_free(&pa_changes[victim]);
+    memmove(&pa_changes[victim], &pa_changes[victim + 1],
+            (pa_n_changes - victim - 1) * sizeof(*pa_changes));
+    pa_n_changes--;
+  }
+  if (pa_n_changes == pa_cap_changes)
+  {
+    size_t cap= pa_cap_changes ? pa_cap_changes * 2 : 16;
+    pa_chg_rec *n= (pa_chg_rec *) my_realloc(
+        key_memory_pa_state, pa_changes, cap * sizeof(*n),
+        MYF(MY_ALLOW_ZERO_PTR));
+    if (!n)
+      return NULL;
+    pa_changes= n;
+    pa_cap_changes= cap;
+  }
+  pa_chg_rec *c= &pa_changes[pa_n_changes++];
+  memset((void *) c, 0, sizeof(*c));
+  return c;
+}
+
+/* Keep a copy of sql as the change's undo ("" when NULL). */
+static bool chg_set_undo(pa_chg_rec *c, const char *sql)
+{
+  my_free(c->undo);
+  c->undo= my_strdup(key_memory_pa_state, sql ? sql : "", MYF(0));
+  c->c.undo_sql= c->undo ? c->undo : "";
+  return c->undo != NULL;
+}
+
+/* One more digest at the end of c's list; NULL when out of memory. */
+static pa_verify_digest *chg_add_digest(pa_chg_rec *c)
+{
+  pa_verify_digest *n= (pa_verify_digest *) my_realloc(
+      key_memory_pa_state, c->dig, (c->n_dig + 1) * sizeof(*n),
+      MYF(MY_ALLOW_ZERO_PTR));
+  if (!n)
+    return NULL;
+  c->dig= n;
+  return &c->dig[c->n_dig++];
+}
+
+void pa_state_verify_thresholds(pa_verify_thresholds *t)
+{
+  t->min_executions= pa_verify_min_executions;
+  t->regression_pct= (double) pa_verify_regression_pct;
+  t->regression_ps= (uint64_t) pa_verify_regression_ms * 1000000000ULL;
+  t->window_seconds= pa_verify_seconds;
 }
 
 /* Build "db\0table\0"; returns its length, 0 when it does not fit. */
@@ -225,6 +361,77 @@ static int digest_ref_key_cmp(const pa_workload_ref *a,
   return c ? c : strcmp(a->name, b->name);
 }
 
+/* The figures of digest (schema, digest) among t's, or NULL. */
+static const pa_digest_figures *dig_find(const pa_tbl_rec *t,
+                                         const char *schema,
+                                         const char *digest)
+{
+  for (uint i= 0; t->dig_fig && i < t->n_dig; i++)
+    if (!strcmp(t->dig_fig[i].digest, digest) &&
+        !strcmp(t->dig_fig[i].schema, schema))
+      return &t->dig_fig[i].f;
+  return NULL;
+}
+
+static bool chg_has_digest(const pa_chg_rec *c, const pa_dig_fig *f)
+{
+  for (uint k= 0; k < c->n_dig; k++)
+    if (!strcmp(c->dig[k].digest, f->digest) &&
+        !strcmp(c->dig[k].schema, f->schema))
+      return true;
+  return false;
+}
+
+/*
+  Fold the digests of this refresh into every pending change and judge
+  it.  A digest of the table that the change does not follow yet is a
+  statement first run since the change (it counts for "broke").  full:
+  performance_schema's digest table is full, so a digest it no longer
+  lists was evicted; otherwise an absent digest just has not run since
+  the sums started again (a restart, a TRUNCATE).
+*/
+static void verify_observe_all(int64_t now, bool full)
+{
+  uchar key[NAME_LEN * 2 + 2];
+  pa_verify_thresholds th;
+
+  mysql_mutex_assert_owner(&LOCK_pa_state);
+  pa_state_verify_thresholds(&th);
+  for (size_t i= 0; i < pa_n_changes; i++)
+  {
+    pa_chg_rec *c= &pa_changes[i];
+    pa_verify_result r;
+    uint len;
+    pa_tbl_rec *t;
+    if (c->c.verdict != PA_VERDICT_PENDING)
+      continue;
+    len= make_key(key, c->c.schema, strlen(c->c.schema), c->c.table,
+                  strlen(c->c.table));
+    if (!len || !(t= tbl_find(key, len)))
+      continue;
+    for (uint k= 0; k < c->n_dig; k++)
+    {
+      const pa_digest_figures *f=
+          dig_find(t, c->dig[k].schema, c->dig[k].digest);
+      if (f || full)
+        pa_verify_observe(&c->dig[k], f);
+    }
+    for (uint k= 0; t->dig_fig && k < t->n_dig; k++)
+    {
+      pa_verify_digest *nd;
+      if (chg_has_digest(c, &t->dig_fig[k]) || !(nd= chg_add_digest(c)))
+        continue;
+      pa_verify_digest_init_new(nd, t->dig_fig[k].schema,
+                                t->dig_fig[k].digest, &t->dig_fig[k].f);
+    }
+    pa_verify_judge(c->dig, c->n_dig, c->c.changed_at, now, &th, &r);
+    c->c.verdict= r.verdict;
+    c->c.reason= r.reason;
+    if (r.verdict != PA_VERDICT_PENDING)
+      c->c.verdict_at= now;
+  }
+}
+
 /* Fold one read of performance_schema into the store. */
 static void merge_pfs(pa_pfs_data *d, MEM_ROOT *root)
 {
@@ -318,7 +525,9 @@ static void merge_pfs(pa_pfs_data *d, MEM_ROOT *root)
   {
     pa_tbl_rec *t= (pa_tbl_rec *) my_hash_element(&pa_tables, i);
     my_free(t->dig_avg);
+    my_free(t->dig_fig);
     t->dig_avg= NULL;
+    t->dig_fig= NULL;
     t->n_dig= 0;
     hints_clear(t);
   }
@@ -363,11 +572,29 @@ static void merge_pfs(pa_pfs_data *d, MEM_ROOT *root)
       if (t && (t->dig_avg= (uint64_t *) my_malloc(
                     key_memory_pa_state, (j - i) * sizeof(uint64_t), MYF(0))))
       {
+        t->dig_fig= (pa_dig_fig *) my_malloc(
+            key_memory_pa_state, (j - i) * sizeof(pa_dig_fig), MYF(0));
         for (size_t k= i; k < j; k++)
-          t->dig_avg[t->n_dig++]= w.digests[w.refs[k].digest].avg_ps;
+        {
+          size_t pos= w.refs[k].digest;
+          t->dig_avg[t->n_dig]= w.digests[pos].avg_ps;
+          if (t->dig_fig)
+          {
+            pa_dig_fig *f= &t->dig_fig[t->n_dig];
+            const char *sch= w.digests[pos].schema;
+            strmake(f->schema, sch ? sch : "", sizeof(f->schema) - 1);
+            strmake(f->digest, d->digest_ids[pos].digest,
+                    sizeof(f->digest) - 1);
+            f->f= d->digest_ids[pos].fig;
+          }
+          t->n_dig++;
+        }
       }
       i= j;
     }
+    /* The digest table keeps one more row for what did not fit. */
+    verify_observe_all(now, d->digests_size &&
+                                d->n_digests + 1 >= d->digests_size);
   }
   pa_last_refresh_ms= pa_now_ms();
   pa_ever_refreshed= true;
@@ -471,13 +698,154 @@ uint64_t pa_state_slow_threshold_ps()
 /* ---------------------------------------------------------------------- */
 /* Reading one table                                                       */
 
+/* The definition snapshot of t is snap (n indexes), in the same order. */
+static bool defs_same(const pa_tbl_rec *t, uint n, const pa_index_snap *snap)
+{
+  if (!t->defs_known || t->n_defs != n)
+    return false;
+  for (uint i= 0; i < n; i++)
+    if (t->defs[i].fingerprint != snap[i].fingerprint ||
+        !t->defs[i].ignored != !snap[i].ignored ||
+        strcmp(t->defs[i].name, snap[i].name))
+      return false;
+  return true;
+}
+
+/* Replace t's definition snapshot with snap and its CREATE statements. */
+static bool defs_take(pa_tbl_rec *t, uint n, const pa_index_snap *snap,
+                      char *const *create_sql)
+{
+  defs_clear(t);
+  if (n && (!(t->defs= (pa_index_snap *) my_malloc(
+                  key_memory_pa_state, n * sizeof(*t->defs), MYF(0))) ||
+            !(t->def_sql= (char **) my_malloc(key_memory_pa_state,
+                                              n * sizeof(char *),
+                                              MYF(MY_ZEROFILL)))))
+  {
+    defs_clear(t);
+    return false;
+  }
+  for (uint i= 0; i < n; i++)
+  {
+    t->defs[i]= snap[i];
+    if (create_sql[i])
+      t->def_sql[i]= my_strdup(key_memory_pa_state, create_sql[i], MYF(0));
+  }
+  t->n_defs= n;
+  t->defs_known= true;
+  return true;
+}
+
+/*
+  Log the differences between the table's definition snapshot and its n
+  definitions now (defs, fingerprints def_hashes), then make these the
+  snapshot.  Called without LOCK_pa_state: the statements are built on
+  root first; under the lock the snapshot is compared again, so two
+  statements that see the same change log it once.
+*/
+static void record_changes(MEM_ROOT *root, const LEX_CSTRING *db,
+                           const LEX_CSTRING *name, uint n,
+                           const pa_index_def *defs,
+                           const pa_index_snap *snap, int64_t now)
+{
+  pa_alloc a= {pa_root_alloc, root};
+  uchar key[NAME_LEN * 2 + 2];
+  uint len= make_key(key, db->str, db->length, name->str, name->length);
+  char **create_sql;
+  pa_index_event *ev;
+  pa_tbl_rec *t;
+  int n_ev;
+
+  if (!len ||
+      !(create_sql= (char **) alloc_root(root, (n + 1) * sizeof(char *))) ||
+      !(ev= (pa_index_event *) alloc_root(
+            root, (2 * (PA_TABLE_MAX_INDEXES + n) + 1) * sizeof(*ev))))
+    return;
+  for (uint i= 0; i < n; i++)
+  {
+    const pa_index_def *d= &defs[i];
+    /* FULLTEXT and SPATIAL need their keyword, a primary key ADD PRIMARY
+       KEY: none of them is undone by CREATE INDEX. */
+    create_sql[i]= !d->is_primary && (d->type == PA_IDX_BTREE ||
+                                      d->type == PA_IDX_HASH)
+                       ? pa_sql_create_index(&a, db->str, name->str,
+                                             d->name, d->cols, d->n_cols,
+                                             d->is_unique)
+                       : NULL;
+  }
+
+  mysql_mutex_lock(&LOCK_pa_state);
+  if (!(t= tbl_get(key, len)) || defs_same(t, n, snap))
+    goto end;
+  if (!t->defs_known)
+  {
+    /* The first look at the table: its snapshot, nothing to compare. */
+    defs_take(t, n, snap, create_sql);
+    goto end;
+  }
+  n_ev= pa_verify_diff(t->defs, (int) t->n_defs, snap, (int) n, ev,
+                       (int) (2 * (PA_TABLE_MAX_INDEXES + n)));
+  for (int e= 0; e < n_ev; e++)
+  {
+    const pa_index_event *x= &ev[e];
+    const char *index= x->after >= 0 ? snap[x->after].name
+                                     : t->defs[x->before].name;
+    const char *undo= NULL;
+    pa_chg_rec *c;
+    switch (x->kind)
+    {
+    case PA_CHANGE_CREATED:
+    case PA_CHANGE_NOT_IGNORED:
+      undo= defs[x->after].is_primary
+                ? NULL
+                : pa_sql_alter_index_ignored(&a, db->str, name->str, index,
+                                             1);
+      break;
+    case PA_CHANGE_IGNORED:
+      undo= pa_sql_alter_index_ignored(&a, db->str, name->str, index, 0);
+      break;
+    case PA_CHANGE_DROPPED:
+      undo= t->def_sql ? t->def_sql[x->before] : NULL;
+      break;
+    }
+    if (!(c= chg_append()))
+      break;
+    c->c.id= pa_next_change_id++;
+    c->c.changed_at= now;
+    strmake(c->c.schema, db->str, sizeof(c->c.schema) - 1);
+    strmake(c->c.table, name->str, sizeof(c->c.table) - 1);
+    strmake(c->c.index, index, sizeof(c->c.index) - 1);
+    c->c.kind= x->kind;
+    c->c.verdict= PA_VERDICT_PENDING;
+    c->c.reason= t->n_dig ? PA_PENDING_FEW_EXECUTIONS
+                          : PA_PENDING_NO_STATEMENTS;
+    chg_set_undo(c, undo);
+    /* The table's digests as they are now: the "before". */
+    if (t->dig_fig && t->n_dig &&
+        (c->dig= (pa_verify_digest *) my_malloc(
+             key_memory_pa_state, t->n_dig * sizeof(*c->dig), MYF(0))))
+    {
+      for (uint k= 0; k < t->n_dig; k++)
+        pa_verify_digest_init(&c->dig[k], t->dig_fig[k].schema,
+                              t->dig_fig[k].digest, &t->dig_fig[k].f);
+      c->n_dig= t->n_dig;
+    }
+  }
+  defs_take(t, n, snap, create_sql);
+end:
+  mysql_mutex_unlock(&LOCK_pa_state);
+}
+
 static void read_table(THD *thd, MEM_ROOT *root, const TABLE_SHARE *share,
                          const LEX_CSTRING *db, const LEX_CSTRING *name,
                          pa_state_table *out, uint n,
                          const char *const *index_names,
                          const uint64_t *def_hashes,
+                         const pa_index_def *defs,
                          pa_state_index *idx_out)
 {
+  pa_index_snap *snap= NULL;
+  bool defs_changed= false;
   uchar key[NAME_LEN * 2 + 2];
   uint len= make_key(key, db->str, db->length, name->str, name->length);
   bool userstat= opt_userstat_running;
@@ -491,6 +859,16 @@ static void read_table(THD *thd, MEM_ROOT *root, const TABLE_SHARE *share,
     memset((void *) &idx_out[i], 0, sizeof(idx_out[i]));
   if (!len)
     return;
+  if (defs && (snap= (pa_index_snap *) alloc_root(
+                   root, (n ? n : 1) * sizeof(pa_index_snap))))
+  {
+    for (uint i= 0; i < n; i++)
+    {
+      strmake(snap[i].name, defs[i].name, sizeof(snap[i].name) - 1);
+      snap[i].fingerprint= def_hashes[i];
+      snap[i].ignored= defs[i].is_ignored;
+    }
+  }
 
   mysql_mutex_lock(&LOCK_pa_state);
   src= pa_pfs_source && pa_pfs_object_enabled(pa_rules, pa_n_rules, db->str,
@@ -607,7 +985,10 @@ static void read_table(THD *thd, MEM_ROOT *root, const TABLE_SHARE *share,
       if ((out->hints[out->n_hints]= strdup_root(root, t->hint[i])))
         out->n_hints++;
   }
+  defs_changed= snap && (!t || !defs_same(t, n, snap));
   mysql_mutex_unlock(&LOCK_pa_state);
+  if (defs_changed)
+    record_changes(root, db, name, n, defs, snap, now);
   (void) thd;
 }
 
@@ -663,53 +1044,175 @@ static int load_record(void *ctx, const char *schema, const char *table,
   return 0;
 }
 
-static void load_file()
+/*
+  The whole file at path, NUL-terminated, in *len bytes; NULL when there is
+  none (first start) or it cannot be read (a warning, saying that `what`
+  starts empty).  my_free() it.
+*/
+static char *read_whole(const char *path, const char *what, size_t *len)
 {
-  char path[FN_REFLEN], bad[FN_REFLEN];
   MY_STAT st;
   File fd;
+  char *buf;
+
+  if (!my_stat(path, &st, MYF(0)))
+    return NULL;
+  if (!(buf= (char *) my_malloc(key_memory_pa_state, (size_t) st.st_size + 1,
+                                MYF(0))))
+    return NULL;
+  fd= my_open(path, O_RDONLY, MYF(0));
+  if (fd < 0 || my_read(fd, (uchar *) buf, (size_t) st.st_size,
+                        MYF(MY_NABP)))
+  {
+    sql_print_warning("perf_advisor: cannot read %s: errno %d; %s starts "
+                      "empty",
+                      path, my_errno, what);
+    if (fd >= 0)
+      my_close(fd, MYF(0));
+    my_free(buf);
+    return NULL;
+  }
+  my_close(fd, MYF(0));
+  buf[st.st_size]= 0;
+  *len= (size_t) st.st_size;
+  return buf;
+}
+
+/* A damaged file is set aside as <file>.corrupt, with a warning. */
+static void set_aside(const char *path, const char *what)
+{
+  char bad[FN_REFLEN];
+  strxnmov(bad, sizeof(bad) - 1, path, ".corrupt", NullS);
+  sql_print_warning("perf_advisor: %s is damaged; kept as %s, %s starts "
+                    "empty",
+                    path, bad, what);
+  my_rename(path, bad, MYF(0));
+}
+
+static void load_file()
+{
+  char path[FN_REFLEN];
+  size_t len;
   char *buf;
   int64_t start= 0;
   load_ctx lc= {false, 0};
   long n;
 
   usage_path(path, sizeof(path), "");
-  if (!my_stat(path, &st, MYF(0)))
-    return;                                   /* first start */
-  if (!(buf= (char *) my_malloc(key_memory_pa_state, (size_t) st.st_size + 1,
-                                MYF(0))))
+  if (!(buf= read_whole(path, "usage history", &len)))
     return;
-  fd= my_open(path, O_RDONLY, MYF(0));
-  if (fd < 0 || my_read(fd, (uchar *) buf, (size_t) st.st_size,
-                        MYF(MY_NABP)))
+  if (pa_usage_parse(buf, len, &start, NULL, NULL) < 0)
   {
-    sql_print_warning("perf_advisor: cannot read %s: errno %d; usage "
-                      "history starts empty",
-                      path, my_errno);
-    if (fd >= 0)
-      my_close(fd, MYF(0));
-    my_free(buf);
-    return;
-  }
-  my_close(fd, MYF(0));
-  if (pa_usage_parse(buf, (size_t) st.st_size, &start, NULL, NULL) < 0)
-  {
-    usage_path(bad, sizeof(bad), ".corrupt");
-    sql_print_warning("perf_advisor: %s is damaged; kept as %s, usage "
-                      "history starts empty",
-                      path, bad);
-    my_rename(path, bad, MYF(0));
+    set_aside(path, "usage history");
     my_free(buf);
     return;
   }
   lc.same_run= start == (int64_t) server_start_time;
   pa_loaded_server_start= start;
   mysql_mutex_lock(&LOCK_pa_state);
-  n= pa_usage_parse(buf, (size_t) st.st_size, &start, load_record, &lc);
+  n= pa_usage_parse(buf, len, &start, load_record, &lc);
   mysql_mutex_unlock(&LOCK_pa_state);
   my_free(buf);
   sql_print_information("perf_advisor: loaded %ld usage records from %s", n,
                         path);
+}
+
+/* Loading the change log and the definition snapshots. */
+struct changes_ctx
+{
+  bool same_run;
+  pa_chg_rec *last;
+};
+
+static int load_def(void *ctx, const char *schema, const char *table,
+                    const pa_index_snap *snap, const char *create_sql)
+{
+  uchar key[NAME_LEN * 2 + 2];
+  uint len= make_key(key, schema, strlen(schema), table, strlen(table));
+  pa_tbl_rec *t;
+  (void) ctx;
+  if (!len || !(t= tbl_get(key, len)))
+    return 0;
+  if (!snap)
+  {
+    defs_clear(t);
+    t->defs_known= true;
+    return 0;
+  }
+  pa_index_snap *d= (pa_index_snap *) my_realloc(
+      key_memory_pa_state, t->defs, (t->n_defs + 1) * sizeof(*d),
+      MYF(MY_ALLOW_ZERO_PTR));
+  if (!d)
+    return 0;
+  t->defs= d;
+  char **q= (char **) my_realloc(key_memory_pa_state, t->def_sql,
+                                 (t->n_defs + 1) * sizeof(char *),
+                                 MYF(MY_ALLOW_ZERO_PTR));
+  if (!q)
+    return 0;
+  t->def_sql= q;
+  t->defs[t->n_defs]= *snap;
+  t->def_sql[t->n_defs]=
+      *create_sql ? my_strdup(key_memory_pa_state, create_sql, MYF(0))
+                  : NULL;
+  t->n_defs++;
+  return 0;
+}
+
+static int load_change(void *ctx, const pa_change *c)
+{
+  changes_ctx *cc= (changes_ctx *) ctx;
+  pa_chg_rec *r= chg_append();
+  cc->last= r;
+  if (!r)
+    return 0;
+  r->c= *c;
+  chg_set_undo(r, c->undo_sql);
+  return 0;
+}
+
+static int load_digest(void *ctx, const pa_verify_digest *d)
+{
+  changes_ctx *cc= (changes_ctx *) ctx;
+  pa_verify_digest *nd;
+  if (!cc->last || !(nd= chg_add_digest(cc->last)))
+    return 0;
+  *nd= *d;
+  /* The server restarted: its digest sums began again from zero. */
+  if (!cc->same_run)
+    pa_verify_digest_restarted(nd);
+  return 0;
+}
+
+static void load_changes()
+{
+  char path[FN_REFLEN];
+  size_t len;
+  char *buf;
+  int64_t start= 0;
+  uint64_t next_id= 1;
+  changes_ctx cc= {false, NULL};
+  pa_verify_sink sink= {load_def, load_change, load_digest, &cc};
+  long n;
+
+  usage_path(path, sizeof(path), ".changes");
+  if (!(buf= read_whole(path, "the index change log", &len)))
+    return;
+  if (pa_verify_parse(buf, len, &start, &next_id, NULL) < 0)
+  {
+    set_aside(path, "the index change log");
+    my_free(buf);
+    return;
+  }
+  cc.same_run= start == (int64_t) server_start_time;
+  mysql_mutex_lock(&LOCK_pa_state);
+  n= pa_verify_parse(buf, len, &start, &next_id, &sink);
+  pa_next_change_id= next_id;
+  mysql_mutex_unlock(&LOCK_pa_state);
+  my_free(buf);
+  sql_print_information("perf_advisor: loaded %ld index change records "
+                        "from %s",
+                        n, path);
 }
 
 /* Append to a growing buffer. */
@@ -749,16 +1252,102 @@ static void img_record(img *m, const char *s, const char *t, const char *i,
   m->len+= need;
 }
 
-/* Write the store atomically: a temporary file, fsync, rename, fsync of
-   the directory.  A crash leaves the old or the new file, never a torn one
-   (and a torn one would fail the checksum and be set aside). */
+/* Append what fmt writes: fmt(buf, size) returns the length it needs. */
+template <typename F> static void img_put(img *m, F fmt)
+{
+  size_t need= fmt(NULL, 0);
+  img_reserve(m, need);
+  if (m->oom)
+    return;
+  fmt(m->buf + m->len, m->cap - m->len);
+  m->len+= need;
+}
+
+/* The trailer of an image of `records` records. */
+static void img_trailer(img *m, long records)
+{
+  if (m->oom)
+    return;
+  uint64_t h= pa_hash_bytes(PA_HASH_SEED, m->buf, m->len);
+  img_put(m, [&](char *b, size_t n) {
+    return pa_usage_format_trailer(b, n, (uint64_t) records, h);
+  });
+}
+
+/* The change log and the definition snapshots; under LOCK_pa_state. */
+static void changes_image(img *m)
+{
+  long records= 0;
+  mysql_mutex_assert_owner(&LOCK_pa_state);
+  img_put(m, [&](char *b, size_t n) {
+    return pa_verify_format_header(b, n, (int64_t) server_start_time,
+                                   pa_next_change_id);
+  });
+  for (ulong i= 0; i < pa_tables.records && !m->oom; i++)
+  {
+    pa_tbl_rec *t= (pa_tbl_rec *) my_hash_element(&pa_tables, i);
+    const char *db= (const char *) t->key;
+    const char *tb= db + strlen(db) + 1;
+    if (!t->defs_known)
+      continue;
+    img_put(m, [&](char *b, size_t n) {
+      return pa_verify_format_def(b, n, db, tb, NULL, NULL);
+    });
+    records++;
+    for (uint k= 0; k < t->n_defs; k++, records++)
+      img_put(m, [&](char *b, size_t n) {
+        return pa_verify_format_def(b, n, db, tb, &t->defs[k],
+                                    t->def_sql[k] ? t->def_sql[k] : "");
+      });
+  }
+  for (size_t i= 0; i < pa_n_changes && !m->oom; i++)
+  {
+    const pa_chg_rec *c= &pa_changes[i];
+    img_put(m, [&](char *b, size_t n) {
+      return pa_verify_format_change(b, n, &c->c);
+    });
+    records++;
+    for (uint k= 0; k < c->n_dig; k++, records++)
+      img_put(m, [&](char *b, size_t n) {
+        return pa_verify_format_digest(b, n, &c->dig[k]);
+      });
+  }
+  img_trailer(m, records);
+}
+
+/*
+  Write image m to the file at usage_path(suffix) atomically: a temporary
+  file, fsync, rename, fsync of the directory.  A crash leaves the old or
+  the new file, never a torn one (and a torn one would fail the checksum
+  and be set aside).  false on failure (logged).
+*/
+static bool write_image(const char *suffix, const img *m)
+{
+  char path[FN_REFLEN], tmp[FN_REFLEN], tmp_suffix[32], dir[FN_REFLEN];
+  size_t dir_len;
+  File fd;
+
+  strxnmov(tmp_suffix, sizeof(tmp_suffix) - 1, suffix, ".tmp", NullS);
+  usage_path(path, sizeof(path), suffix);
+  usage_path(tmp, sizeof(tmp), tmp_suffix);
+  dirname_part(dir, path, &dir_len);
+  fd= my_create(tmp, 0640, O_WRONLY | O_TRUNC, MYF(0));
+  if (fd < 0 || my_write(fd, (uchar *) m->buf, m->len, MYF(MY_NABP)) ||
+      my_sync(fd, MYF(0)) || my_close(fd, MYF(0)) ||
+      my_rename(tmp, path, MYF(0)) || my_sync_dir(dir, MYF(0)))
+  {
+    sql_print_warning("perf_advisor: cannot write %s: errno %d", path,
+                      my_errno);
+    return false;
+  }
+  return true;
+}
+
+/* Write the store: the usage file, then the change log. */
 static long save_file()
 {
-  char path[FN_REFLEN], tmp[FN_REFLEN], dir[FN_REFLEN];
-  img m= {NULL, 0, 0, false};
+  img m= {NULL, 0, 0, false}, ch= {NULL, 0, 0, false};
   long records= 0, idx_records= 0;
-  File fd;
-  size_t dir_len;
 
   mysql_mutex_lock(&LOCK_pa_save);
   img_reserve(&m, 64);
@@ -782,36 +1371,21 @@ static long save_file()
       idx_records++;
     }
   }
+  changes_image(&ch);
   mysql_mutex_unlock(&LOCK_pa_state);
-  if (!m.oom)
-  {
-    uint64_t h= pa_hash_bytes(PA_HASH_SEED, m.buf, m.len);
-    img_reserve(&m, 64);
-    if (!m.oom)
-      m.len+= pa_usage_format_trailer(m.buf + m.len, m.cap - m.len,
-                                      (uint64_t) records, h);
-  }
-  if (m.oom)
+  img_trailer(&m, records);
+  if (m.oom || ch.oom)
   {
     sql_print_warning("perf_advisor: out of memory writing the usage store");
     my_free(m.buf);
+    my_free(ch.buf);
     mysql_mutex_unlock(&LOCK_pa_save);
     return -1;
   }
-
-  usage_path(path, sizeof(path), "");
-  usage_path(tmp, sizeof(tmp), ".tmp");
-  dirname_part(dir, path, &dir_len);
-  fd= my_create(tmp, 0640, O_WRONLY | O_TRUNC, MYF(0));
-  if (fd < 0 || my_write(fd, (uchar *) m.buf, m.len, MYF(MY_NABP)) ||
-      my_sync(fd, MYF(0)) || my_close(fd, MYF(0)) ||
-      my_rename(tmp, path, MYF(0)) || my_sync_dir(dir, MYF(0)))
-  {
-    sql_print_warning("perf_advisor: cannot write %s: errno %d", path,
-                      my_errno);
+  if (!write_image("", &m) || !write_image(".changes", &ch))
     idx_records= -1;
-  }
   my_free(m.buf);
+  my_free(ch.buf);
   mysql_mutex_unlock(&LOCK_pa_save);
   return idx_records;
 }
@@ -847,6 +1421,18 @@ static void prune_dropped_tables()
       pa_tbl_rec *t= tbl_find(keys[i], (uint) (strlen(db) + strlen(tb) + 2));
       if (t)
         my_hash_delete(&pa_tables, (uchar *) t);
+      /* Its changes go with it: a table created again under the name
+         starts a log of its own. */
+      size_t kept= 0;
+      for (size_t k= 0; k < pa_n_changes; k++)
+      {
+        if (!strcmp(pa_changes[k].c.schema, db) &&
+            !strcmp(pa_changes[k].c.table, tb))
+          chg_free(&pa_changes[k]);
+        else
+          pa_changes[kept++]= pa_changes[k];
+      }
+      pa_n_changes= kept;
       mysql_mutex_unlock(&LOCK_pa_state);
     }
     my_free(keys[i]);
@@ -1001,6 +1587,7 @@ bool pa_state_read_table(THD *thd, MEM_ROOT *root, const TABLE_SHARE *share,
                          pa_state_table *out, uint n,
                          const char *const *index_names,
                          const uint64_t *def_hashes,
+                         const pa_index_def *defs,
                          pa_state_index *idx_out)
 {
   if (!enter())
@@ -1011,9 +1598,66 @@ bool pa_state_read_table(THD *thd, MEM_ROOT *root, const TABLE_SHARE *share,
     return false;
   }
   read_table(thd, root, share, db, name, out, n, index_names, def_hashes,
-             idx_out);
+             defs, idx_out);
   leave();
   return true;
+}
+
+static bool table_changes(const LEX_CSTRING *db, const LEX_CSTRING *name,
+                          MEM_ROOT *root, pa_state_change **out, uint *n)
+{
+  bool ok= true;
+  uint k= 0, want= 0;
+
+  mysql_mutex_lock(&LOCK_pa_state);
+  for (size_t i= 0; i < pa_n_changes; i++)
+    if (!strcmp(pa_changes[i].c.schema, db->str) &&
+        !strcmp(pa_changes[i].c.table, name->str))
+      want++;
+  if (want && !(*out= (pa_state_change *) alloc_root(
+                    root, want * sizeof(pa_state_change))))
+    ok= false;
+  for (size_t i= 0; ok && i < pa_n_changes; i++)
+  {
+    const pa_chg_rec *c= &pa_changes[i];
+    pa_state_change *o;
+    if (strcmp(c->c.schema, db->str) || strcmp(c->c.table, name->str))
+      continue;
+    o= &(*out)[k];
+    o->c= c->c;
+    o->c.undo_sql= strdup_root(root, c->c.undo_sql ? c->c.undo_sql : "");
+    o->n_digests= c->n_dig;
+    o->digests= c->n_dig ? (pa_verify_digest *) memdup_root(
+                               root, c->dig, c->n_dig * sizeof(*c->dig))
+                         : NULL;
+    if (!o->c.undo_sql || (c->n_dig && !o->digests))
+    {
+      ok= false;
+      break;
+    }
+    o->latest= true;
+    for (size_t j= i + 1; j < pa_n_changes && o->latest; j++)
+      o->latest= !(!strcmp(pa_changes[j].c.schema, c->c.schema) &&
+                   !strcmp(pa_changes[j].c.table, c->c.table) &&
+                   pa_ascii_ieq(pa_changes[j].c.index, c->c.index));
+    k++;
+  }
+  mysql_mutex_unlock(&LOCK_pa_state);
+  *n= ok ? k : 0;
+  return ok;
+}
+
+bool pa_state_table_changes(const LEX_CSTRING *db, const LEX_CSTRING *name,
+                            MEM_ROOT *root, pa_state_change **out, uint *n)
+{
+  bool ok;
+  *n= 0;
+  *out= NULL;
+  if (!enter())
+    return false;
+  ok= table_changes(db, name, root, out, n);
+  leave();
+  return ok;
 }
 
 long pa_state_snapshot_now(THD *thd)
@@ -1082,6 +1726,7 @@ bool pa_state_init()
     return true;
   pa_ever_refreshed= false;
   load_file();
+  load_changes();
   pa_thread_stop= false;
   pa_thread_running=
       !mysql_thread_create(key_thread_pa_snapshot, &pa_thread, NULL,
@@ -1114,6 +1759,7 @@ void pa_state_deinit()
     fold_userstat_all();
   save_file();
   my_hash_free(&pa_tables);
+  changes_free();
   my_free(pa_rules);
   pa_rules= NULL;
   pa_n_rules= 0;

@@ -17,7 +17,9 @@
 #include "pa_collect.h"
 
 extern "C" {
+#include "pa_index.h"
 #include "pa_usage.h"
+#include "pa_verify.h"
 }
 
 /* System variables owned by plugin.cc. */
@@ -26,6 +28,10 @@ extern ulong pa_snapshot_interval;        /* seconds; 0: no periodic saves */
 extern ulonglong pa_min_observation_seconds;
 extern ulong pa_max_staleness_ms;
 extern char *pa_usage_file;
+extern ulonglong pa_verify_seconds;       /* seconds; 0: no window */
+extern ulong pa_verify_min_executions;    /* per digest */
+extern ulong pa_verify_regression_pct;    /* percent */
+extern ulong pa_verify_regression_ms;     /* milliseconds */
 
 /* What one table's row needs from the store, copied out under the lock. */
 struct pa_state_table
@@ -75,13 +81,39 @@ void pa_state_refresh_if_stale(THD *thd);
   pruning store entries of indexes the table no longer has.  Memory for
   digest averages comes from root.  false (out and idx_out zeroed) when the
   store is not there: the plugin is being uninstalled.
+
+  defs: the table's n index definitions, when they were loaded (NULL
+  otherwise).  They are compared with the table's definition snapshot in
+  the store: every difference becomes a logged change (docs/
+  verification.md), with the digests of the table as they are now; the
+  first look at a table only takes its snapshot.
 */
 bool pa_state_read_table(THD *thd, MEM_ROOT *root, const TABLE_SHARE *share,
                          const LEX_CSTRING *db, const LEX_CSTRING *name,
                          pa_state_table *out, uint n,
                          const char *const *index_names,
                          const uint64_t *def_hashes,
+                         const pa_index_def *defs,
                          pa_state_index *idx_out);
+
+/* One logged index change and its digests, copied out of the store. */
+struct pa_state_change
+{
+  pa_change c;                   /* undo_sql on the caller's root */
+  pa_verify_digest *digests;     /* on the caller's root */
+  uint n_digests;
+  bool latest;                   /* no later change of the same index */
+};
+
+/*
+  The logged changes of db.name, oldest first, copied onto root.  false
+  when the store is not there or root is out of memory (*n is then 0).
+*/
+bool pa_state_table_changes(const LEX_CSTRING *db, const LEX_CSTRING *name,
+                            MEM_ROOT *root, pa_state_change **out, uint *n);
+
+/* The verification thresholds as the system variables set them now. */
+void pa_state_verify_thresholds(pa_verify_thresholds *t);
 
 /* Read the live source into the store and write the file now.  Returns
    the number of index entries written, or -1 on failure (logged). */

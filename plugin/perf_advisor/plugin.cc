@@ -202,6 +202,37 @@ static MYSQL_SYSVAR_ULONG(
     "it. Default 31; 0 never says so",
     NULL, NULL, 31, 0, 3660, 0);
 
+static MYSQL_SYSVAR_ULONGLONG(
+    verify_seconds, pa_verify_seconds, PLUGIN_VAR_RQCMDARG,
+    "Verification of index changes: a change whose statements have not all "
+    "run perf_advisor_verify_min_executions times is judged this many "
+    "seconds after it was seen, with the statements that have. Default "
+    "86400 (one day); 0 waits for every statement",
+    NULL, NULL, 86400, 0, ULONGLONG_MAX, 0);
+
+static MYSQL_SYSVAR_ULONG(
+    verify_min_executions, pa_verify_min_executions, PLUGIN_VAR_RQCMDARG,
+    "Verification of index changes: executions of a statement digest after "
+    "a change before it counts in the verdict. Default 20, range 1 to "
+    "1000000000",
+    NULL, NULL, 20, 1, 1000000000, 0);
+
+static MYSQL_SYSVAR_ULONG(
+    verify_regression_pct, pa_verify_regression_pct, PLUGIN_VAR_RQCMDARG,
+    "Verification of index changes: a statement regressed when its average "
+    "latency rose by more than this percentage (and by more than "
+    "perf_advisor_verify_regression_ms); it was helped when its latency "
+    "fell by as much, or its rows examined per execution by this "
+    "percentage. Default 25, range 1 to 10000",
+    NULL, NULL, 25, 1, 10000, 0);
+
+static MYSQL_SYSVAR_ULONG(
+    verify_regression_ms, pa_verify_regression_ms, PLUGIN_VAR_RQCMDARG,
+    "Verification of index changes: the smallest rise (or fall) of a "
+    "statement's average latency, in milliseconds, that counts as a "
+    "regression (or help). Default 1; 0: the percentage alone decides",
+    NULL, NULL, 1, 0, 86400000, 0);
+
 static struct st_mysql_sys_var *pa_system_variables[]= {
     MYSQL_SYSVAR(large_table_rows),
     MYSQL_SYSVAR(min_index_ratio),
@@ -227,6 +258,10 @@ static struct st_mysql_sys_var *pa_system_variables[]= {
     MYSQL_SYSVAR(usage_file),
     MYSQL_SYSVAR(useless_index_distinct),
     MYSQL_SYSVAR(business_cycle_days),
+    MYSQL_SYSVAR(verify_seconds),
+    MYSQL_SYSVAR(verify_min_executions),
+    MYSQL_SYSVAR(verify_regression_pct),
+    MYSQL_SYSVAR(verify_regression_ms),
     NULL};
 
 /* Slow digests among a table's digests: count and worst average (ms). */
@@ -533,6 +568,127 @@ static struct st_mysql_information_schema index_usage_plugin= {
 
 } // namespace Show
 
+/*********** INFORMATION_SCHEMA.PERF_INDEX_CHANGES *********************/
+
+namespace Show {
+
+enum pa_index_changes_col
+{
+  IC_ID,
+  IC_CHANGED_AT,
+  IC_TABLE_SCHEMA,
+  IC_TABLE_NAME,
+  IC_INDEX_NAME,
+  IC_CHANGE,
+  IC_RECOMMENDATION_ID,
+  IC_DIGESTS,
+  IC_STATUS,
+  IC_VERDICT_AT,
+  IC_PENDING_REASON,
+  IC_UNDO_SQL,
+  IC_EVIDENCE,
+  IC_COLUMNS_COUNT
+};
+
+static ST_FIELD_INFO index_changes_fields[]= {
+    Column("ID", ULonglong(), NOT_NULL, OPEN_FRM_ONLY),
+    Column("CHANGED_AT", Datetime(0), NOT_NULL, OPEN_FRM_ONLY),
+    Column("TABLE_SCHEMA", Name(), NOT_NULL, OPEN_FRM_ONLY),
+    Column("TABLE_NAME", Name(), NOT_NULL, OPEN_FRM_ONLY),
+    Column("INDEX_NAME", Name(), NOT_NULL, OPEN_FRM_ONLY),
+    Column("CHANGE", Varchar(16), NOT_NULL, OPEN_FRM_ONLY),
+    Column("RECOMMENDATION_ID", Varchar(16), NULLABLE, OPEN_FRM_ONLY),
+    Column("DIGESTS", ULong(), NOT_NULL, OPEN_FRM_ONLY),
+    Column("STATUS", Varchar(16), NOT_NULL, OPEN_FRM_ONLY),
+    Column("VERDICT_AT", Datetime(0), NULLABLE, OPEN_FRM_ONLY),
+    Column("PENDING_REASON", Varchar(32), NULLABLE, OPEN_FRM_ONLY),
+    Column("UNDO_SQL", Varchar(4096), NULLABLE, OPEN_FRM_ONLY),
+    Column("EVIDENCE", Longtext(65535), NOT_NULL, OPEN_FRM_ONLY),
+    CEnd()};
+
+static_assert(sizeof(index_changes_fields) / sizeof(index_changes_fields[0]) ==
+                  IC_COLUMNS_COUNT + 1,
+              "PERF_INDEX_CHANGES: enum and column array disagree");
+
+static void store_epoch(THD *thd, Field *f, int64_t t)
+{
+  MYSQL_TIME tm;
+  thd->variables.time_zone->gmt_sec_to_TIME(&tm, (my_time_t) t);
+  f->set_notnull();
+  f->store_time(&tm);
+}
+
+/* process_table of PERF_INDEX_CHANGES: one table -> a row per change. */
+static int index_changes_record(THD *thd, TABLE_LIST *tables, TABLE *table,
+                                bool res, const LEX_CSTRING *db_name,
+                                const LEX_CSTRING *table_name)
+{
+  const CHARSET_INFO *cs= system_charset_info;
+  pa_table_model *m;
+  pa_state_change *ch;
+  pa_verify_thresholds th;
+  pa_alloc a= {pa_root_alloc, &table->mem_root};
+  uint n;
+  bool process= !check_global_access(thd, PROCESS_ACL, true);
+
+  /* Building the model reads the table's definitions: this is where a
+     change made since the last look is found and logged. */
+  pa_walk w= pa_model_get(thd, tables, res, table, db_name, table_name,
+                          true, &m);
+  if (w != PA_WALK_BUILD)
+    return pa_walk_return(w);
+  if (!pa_state_table_changes(db_name, table_name, &table->mem_root, &ch,
+                              &n))
+    return 0;
+  pa_state_verify_thresholds(&th);
+  for (uint i= 0; i < n; i++)
+  {
+    const pa_change *c= &ch[i].c;
+    Field **f= table->field;
+    if (!pa_model_change_visible(thd, tables, m, c))
+      continue;
+    restore_record(table, s->default_values);
+    f[IC_ID]->store((longlong) c->id, true);
+    store_epoch(thd, f[IC_CHANGED_AT], c->changed_at);
+    f[IC_TABLE_SCHEMA]->store(db_name, cs);
+    f[IC_TABLE_NAME]->store(table_name, cs);
+    f[IC_INDEX_NAME]->store(c->index, strlen(c->index), cs);
+    pa_store_str(f[IC_CHANGE], pa_change_kind_name(c->kind));
+    if (c->rec_id[0])
+      pa_store_str(f[IC_RECOMMENDATION_ID], c->rec_id);
+    f[IC_DIGESTS]->store((longlong) ch[i].n_digests, true);
+    pa_store_str(f[IC_STATUS], pa_verdict_name(c->verdict));
+    if (c->verdict != PA_VERDICT_PENDING)
+      store_epoch(thd, f[IC_VERDICT_AT], c->verdict_at);
+    pa_store_str(f[IC_PENDING_REASON], pa_pending_reason_name(c->reason));
+    if (c->undo_sql[0])
+      pa_store_str(f[IC_UNDO_SQL], c->undo_sql);
+    const char *ev= pa_verify_evidence(&a, c, ch[i].digests,
+                                       ch[i].n_digests, &th, process,
+                                       pa_now());
+    if (!ev)
+    {
+      my_error(ER_OUT_OF_RESOURCES, MYF(0));
+      return 1;
+    }
+    f[IC_EVIDENCE]->store(ev, strlen(ev), cs);
+    if (schema_table_store_record(thd, table))
+      return 1;
+  }
+  return 0;
+}
+
+static int index_changes_init(void *p)
+{
+  return pa_model_is_init(p, index_changes_fields, index_changes_record,
+                          IC_TABLE_SCHEMA, IC_TABLE_NAME);
+}
+
+static struct st_mysql_information_schema index_changes_plugin= {
+    MYSQL_INFORMATION_SCHEMA_INTERFACE_VERSION};
+
+} // namespace Show
+
 static struct st_mysql_information_schema pa_recs_plugin= {
     MYSQL_INFORMATION_SCHEMA_INTERFACE_VERSION};
 static struct st_mysql_information_schema pa_cache_plugin= {
@@ -641,6 +797,20 @@ maria_declare_plugin(perf_advisor){
     "index they need",
     PLUGIN_LICENSE_GPL,
     pa_query_analysis_init,
+    NULL,
+    0x0100,
+    NULL,
+    NULL,
+    "1.0",
+    MariaDB_PLUGIN_MATURITY_BETA},
+{
+    MYSQL_INFORMATION_SCHEMA_PLUGIN,
+    &Show::index_changes_plugin,
+    "PERF_INDEX_CHANGES",
+    "perf_advisor developers",
+    "perf_advisor: every index change seen, and whether it helped",
+    PLUGIN_LICENSE_GPL,
+    Show::index_changes_init,
     NULL,
     0x0100,
     NULL,

@@ -5,6 +5,7 @@
   perf_advisor core: usage that survives restarts.
 */
 #include "pa_usage.h"
+#include "pa_field.h"
 #include "pa_text.h"
 
 #include <inttypes.h>
@@ -91,176 +92,39 @@ const char *pa_usage_status_name(enum pa_usage_status s)
 
 /* ---- on-disk format ---------------------------------------------------- */
 
-/* Append to a bounded buffer, counting what would be needed. */
-struct out
-{
-  char *buf;
-  size_t size;
-  size_t len;
-};
-
-static void put(struct out *o, const char *s, size_t n)
-{
-  if (o->len < o->size)
-  {
-    size_t room= o->size - o->len;
-    memcpy(o->buf + o->len, s, n < room ? n : room);
-  }
-  o->len+= n;
-}
-
-static void put_ident(struct out *o, const char *s)
-{
-  for (; *s; s++)
-  {
-    switch (*s)
-    {
-    case '\\':
-      put(o, "\\\\", 2);
-      break;
-    case '\t':
-      put(o, "\\t", 2);
-      break;
-    case '\n':
-      put(o, "\\n", 2);
-      break;
-    case '\r':
-      put(o, "\\r", 2);
-      break;
-    default:
-      put(o, s, 1);
-    }
-  }
-}
-
-static size_t finish(struct out *o)
-{
-  if (o->size > 0)
-    o->buf[o->len < o->size ? o->len : o->size - 1]= 0;
-  return o->len;
-}
-
 size_t pa_usage_format_header(char *buf, size_t size, int64_t server_start)
 {
-  char tmp[64];
-  struct out o= {buf, size, 0};
-  int n= snprintf(tmp, sizeof(tmp), " %" PRId64 "\n", server_start);
-  put(&o, PA_USAGE_MAGIC, sizeof(PA_USAGE_MAGIC) - 1);
-  put(&o, tmp, (size_t) n);
-  return finish(&o);
+  struct pa_field_out o= {buf, size, 0};
+  pa_field_put(&o, PA_USAGE_MAGIC, sizeof(PA_USAGE_MAGIC) - 1);
+  pa_field_printf(&o, " %" PRId64 "\n", server_start);
+  return pa_field_finish(&o);
 }
 
 size_t pa_usage_format_record(char *buf, size_t size, const char *schema,
                               const char *table, const char *index,
                               const struct pa_usage_entry *e)
 {
-  char tmp[384];
-  struct out o= {buf, size, 0};
-  int n;
+  struct pa_field_out o= {buf, size, 0};
 
-  put_ident(&o, schema);
-  put(&o, "\t", 1);
-  put_ident(&o, table);
-  put(&o, "\t", 1);
-  put_ident(&o, index);
-  n= snprintf(tmp, sizeof(tmp),
-              "\t%" PRIu64 "\t%" PRIu64 "\t%" PRIu64 "\t%" PRIu64
-              "\t%" PRIu64 "\t%" PRIu64 "\t%" PRIu64 "\t%d\t%" PRId64
-              "\t%" PRId64 "\n",
-              e->def_hash, e->total[0], e->total[1], e->total[2],
-              e->last_raw[0], e->last_raw[1], e->last_raw[2], e->last_src,
-              e->first_seen, e->last_used);
-  put(&o, tmp, (size_t) n);
-  return finish(&o);
+  pa_field_put_text(&o, schema);
+  pa_field_put(&o, "\t", 1);
+  pa_field_put_text(&o, table);
+  pa_field_put(&o, "\t", 1);
+  pa_field_put_text(&o, index);
+  pa_field_printf(&o,
+                  "\t%" PRIu64 "\t%" PRIu64 "\t%" PRIu64 "\t%" PRIu64
+                  "\t%" PRIu64 "\t%" PRIu64 "\t%" PRIu64 "\t%d\t%" PRId64
+                  "\t%" PRId64 "\n",
+                  e->def_hash, e->total[0], e->total[1], e->total[2],
+                  e->last_raw[0], e->last_raw[1], e->last_raw[2], e->last_src,
+                  e->first_seen, e->last_used);
+  return pa_field_finish(&o);
 }
 
 size_t pa_usage_format_trailer(char *buf, size_t size, uint64_t records,
                                uint64_t hash)
 {
-  int n= snprintf(buf, size, "end %" PRIu64 " %016" PRIx64 "\n", records,
-                  hash);
-  return n < 0 ? 0 : (size_t) n;
-}
-
-/* Parse an unsigned decimal field ending at a tab or at end; advance *p. */
-static int parse_u64(const char **p, const char *end, uint64_t *v)
-{
-  const char *s= *p;
-  uint64_t x= 0;
-  if (s >= end || *s < '0' || *s > '9')
-    return -1;
-  for (; s < end && *s >= '0' && *s <= '9'; s++)
-  {
-    unsigned d= (unsigned) (*s - '0');
-    if (x > (UINT64_MAX - d) / 10)
-      return -1;
-    x= x * 10 + d;
-  }
-  *v= x;
-  *p= s;
-  return 0;
-}
-
-static int parse_i64(const char **p, const char *end, int64_t *v)
-{
-  uint64_t u;
-  int neg= 0;
-  if (*p < end && **p == '-')
-  {
-    neg= 1;
-    (*p)++;
-  }
-  if (parse_u64(p, end, &u) || u > (uint64_t) INT64_MAX)
-    return -1;
-  *v= neg ? -(int64_t) u : (int64_t) u;
-  return 0;
-}
-
-static int expect(const char **p, const char *end, char c)
-{
-  if (*p >= end || **p != c)
-    return -1;
-  (*p)++;
-  return 0;
-}
-
-/* Unescape one identifier up to the next tab into dst (PA_IDENT_BYTES). */
-static int parse_ident(const char **p, const char *end, char *dst)
-{
-  const char *s= *p;
-  size_t n= 0;
-  while (s < end && *s != '\t' && *s != '\n')
-  {
-    char c= *s++;
-    if (c == '\\')
-    {
-      if (s >= end)
-        return -1;
-      switch (*s++)
-      {
-      case '\\':
-        c= '\\';
-        break;
-      case 't':
-        c= '\t';
-        break;
-      case 'n':
-        c= '\n';
-        break;
-      case 'r':
-        c= '\r';
-        break;
-      default:
-        return -1;
-      }
-    }
-    if (c == 0 || n + 1 >= PA_IDENT_BYTES)
-      return -1;
-    dst[n++]= c;
-  }
-  dst[n]= 0;
-  *p= s;
-  return 0;
+  return pa_field_format_trailer(buf, size, records, hash);
 }
 
 struct names
@@ -274,21 +138,25 @@ static int parse_record(const char **p, const char *end, struct names *nm,
   int64_t src;
   int i;
   memset(e, 0, sizeof(*e));
-  if (parse_ident(p, end, nm->schema) || expect(p, end, '\t') ||
-      parse_ident(p, end, nm->table) || expect(p, end, '\t') ||
-      parse_ident(p, end, nm->index) || expect(p, end, '\t') ||
-      parse_u64(p, end, &e->def_hash))
+  if (pa_field_text(p, end, nm->schema, sizeof(nm->schema)) ||
+      pa_field_expect(p, end, '\t') ||
+      pa_field_text(p, end, nm->table, sizeof(nm->table)) ||
+      pa_field_expect(p, end, '\t') ||
+      pa_field_text(p, end, nm->index, sizeof(nm->index)) ||
+      pa_field_expect(p, end, '\t') || pa_field_u64(p, end, &e->def_hash))
     return -1;
   for (i= 0; i < PA_USAGE_COUNTERS; i++)
-    if (expect(p, end, '\t') || parse_u64(p, end, &e->total[i]))
+    if (pa_field_expect(p, end, '\t') || pa_field_u64(p, end, &e->total[i]))
       return -1;
   for (i= 0; i < PA_USAGE_COUNTERS; i++)
-    if (expect(p, end, '\t') || parse_u64(p, end, &e->last_raw[i]))
+    if (pa_field_expect(p, end, '\t') ||
+        pa_field_u64(p, end, &e->last_raw[i]))
       return -1;
-  if (expect(p, end, '\t') || parse_i64(p, end, &src) || src < PA_USAGE_FRESH ||
-      src > 16 || expect(p, end, '\t') ||
-      parse_i64(p, end, &e->first_seen) || expect(p, end, '\t') ||
-      parse_i64(p, end, &e->last_used) || expect(p, end, '\n'))
+  if (pa_field_expect(p, end, '\t') || pa_field_i64(p, end, &src) ||
+      src < PA_USAGE_FRESH || src > 16 || pa_field_expect(p, end, '\t') ||
+      pa_field_i64(p, end, &e->first_seen) ||
+      pa_field_expect(p, end, '\t') || pa_field_i64(p, end, &e->last_used) ||
+      pa_field_expect(p, end, '\n'))
     return -1;
   if (!nm->schema[0] || !nm->table[0])
     return -1;
@@ -301,7 +169,7 @@ long pa_usage_parse(const char *data, size_t len, int64_t *server_start,
 {
   const char *p, *end, *body, *trailer;
   size_t magic_len= sizeof(PA_USAGE_MAGIC) - 1;
-  uint64_t count= 0, want_count, want_hash, hash;
+  uint64_t count= 0, want_count;
   struct names nm;
   struct pa_usage_entry e;
   int pass;
@@ -310,42 +178,11 @@ long pa_usage_parse(const char *data, size_t len, int64_t *server_start,
     return -1;
   end= data + len;
   p= data + magic_len;
-  if (expect(&p, end, ' ') || parse_i64(&p, end, server_start) ||
-      expect(&p, end, '\n'))
+  if (pa_field_expect(&p, end, ' ') || pa_field_i64(&p, end, server_start) ||
+      pa_field_expect(&p, end, '\n'))
     return -1;
   body= p;
-
-  /* The trailer is the last line. */
-  if (len < 2 || data[len - 1] != '\n')
-    return -1;
-  for (trailer= end - 1; trailer > body && trailer[-1] != '\n'; trailer--)
-  {
-  }
-  hash= pa_hash_bytes(PA_HASH_SEED, data, (size_t) (trailer - data));
-  p= trailer;
-  if (end - p < 4 || memcmp(p, "end ", 4))
-    return -1;
-  p+= 4;
-  if (parse_u64(&p, end, &want_count) || expect(&p, end, ' '))
-    return -1;
-  want_hash= 0;
-  {
-    int digits= 0;
-    for (; p < end && *p != '\n'; p++, digits++)
-    {
-      int c= *p, d;
-      if (c >= '0' && c <= '9')
-        d= c - '0';
-      else if (c >= 'a' && c <= 'f')
-        d= c - 'a' + 10;
-      else
-        return -1;
-      want_hash= want_hash << 4 | (uint64_t) d;
-    }
-    if (digits != 16 || expect(&p, end, '\n') || p != end)
-      return -1;
-  }
-  if (want_hash != hash)
+  if (pa_field_check_trailer(data, len, body, &trailer, &want_count))
     return -1;
 
   /* Pass 0 validates every record; pass 1 delivers them. */

@@ -7,7 +7,9 @@ SET(PA_CORE_SOURCES
   ${PA_CORE_DIR}/pa_digest.c
   ${PA_CORE_DIR}/pa_table.c
   ${PA_CORE_DIR}/pa_workload.c
+  ${PA_CORE_DIR}/pa_field.c
   ${PA_CORE_DIR}/pa_usage.c
+  ${PA_CORE_DIR}/pa_verify.c
   ${PA_CORE_DIR}/pa_index.c
   ${PA_CORE_DIR}/pa_text.c
   ${PA_CORE_DIR}/pa_advice.c
