@@ -424,6 +424,42 @@ static double now_per_exec(const struct pa_missing_digest *d)
 }
 
 /*
+  Whether d's rows sent show that its range keeps few rows: no GROUP BY
+  (whose groups hide the rows), more than one row per execution (one may
+  be an aggregate's), and at most 1 / PA_MISSING_EXAMINE_RATIO of the rows
+  it examines.
+*/
+static int range_shown_narrow(const struct pa_missing_digest *d)
+{
+  const struct pa_digest_analysis *an= d->an;
+  for (int i= 0; i < an->n_columns && i < PA_DIGEST_MAX_COLUMNS; i++)
+    if (an->columns[i].use == PA_USE_GROUP)
+      return 0;
+  return d->rows_sent > d->exec_count &&
+         d->rows_sent * PA_MISSING_EXAMINE_RATIO <= d->rows_examined;
+}
+
+/*
+  Whether the index of plan p, led by its range column, reads d's rows in
+  its ORDER BY order: the first ORDER BY item (lowest ordinal) is a column
+  of this table and is that range column, or the plan has sort columns.
+*/
+static int range_gives_order(const struct pa_missing_digest *d,
+                             const struct plan *p)
+{
+  const struct pa_digest_analysis *an= d->an;
+  const struct pa_digest_column *first= NULL;
+  if (p->has_sort)
+    return 1;
+  for (int i= 0; i < an->n_columns && i < PA_DIGEST_MAX_COLUMNS; i++)
+    if (an->columns[i].use == PA_USE_ORDER &&
+        (!first || an->columns[i].ordinal < first->ordinal))
+      first= &an->columns[i];
+  return first && first->table == d->table && p->n > 0 &&
+         pa_ascii_ieq(first->name, p->cols[0]);
+}
+
+/*
   Step 8: why the statistics plan p of digest d gets no proposal, or NULL.
   Only the sort columns are left after dropping the columns that are not
   selective: without a LIMIT the index would be read whole, in random
@@ -441,6 +477,10 @@ static const char *plan_reason(const struct pa_missing_stats *st,
   if (p->n_dropped && p->n_eq == 0 && !p->has_range &&
       !(d->an->flags & PA_DIGEST_F_LIMIT))
     return "not_selective";
+  if (p->n_eq == 0 && p->has_range &&
+      !((d->an->flags & PA_DIGEST_F_LIMIT) && range_gives_order(d, p)) &&
+      !range_shown_narrow(d))
+    return "unknown_range";
   if (p->keep >= 0 && !p->has_in && !p->has_range && !p->has_sort &&
       st->rows_known &&
       (double) st->rows * p->keep > (1.0 - st->min_cut) * now_per_exec(d))
@@ -820,12 +860,13 @@ int pa_missing_analyze_stats(const struct pa_table_def *def,
     {
       struct pa_missing_skipped *sk= &out->skipped[out->n_skipped++];
       int little= strcmp(reason, "little_gain") == 0;
+      int plan= little || strcmp(reason, "unknown_range") == 0;
       memset(sk, 0, sizeof(*sk));
       sk->digest_pos= d[i].digest_pos;
       sk->reason= reason;
-      sk->n_cols= little ? p.n : p.n_dropped;
+      sk->n_cols= plan ? p.n : p.n_dropped;
       for (k= 0; k < sk->n_cols; k++)
-        copy_name(sk->cols[k], little ? p.cols[k] : p.dropped[k]);
+        copy_name(sk->cols[k], plan ? p.cols[k] : p.dropped[k]);
       sk->now_rows_per_exec= now_per_exec(&d[i]);
       sk->est_rows_per_exec= little ? plan_estimate(st, &p) : -1;
     }

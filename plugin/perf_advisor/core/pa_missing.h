@@ -95,6 +95,17 @@
                         a guess);
        "no_filter"      it has no condition or sort on this table an
                         index could use (a whole-table read);
+       "unknown_range"  a range column leads the plan (no equality, join
+                        or IN column): what the range keeps depends on
+                        literals a digest hides.  Proposed only when the
+                        index also gives the ORDER BY of a statement with
+                        LIMIT (its first item is the range column, or sort
+                        columns follow), or when the statement has no
+                        GROUP BY and
+                        sends more than one row per execution but at most
+                        1 / PA_MISSING_EXAMINE_RATIO of the rows it
+                        examines (then the rows sent bound what the range
+                        keeps);
        "little_gain"    the estimate is known (only equality and join
                         columns with statistics, no IN, range or sort
                         columns) and the rows it examines per execution
@@ -222,8 +233,10 @@ struct pa_missing_skipped
 {
   size_t digest_pos;
   const char *reason; /* static: "not_selective" | "or_only" |
-                         "unindexable" | "no_filter" | "little_gain" */
-  /* not_selective: the columns left out; little_gain: the plan */
+                         "unindexable" | "no_filter" | "unknown_range" |
+                         "little_gain" */
+  /* not_selective: the columns left out; little_gain, unknown_range: the
+     plan */
   int n_cols;
   char cols[PA_MISSING_MAX_COLS][PA_IDENT_BYTES];
   double now_rows_per_exec; /* little_gain: measured */

@@ -993,6 +993,61 @@ static void test_statistics(void)
   CHECK(r.n_props == 0 && r.props == NULL);
 }
 
+/* A range that leads a plan: what it keeps is hidden in the digest. */
+static void test_unknown_range(void)
+{
+  struct pa_missing_result r;
+  def_reset(1);
+  def_add("PRIMARY", "name");
+  stats_reset(100000);
+  stat_add("customer", 5000, 0, 0.001);
+  /* a third of the rows examined are sent: the range keeps a lot */
+  CHECK(one_st("SELECT * FROM `t` WHERE `posting_date` > ?", 10, 1000000,
+               330000, &r) == 0);
+  CHECK(skipped_is(&r, "unknown_range", "posting_date"));
+  CHECK(r.skipped[0].est_rows_per_exec < 0);
+  /* a tenth at most, several rows per execution: narrow, proposed */
+  CHECK(one_st("SELECT * FROM `t` WHERE `posting_date` > ?", 10, 1000000,
+               100000, &r) == 0);
+  CHECK(props_are(&r, "posting_date"));
+  CHECK(one_st("SELECT * FROM `t` WHERE `posting_date` > ?", 10, 1000000,
+               100001, &r) == 0);
+  CHECK(skipped_is(&r, "unknown_range", "posting_date"));
+  /* GROUP BY hides the rows; one row per execution may be an aggregate */
+  CHECK(one_st("SELECT `status`, COUNT(*) FROM `t` WHERE `posting_date` > ? "
+               "GROUP BY `status`", 10, 1000000, 30, &r) == 0);
+  CHECK(skipped_is(&r, "unknown_range", "posting_date"));
+  CHECK(one_st("SELECT SUM(`amount`) FROM `t` WHERE `posting_date` > ?", 10,
+               1000000, 10, &r) == 0);
+  CHECK(skipped_is(&r, "unknown_range", "posting_date"));
+  /* the index also gives the ORDER BY of a LIMIT: proposed whatever the
+     range keeps; without the LIMIT it is not */
+  CHECK(one_st("SELECT * FROM `t` WHERE `posting_date` > ? "
+               "ORDER BY `posting_date` LIMIT ?", 10, 1000000, 330000,
+               &r) == 0);
+  CHECK(props_are(&r, "posting_date"));
+  CHECK(one_st("SELECT * FROM `t` WHERE `posting_date` > ? "
+               "ORDER BY `posting_date`", 10, 1000000, 330000, &r) == 0);
+  CHECK(skipped_is(&r, "unknown_range", "posting_date"));
+  /* a selective equality column leads: the range follows it */
+  CHECK(one_st("SELECT * FROM `t` WHERE `customer` = ? AND "
+               "`posting_date` > ?", 10, 1000000, 330000, &r) == 0);
+  CHECK(props_are(&r, "customer,posting_date"));
+  /* a flag left out leaves the range leading: the same rule */
+  stat_add("docstatus", 2, 0, 0.99);
+  CHECK(one_st("SELECT * FROM `t` WHERE `docstatus` = ? AND "
+               "`posting_date` > ?", 10, 1000000, 330000, &r) == 0);
+  CHECK(skipped_is(&r, "unknown_range", "posting_date"));
+  /* without statistics the rule is not applied (syntax only) */
+  {
+    struct pa_missing_digest d= dig("SELECT * FROM `t` WHERE "
+                                    "`posting_date` > ?", 10, 1000000,
+                                    330000, 3);
+    CHECK(pa_missing_analyze(def, &d, 1, &A, &r) == 0);
+    CHECK(props_are(&r, "posting_date"));
+  }
+}
+
 int main(void)
 {
   an_pool= calloc(MAX_AN, sizeof(*an_pool));
@@ -1011,6 +1066,7 @@ int main(void)
   test_args();
   test_keep();
   test_statistics();
+  test_unknown_range();
   arena_free(&ar);
   free(an_pool);
   free(def);
