@@ -15,7 +15,9 @@
 #   syntax    the proposals judged by statement syntax alone, as before
 #             column statistics (perf_advisor_sample_rows 0,
 #             unselective_pct 100, max_index_columns 5, min_index_gain_pct
-#             0), applied, measured, rolled back;
+#             0, index_budget_pct 0; the unknown_range and no_net_gain
+#             rules have no switch and apply), applied, measured, rolled
+#             back;
 #   advisor   every missing_index SUGGESTED_SQL of PERF_RECOMMENDATIONS,
 #             as read after the "before" phase, applied;
 #   guide     (erp only) those rolled back (their ROLLBACK_SQL), the
@@ -148,7 +150,8 @@ phase() {
 missing_index_sql() {
   pa_sql -N -e "
     SELECT SUGGESTED_SQL, ROLLBACK_SQL FROM information_schema.PERF_RECOMMENDATIONS
-    WHERE TYPE = 'missing_index' AND TABLE_SCHEMA = '$DB'"
+    WHERE TYPE = 'missing_index' AND ACTION = 'create_index'
+      AND TABLE_SCHEMA = '$DB'"
 }
 apply_col() {
   cut -f"$2" "$1" | while IFS= read -r q; do
@@ -180,12 +183,14 @@ measure() {
   pa_sql -e "SET GLOBAL perf_advisor_sample_rows= 0,
                perf_advisor_unselective_pct= 100,
                perf_advisor_max_index_columns= 5,
-               perf_advisor_min_index_gain_pct= 0"
+               perf_advisor_min_index_gain_pct= 0,
+               perf_advisor_index_budget_pct= 0"
   missing_index_sql >"$OUT/advice_syntax"
   pa_sql -e "SET GLOBAL perf_advisor_sample_rows= DEFAULT,
                perf_advisor_unselective_pct= DEFAULT,
                perf_advisor_max_index_columns= DEFAULT,
-               perf_advisor_min_index_gain_pct= DEFAULT"
+               perf_advisor_min_index_gain_pct= DEFAULT,
+               perf_advisor_index_budget_pct= DEFAULT"
 
   n=$(grep -c . "$OUT/advice_syntax" || true)
   echo "bench-advice: $W: syntax: applying $n proposal(s)" >&2

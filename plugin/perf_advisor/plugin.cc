@@ -167,10 +167,10 @@ static MYSQL_SYSVAR_ULONG(
     "missing_index rule: the new indexes PERF_RECOMMENDATIONS proposes for "
     "one schema take at most this percentage of the schema's current bytes "
     "of tables and indexes (the best time saved per byte first; indexes "
-    "smaller than perf_advisor_min_index_bytes do not count). Default 10; "
-    "0 sets no limit. perf_advisor_index_budget_bytes, when not 0, "
-    "replaces it",
-    NULL, NULL, 10, 0, 1000, 0);
+    "smaller than perf_advisor_min_index_bytes do not count). Default 0: "
+    "no limit (10 is a cautious cap). perf_advisor_index_budget_bytes, when "
+    "not 0, replaces it",
+    NULL, NULL, 0, 0, 1000, 0);
 
 static MYSQL_SYSVAR_ULONGLONG(
     index_budget_bytes, pa_index_budget_bytes, PLUGIN_VAR_RQCMDARG,

@@ -424,17 +424,31 @@ static double now_per_exec(const struct pa_missing_digest *d)
 }
 
 /*
-  Whether d's rows sent show that its range keeps few rows: no GROUP BY
-  (whose groups hide the rows), more than one row per execution (one may
-  be an aggregate's), and at most 1 / PA_MISSING_EXAMINE_RATIO of the rows
-  it examines.
+  Whether d's rows sent show that the range of plan p keeps few rows: no
+  GROUP BY (whose groups hide the rows), no other filter on this table
+  outside the plan, more than one row per execution (one may be an
+  aggregate's), and at most 1 / PA_MISSING_EXAMINE_RATIO of the rows it
+  examines.
 */
-static int range_shown_narrow(const struct pa_missing_digest *d)
+static int range_shown_narrow(const struct pa_missing_digest *d,
+                              const struct plan *p)
 {
   const struct pa_digest_analysis *an= d->an;
   for (int i= 0; i < an->n_columns && i < PA_DIGEST_MAX_COLUMNS; i++)
-    if (an->columns[i].use == PA_USE_GROUP)
+  {
+    const struct pa_digest_column *c= &an->columns[i];
+    if (c->use == PA_USE_GROUP)
       return 0;
+    /* another filter on this table that the index leaves out narrows the
+       rows sent too: they no longer bound the range alone (a filter left
+       out as not selective keeps most rows, and does not count) */
+    if (c->table == d->table && !c->in_or && c->name[0] &&
+        (pa_digest_use_narrows(c->use) || c->use == PA_USE_FUNC ||
+         c->use == PA_USE_LIKE_LEADING_WILDCARD ||
+         c->use == PA_USE_LIKE_UNKNOWN) &&
+        !plan_has(p, p->n, c->name) && !dropped_has(p, c->name))
+      return 0;
+  }
   return d->rows_sent > d->exec_count &&
          d->rows_sent * PA_MISSING_EXAMINE_RATIO <= d->rows_examined;
 }
@@ -479,7 +493,7 @@ static const char *plan_reason(const struct pa_missing_stats *st,
     return "not_selective";
   if (p->n_eq == 0 && p->has_range &&
       !((d->an->flags & PA_DIGEST_F_LIMIT) && range_gives_order(d, p)) &&
-      !range_shown_narrow(d))
+      !range_shown_narrow(d, p))
     return "unknown_range";
   if (p->keep >= 0 && !p->has_in && !p->has_range && !p->has_sort &&
       st->rows_known &&

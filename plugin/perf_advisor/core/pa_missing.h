@@ -101,7 +101,8 @@
                         index also gives the ORDER BY of a statement with
                         LIMIT (its first item is the range column, or sort
                         columns follow), or when the statement has no
-                        GROUP BY and
+                        GROUP BY, no filter on this table outside the plan
+                        (but flags left out as not selective) and
                         sends more than one row per execution but at most
                         1 / PA_MISSING_EXAMINE_RATIO of the rows it
                         examines (then the rows sent bound what the range
