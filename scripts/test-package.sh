@@ -230,9 +230,12 @@ grep -qi 'beta' "$CNF" && grep -q 'perf-advisor-install' "$CNF" \
   && ok "snippet: says the plugin is beta and how to load it" \
   || not_ok "snippet: no maturity note or no word of perf-advisor-install"
 SO_IN_DEB="$W/root$PLUGIN_DIR/perf_advisor.so"
-if readelf -h "$SO_IN_DEB" 2>/dev/null | grep -q 'DYN (Shared object file)' \
+# grep reads its whole input (no -q): under pipefail, a grep -q that stops
+# early kills readelf with SIGPIPE, and the pipeline fails on a match
+if readelf -h "$SO_IN_DEB" 2>/dev/null \
+     | grep 'DYN (Shared object file)' >/dev/null \
    && readelf --dyn-syms -W "$SO_IN_DEB" | awk '$7 != "UND"' \
-      | grep -q '_maria_plugin_declarations_$'; then
+      | grep '_maria_plugin_declarations_$' >/dev/null; then
   ok "plugin: a shared object that declares MariaDB plugins"
 else
   not_ok "plugin: $SO_IN_DEB is no MariaDB plugin library"
@@ -296,7 +299,7 @@ if ! command -v man >/dev/null; then
   [ -f /usr/share/man/man1/perf-report.1pa.gz ] && ok "man: perf-report(1pa) (no man here)" \
     || not_ok "man: no /usr/share/man/man1/perf-report.1pa.gz"
 elif [ "$(man -w 1pa perf-report 2>/dev/null)" = /usr/share/man/man1/perf-report.1pa.gz ] \
-     && man 1pa perf-report 2>/dev/null | grep -q 'connect-timeout'; then
+     && man 1pa perf-report 2>/dev/null | grep 'connect-timeout' >/dev/null; then
   ok "man: man 1pa perf-report"
 else
   not_ok "man: man 1pa perf-report gives [$(man -w 1pa perf-report 2>&1)]"
