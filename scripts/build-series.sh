@@ -25,6 +25,7 @@
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
+. "$REPO/scripts/lib/mariadb-cmake.sh"
 CACHE=${PERF_ADVISOR_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/perf_advisor}
 GIVEN=${PERF_ADVISOR_SERIES_SRC:-}
 JOBS=${PA_SERIES_JOBS:-2}
@@ -51,13 +52,6 @@ timed() {
   "$@" || rc=$?
   echo "$(date -u +%FT%TZ) $step $(( $(date +%s) - t0 )) s (exit $rc)" >>"$TIMES"
   return $rc
-}
-tree_version() {
-  awk -F= '{ gsub(/[ \t\r]/, "") }
-           /^MYSQL_VERSION_(MAJOR|MINOR|PATCH)=/ { v[$1] = $2 }
-           END { if (v["MYSQL_VERSION_MAJOR"] != "")
-                   print v["MYSQL_VERSION_MAJOR"] "." v["MYSQL_VERSION_MINOR"] \
-                         "." v["MYSQL_VERSION_PATCH"] }'
 }
 
 # -- the source --------------------------------------------------------------
@@ -154,7 +148,6 @@ fi
 if [ ! -f "$BUILD/CMakeCache.txt" ]; then
   log "configuring MariaDB $UPSTREAM (nice 19)"
   mkdir -p "$BUILD"
-  . "$REPO/scripts/lib/mariadb-cmake.sh"
   (cd "$BUILD" && timed configure nice -n 19 cmake "$TREE" "${PA_CMAKE_OPTS[@]}") \
     >"$BUILD/configure.log" 2>&1 \
     || { tail -n 40 "$BUILD/configure.log" >&2; die "configure failed (log: $BUILD/configure.log)"; }

@@ -34,6 +34,7 @@
 #                                 stop (exit 3) before the first step that
 #                                 would change the machine or the cache
 set -euo pipefail
+. "$(dirname "$0")/lib/mariadb-cmake.sh"
 
 CACHE=${PERF_ADVISOR_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/perf_advisor}
 SRC_LIST=/etc/apt/sources.list.d/perf-advisor-src.sources
@@ -55,14 +56,6 @@ change() {
 
 # 1:10.11.19-0+deb12u1 -> 10.11.19 (also 1:10.11.19+maria~deb12)
 upstream() { local v=${1#*:}; echo "${v%%[-+~]*}"; }
-# the MAJOR.MINOR.PATCH of a MariaDB source tree's VERSION file, on stdin
-tree_version() {
-  awk -F= '{ gsub(/[ \t\r]/, "") }
-           /^MYSQL_VERSION_(MAJOR|MINOR|PATCH)=/ { v[$1] = $2 }
-           END { if (v["MYSQL_VERSION_MAJOR"] != "")
-                   print v["MYSQL_VERSION_MAJOR"] "." v["MYSQL_VERSION_MINOR"] \
-                         "." v["MYSQL_VERSION_PATCH"] }'
-}
 is_installed() {
   [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" = installed ]
 }
