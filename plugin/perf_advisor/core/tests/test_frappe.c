@@ -11,31 +11,13 @@
 #include "pa_rules.h"
 #include "pa_table.h"
 #include "pa_test.h"
+#include "pa_test_index.h"
 
 #include <stdlib.h>
 
 static struct arena ar= PA_TEST_ARENA_INIT;
 static struct pa_alloc alloc= {arena_alloc, &ar};
 
-static struct pa_index_def *add_index(struct pa_table_def *def,
-                                      const char *name, int primary,
-                                      int unique, const char *c1,
-                                      const char *c2)
-{
-  struct pa_index_def *d= &def->indexes[def->n_indexes++];
-  memset(d, 0, sizeof(*d));
-  strcpy(d->name, name);
-  d->is_primary= primary;
-  d->is_unique= unique || primary;
-  strcpy(d->cols[0].name, c1);
-  d->n_cols= 1;
-  if (c2)
-  {
-    strcpy(d->cols[1].name, c2);
-    d->n_cols= 2;
-  }
-  return d;
-}
 
 static struct pa_frappe_field field(const char *fieldname, int custom,
                                     int search_index, int unique)

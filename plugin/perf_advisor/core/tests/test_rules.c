@@ -8,6 +8,7 @@
 #include "pa_rules.h"
 #include "pa_table.h"
 #include "pa_test.h"
+#include "pa_test_index.h"
 
 #include <stdlib.h>
 
@@ -18,24 +19,6 @@ static struct pa_alloc alloc= {arena_alloc, &ar};
 static const struct pa_thresholds th= {100000, 0.3, 1048576, 10000, 20.0,
                                        256ULL << 20, 1000000000000ULL, 3, 20,
                                        10000, 4, 31};
-
-static void add_index(struct pa_table_def *def, const char *name,
-                      int primary, int unique, const char *c1,
-                      const char *c2)
-{
-  struct pa_index_def *d= &def->indexes[def->n_indexes++];
-  memset(d, 0, sizeof(*d));
-  strcpy(d->name, name);
-  d->is_primary= primary;
-  d->is_unique= unique || primary;
-  strcpy(d->cols[0].name, c1);
-  d->n_cols= 1;
-  if (c2)
-  {
-    strcpy(d->cols[1].name, c2);
-    d->n_cols= 2;
-  }
-}
 
 static struct pa_rec *find(struct pa_rec_list *l, const char *type,
                            const char *index)
