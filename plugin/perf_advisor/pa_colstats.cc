@@ -50,7 +50,7 @@ static bool index_distinct(const pa_table_model *m, const char *name,
   return false;
 }
 
-static MYSQL *sample_conn(THD *thd, pa_colstats_conn *conn)
+MYSQL *pa_colstats_connect(THD *thd, pa_colstats_conn *conn)
 {
   if (conn->mysql || conn->failed)
     return conn->mysql;
@@ -150,7 +150,7 @@ static bool take_sample(THD *thd, pa_colstats_conn *conn,
     }
   if (n == 0 && out->n_widths == 0)
     return true;
-  if (thd->killed || !(mysql= sample_conn(thd, conn)))
+  if (thd->killed || !(mysql= pa_colstats_connect(thd, conn)))
     return false;
   if (!(q= sample_query(&a, m, cols, n, out->width_name, out->n_widths,
                         pa_sample_rows)))

@@ -102,6 +102,13 @@ void pa_colstats_collect(THD *thd, pa_colstats_conn *conn,
 /* The average bytes out measured for column name (real name), or -1. */
 double pa_colstats_avg_bytes(const pa_colstats *out, const char *name);
 
+/*
+  conn's connection, opened on first use with lock_wait_timeout 0 (other
+  per-statement reads share it: pa_catalog); NULL when it cannot be opened,
+  and then for the rest of the statement.
+*/
+MYSQL *pa_colstats_connect(THD *thd, pa_colstats_conn *conn);
+
 void pa_colstats_end(pa_colstats_conn *conn);
 
 #endif

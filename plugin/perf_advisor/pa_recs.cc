@@ -14,6 +14,7 @@
   memory root and reached through a thread-local while the statement runs.
 */
 #include "pa_recs.h"
+#include "pa_catalog.h"
 #include "pa_colstats.h"
 
 #include <sql_acl.h>
@@ -133,6 +134,7 @@ struct recs_ctx
      other tables, and server-wide rows (no schema), cannot match */
   const char *only_db, *only_table;
   pa_colstats_conn sampler;  /* the samples' local connection */
+  pa_catalog catalog;        /* columns of the tables digests name */
   /* the missing_index rows, weighed per schema once the walk is done
      (select_indexes()) */
   struct index_cand *cands;
@@ -734,7 +736,7 @@ static pa_rule_digest rule_digest(const pa_digest_full *d,
 }
 
 /* Digest-derived findings of one table. */
-static int table_digest_recs(recs_ctx *c, pa_table_model *m)
+static int table_digest_recs(THD *thd, recs_ctx *c, pa_table_model *m)
 {
   size_t first, last, picked[PA_RECS_MAX_TABLE_DIGESTS];
   table_digest td[PA_RECS_MAX_TABLE_DIGESTS];
@@ -762,6 +764,7 @@ static int table_digest_recs(recs_ctx *c, pa_table_model *m)
     pa_rule_digest rd;
     if (!an || pa_digest_analyze(d->text, d->stat.text_len, an))
       return -1;
+    pa_catalog_resolve(thd, &c->catalog, &c->sampler, d->stat.schema, an);
     td[i].pos= picked[i];
     td[i].an= an;
     td[i].ti= pa_digest_find_table(an, NULL, m->name->str);
@@ -1036,7 +1039,7 @@ static int recs_table(THD *thd, TABLE_LIST *tables, TABLE *table, bool res,
   }
   from= c->list.n;
   if (pa_rules_table(&m->rule, &c->th, &c->list) ||
-      (c->digests_ok && table_digest_recs(c, m)) || revert_recs(c, thd, m))
+      (c->digests_ok && table_digest_recs(thd, c, m)) || revert_recs(c, thd, m))
   {
     my_error(ER_OUT_OF_RESOURCES, MYF(0));
     return 1;
@@ -1242,6 +1245,7 @@ static int recs_fill(THD *thd, TABLE_LIST *tables, COND *cond)
     c.digests_ok= pa_collect_digests(thd, c.root, &c.digests);
   c.sampler.mysql= NULL;
   c.sampler.failed= false;
+  pa_catalog_init(&c.catalog, c.root);
   c.cands= NULL;
   c.n_cands= c.cap_cands= 0;
   c.bases= NULL;
@@ -1457,6 +1461,7 @@ struct qa_ctx
   bool loaded, ok, process;
   pa_digest_set digests;
   pa_digest_analysis *an;
+  pa_catalog catalog;  /* columns of the tables digests name */
 };
 
 static thread_local query_id_t qa_query_id;
@@ -1472,6 +1477,7 @@ static qa_ctx *qa_context(THD *thd, TABLE *is_table)
                                                        sizeof(*c->an))))
     return NULL;
   c->process= !check_global_access(thd, PROCESS_ACL, true);
+  pa_catalog_init(&c->catalog, &is_table->mem_root);
   c->ok= pa_pfs_enabled(thd) &&
          pa_collect_digests(thd, &is_table->mem_root, &c->digests);
   qa_query_id= thd->query_id;
@@ -1663,8 +1669,10 @@ static int qa_record(THD *thd, TABLE_LIST *tables, TABLE *table, bool res,
       const pa_digest_full *d= &c->digests.d[c->digests.w.refs[i].digest];
       pa_missing_digest md= qa_digest(d, c->an, 0);
       int prev= k;
-      if (pa_digest_analyze(d->text, d->stat.text_len, c->an) ||
-          (md.table= pa_digest_find_table(c->an, NULL, table_name->str)) < 0)
+      if (pa_digest_analyze(d->text, d->stat.text_len, c->an))
+        continue;
+      pa_catalog_resolve(thd, &c->catalog, &conn, d->stat.schema, c->an);
+      if ((md.table= pa_digest_find_table(c->an, NULL, table_name->str)) < 0)
         continue;
       k= stat_columns(&md, 1, names, k);
       /* the names point into the analysis, which the next one overwrites */
@@ -1705,6 +1713,9 @@ static int qa_record(THD *thd, TABLE_LIST *tables, TABLE *table, bool res,
     /* What is read from the statement text needs PROCESS. */
     if (c->process && !pa_digest_analyze(d->text, d->stat.text_len, c->an))
     {
+      /* the tables were read for the statistics above: no new reads */
+      pa_colstats_conn cached= {NULL, true};
+      pa_catalog_resolve(thd, &c->catalog, &cached, d->stat.schema, c->an);
       pa_store_str(f[QA_DIGEST_TEXT], d->text);
       ti= pa_digest_find_table(c->an, NULL, table_name->str);
       if (ti >= 0)

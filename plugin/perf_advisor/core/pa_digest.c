@@ -2231,6 +2231,7 @@ static void pa_resolve(struct pa_parser *p)
     char qual[PA_IDENT_BYTES], sch[PA_IDENT_BYTES];
     int found= -1;
 
+    o->columns[i].qualified= q->pre != -2 || q->table.present;
     if (q->pre != -2)
     {
       o->columns[i].table= q->pre;
@@ -2318,6 +2319,55 @@ int pa_digest_analyze(const char *text, size_t len,
     out->flags|= PA_DIGEST_F_SINGLE_ROW_INSERT;
   pa_resolve(&p);
   return 0;
+}
+
+/* Whether tables[k] names the same table as an earlier entry. */
+static int pa_same_table_before(const struct pa_digest_analysis *a, int k)
+{
+  int i;
+  for (i= 0; i < k; i++)
+    if (strcmp(a->tables[i].schema, a->tables[k].schema) == 0 &&
+        strcmp(a->tables[i].name, a->tables[k].name) == 0)
+      return 1;
+  return 0;
+}
+
+int pa_digest_resolve_unqualified(struct pa_digest_analysis *a,
+                                  int (*has_column)(void *ctx, int table,
+                                                    const char *name),
+                                  void *ctx)
+{
+  int i, k, n= 0;
+
+  if (!a || !has_column)
+    return -1;
+  if (a->n_tables < 2 || (a->flags & PA_DIGEST_F_TRUNCATED))
+    return 0;
+  for (i= 0; i < a->n_columns && i < PA_DIGEST_MAX_COLUMNS; i++)
+  {
+    struct pa_digest_column *c= &a->columns[i];
+    int owner= -1, owners= 0, unknown= 0;
+
+    if (c->table >= 0 || c->qualified)
+      continue;
+    for (k= 0; k < a->n_tables && k < PA_DIGEST_MAX_TABLES && !unknown; k++)
+    {
+      int r;
+      if (pa_same_table_before(a, k))
+        continue;
+      r= has_column(ctx, k, c->name);
+      if (r < 0)
+        unknown= 1;
+      else if (r > 0 && owners++ == 0)
+        owner= k;
+    }
+    if (!unknown && owners == 1)
+    {
+      c->table= owner;
+      n++;
+    }
+  }
+  return n;
 }
 
 int pa_digest_find_table(const struct pa_digest_analysis *a,

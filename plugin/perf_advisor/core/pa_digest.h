@@ -125,9 +125,13 @@ struct pa_digest_column
   /*
     Index into tables[], or -1 when it cannot be resolved: the qualifier
     names no recorded table, or the column is unqualified and the statement
-    has more (or fewer) than one table.
+    has more (or fewer) than one table (pa_digest_resolve_unqualified() may
+    resolve it from the tables' definitions).
   */
   int table;
+  /* 1 when the text qualified it (t.col, db.t.col) or USING fixed its
+     table, 0 when it stands alone */
+  int qualified;
   char name[PA_IDENT_BYTES];
   enum pa_col_use use;
   int desc; /* 1 for ORDER BY ... DESC, else 0 */
@@ -265,6 +269,38 @@ int pa_digest_analyze(const char *text, size_t len,
 */
 int pa_digest_find_table(const struct pa_digest_analysis *a,
                          const char *schema, const char *name);
+
+/*
+  Resolve the unqualified columns of a statement of several tables, which
+  pa_digest_analyze() leaves at table -1, from what the caller knows of
+  the tables' definitions (e.g. TPC-H's comma joins:
+  "FROM customer, orders WHERE c_custkey = o_custkey").
+
+  has_column(ctx, k, name) answers for tables[k]: 1 it has a column of
+  that name, 0 it has none, -1 unknown (no definition: a CTE or derived
+  table name, a table that is gone or cannot be read).  MariaDB rejects
+  a column that two tables of one query block could own ("ambiguous"), so
+  the one table that has it is the one the statement read it from; but the
+  analysis is statement-wide (query blocks and CTEs are not told apart),
+  so a column is given a table only when
+    - every table answered 0 or 1 (an unknown may own it), and
+    - exactly one table has it (entries of one table under several aliases
+      count once, and the column goes to the first of them: a self-join's
+      unqualified column is ambiguous in SQL anyway), and
+    - the analysis is complete (PA_DIGEST_F_TRUNCATED not set: a table
+      past PA_DIGEST_MAX_TABLES may own it).
+  Names compare as has_column compares them (MariaDB: column names
+  ignore case).  Qualified columns, and every column of a one-table
+  statement, are left as they are.
+
+  has_column is called at most once per (column, table entry); the caller
+  caches definitions.  Returns the number of columns resolved, or -1 when
+  a or has_column is NULL.
+*/
+int pa_digest_resolve_unqualified(struct pa_digest_analysis *a,
+                                  int (*has_column)(void *ctx, int table,
+                                                    const char *name),
+                                  void *ctx);
 
 /*
   Whether use is a condition an index prefix could rely on (EQ, IN, RANGE,

@@ -475,9 +475,12 @@ static int range_gives_order(const struct pa_missing_digest *d,
 
 /*
   Step 8: why the statistics plan p of digest d gets no proposal, or NULL.
-  Only the sort columns are left after dropping the columns that are not
-  selective: without a LIMIT the index would be read whole, in random
-  order, to save a sort: not selective either.
+  Only sort columns are left (after dropping the columns that are not
+  selective, or with no filter at all): without a LIMIT the index would be
+  read whole, each row fetched by a random lookup, to save a sort (or a
+  GROUP BY's temporary table), which costs more than the sort unless the
+  index covers the statement, and the digest does not say whether it
+  does: not selective (columns were dropped) or no filter.
 */
 static const char *plan_reason(const struct pa_missing_stats *st,
                                const struct pa_missing_digest *d,
@@ -488,9 +491,8 @@ static const char *plan_reason(const struct pa_missing_stats *st,
            : p->n_or    ? "or_only"
            : p->n_unidx || p->n_like ? "unindexable"
                         : "no_filter";
-  if (p->n_dropped && p->n_eq == 0 && !p->has_range &&
-      !(d->an->flags & PA_DIGEST_F_LIMIT))
-    return "not_selective";
+  if (p->n_eq == 0 && !p->has_range && !(d->an->flags & PA_DIGEST_F_LIMIT))
+    return p->n_dropped ? "not_selective" : "no_filter";
   if (p->n_eq == 0 && p->has_range &&
       !((d->an->flags & PA_DIGEST_F_LIMIT) && range_gives_order(d, p)) &&
       !range_shown_narrow(d, p))

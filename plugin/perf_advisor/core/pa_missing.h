@@ -94,7 +94,11 @@
                         digest hides (LIKE ?: a proposal on them would be
                         a guess);
        "no_filter"      it has no condition or sort on this table an
-                        index could use (a whole-table read);
+                        index could use (a whole-table read), or only
+                        ORDER BY / GROUP BY columns and no LIMIT (the
+                        index would be read whole, a random lookup per
+                        row, to save a sort: a loss unless it covers
+                        the statement, which the digest does not show);
        "unknown_range"  a range column leads the plan (no equality, join
                         or IN column): what the range keeps depends on
                         literals a digest hides.  Proposed only when the
@@ -123,8 +127,10 @@
 
   Limitations:
   - Columns are taken only where pa_digest resolved them to this table
-    (table index); an unqualified column of a join is not.  A self-join
-    gives one entry per alias: the caller chooses which.
+    (table index); an unqualified column of a join only when the caller
+    resolved it from the tables' definitions
+    (pa_digest_resolve_unqualified()).  A self-join gives one entry per
+    alias: the caller chooses which.
   - Expressions in ORDER BY / GROUP BY are invisible when they come last
     (pa_digest reports only column items, leaving gaps for expressions in
     between); a gap, or two items at one position (two query blocks),

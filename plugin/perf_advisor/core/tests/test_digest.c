@@ -11,6 +11,8 @@
 #include "pa_test.h"
 
 #include <stdlib.h>
+#include <string.h>
+#include <strings.h>
 
 static struct pa_digest_analysis A;
 
@@ -422,6 +424,138 @@ static void test_join(void)
   CHECK_STR(A.tables[0].alias, "e");
   CHECK_STR(A.tables[1].alias, "m");
   CHECK(ctab("manager_id", PA_USE_JOIN) == 0 && ctab("id", PA_USE_JOIN) == 1);
+}
+
+/* A catalog for pa_digest_resolve_unqualified(): "table:col,col;..." */
+struct fake_catalog
+{
+  const char *defs;  /* "t1:a,b;t2:c" ; a table absent from it is unknown */
+  int calls;
+};
+
+static int fake_has(void *ctx, int k, const char *name)
+{
+  struct fake_catalog *fc= (struct fake_catalog *) ctx;
+  const char *t= A.tables[k].name, *p= fc->defs;
+  size_t tl= strlen(t), nl= strlen(name);
+  fc->calls++;
+  while (*p)
+  {
+    const char *colon= strchr(p, ':'), *end= strchr(p, ';');
+    if (!end)
+      end= p + strlen(p);
+    if (colon && colon < end && (size_t) (colon - p) == tl &&
+        memcmp(p, t, tl) == 0)
+    {
+      const char *c= colon + 1;
+      while (c < end)
+      {
+        const char *e= memchr(c, ',', (size_t) (end - c));
+        if (!e)
+          e= end;
+        if ((size_t) (e - c) == nl && strncasecmp(c, name, nl) == 0)
+          return 1;
+        c= e + 1;
+      }
+      return 0;
+    }
+    p= *end ? end + 1 : end;
+  }
+  return -1;
+}
+
+static void test_resolve_unqualified(void)
+{
+  struct fake_catalog fc= {"customer:c_custkey,c_mktsegment;"
+                           "orders:o_orderkey,o_custkey,o_orderdate;"
+                           "lineitem:l_orderkey,l_shipdate,l_partkey,"
+                           "l_quantity;part:p_partkey,p_brand",
+                           0};
+
+  CHECK(pa_digest_resolve_unqualified(NULL, fake_has, &fc) == -1);
+  CHECK(an("SELECT 1 FROM t") == 0);
+  CHECK(pa_digest_resolve_unqualified(&A, NULL, &fc) == -1);
+
+  /* TPC-H Q3 as a digest: every column unqualified, comma joins */
+  CHECK(an("SELECT `l_orderkey` , SUM ( `l_extendedprice` ) AS `revenue` "
+           "FROM `customer` , `orders` , `lineitem` WHERE `c_mktsegment` = ? "
+           "AND `c_custkey` = `o_custkey` AND `l_orderkey` = `o_orderkey` "
+           "AND `o_orderdate` < ? AND `l_shipdate` > ? GROUP BY "
+           "`l_orderkey` , `o_orderdate` ORDER BY `revenue` DESC LIMIT ? ") ==
+        0);
+  CHECK(A.n_tables == 3 && ctab("o_custkey", PA_USE_JOIN) == -1);
+  CHECK(!A.columns[col("o_custkey", PA_USE_JOIN)].qualified);
+  CHECK(pa_digest_resolve_unqualified(&A, fake_has, &fc) == 9);
+  CHECK(ctab("c_mktsegment", PA_USE_EQ) == 0);
+  CHECK(ctab("c_custkey", PA_USE_JOIN) == 0);
+  CHECK(ctab("o_custkey", PA_USE_JOIN) == 1);
+  CHECK(ctab("o_orderkey", PA_USE_JOIN) == 1);
+  CHECK(ctab("l_orderkey", PA_USE_JOIN) == 2);
+  CHECK(ctab("o_orderdate", PA_USE_RANGE) == 1);
+  CHECK(ctab("l_shipdate", PA_USE_RANGE) == 2);
+  CHECK(ctab("l_orderkey", PA_USE_GROUP) == 2);
+  CHECK(ctab("o_orderdate", PA_USE_GROUP) == 1);
+  /* the select-list alias is no column */
+  CHECK(col("revenue", PA_USE_ORDER) < 0);
+  /* a second call finds nothing left to do */
+  fc.calls= 0;
+  CHECK(pa_digest_resolve_unqualified(&A, fake_has, &fc) == 0 &&
+        fc.calls == 0);
+
+  /* a column no table has, and one two tables have, stay unresolved */
+  fc.defs= "a:id,x,k;b:id,a_id";
+  CHECK(an("SELECT * FROM a , b WHERE id = ? AND x = a_id AND zz = ?") ==
+        0);
+  CHECK(pa_digest_resolve_unqualified(&A, fake_has, &fc) == 2);
+  CHECK(ctab("id", PA_USE_EQ) == -1 && ctab("zz", PA_USE_EQ) == -1);
+  CHECK(ctab("x", PA_USE_JOIN) == 0 && ctab("a_id", PA_USE_JOIN) == 1);
+
+  /* a qualified column is the text's: a qualifier naming no table stays
+     -1 even when a table has the name */
+  CHECK(an("SELECT * FROM a , b WHERE q.x = ? AND b.id = ?") == 0);
+  CHECK(ctab("x", PA_USE_EQ) == -1 && A.columns[col("x", PA_USE_EQ)].qualified);
+  CHECK(pa_digest_resolve_unqualified(&A, fake_has, &fc) == 0);
+  CHECK(ctab("x", PA_USE_EQ) == -1 && ctab("id", PA_USE_EQ) == 1);
+
+  /* a table whose definition is unknown (derived table, CTE, gone) may own
+     the column: nothing resolved */
+  CHECK(an("SELECT * FROM a , c WHERE x = ?") == 0);
+  CHECK(pa_digest_resolve_unqualified(&A, fake_has, &fc) == 0);
+  CHECK(ctab("x", PA_USE_EQ) == -1);
+
+  /* one table under two aliases counts once: the first entry gets it */
+  CHECK(an("SELECT * FROM a AS a1 , a AS a2 , b WHERE x = ? AND a1.k = "
+           "a2.k") == 0);
+  CHECK(A.n_tables == 3);
+  CHECK(pa_digest_resolve_unqualified(&A, fake_has, &fc) == 1);
+  CHECK(ctab("x", PA_USE_EQ) == 0);
+
+  /* a correlated subquery: Q17, the inner lineitem is the same entry */
+  fc.defs= "lineitem:l_orderkey,l_shipdate,l_partkey,l_quantity,"
+           "l_extendedprice;part:p_partkey,p_brand,p_container";
+  CHECK(an("SELECT SUM ( `l_extendedprice` ) / ? FROM `lineitem` , `part` "
+           "WHERE `p_partkey` = `l_partkey` AND `p_brand` = ? AND "
+           "`p_container` = ? AND `l_quantity` < ( SELECT ? * AVG ( "
+           "`l_quantity` ) FROM `lineitem` WHERE `l_partkey` = `p_partkey` "
+           ") ") == 0);
+  CHECK(pa_digest_resolve_unqualified(&A, fake_has, &fc) > 0);
+  CHECK(ctab("l_partkey", PA_USE_JOIN) == 0);
+  CHECK(ctab("p_partkey", PA_USE_JOIN) == 1);
+  CHECK(ctab("p_brand", PA_USE_EQ) == 1);
+
+  /* one table: already resolved, the catalog is not asked */
+  fc.calls= 0;
+  CHECK(an("SELECT * FROM a WHERE x = ?") == 0);
+  CHECK(ctab("x", PA_USE_EQ) == 0);
+  CHECK(pa_digest_resolve_unqualified(&A, fake_has, &fc) == 0 &&
+        fc.calls == 0);
+
+  /* an analysis cut short may miss the table that owns the column */
+  fc.defs= "a:id,x,k;b:id,a_id";
+  CHECK(an("SELECT * FROM a , b WHERE x = ? AND (") == 0);
+  CHECK(flag(PA_DIGEST_F_TRUNCATED));
+  CHECK(pa_digest_resolve_unqualified(&A, fake_has, &fc) == 0);
+  CHECK(ctab("x", PA_USE_EQ) == -1);
 }
 
 static void test_order_group(void)
@@ -1499,6 +1633,7 @@ int main(void)
   test_leading_wildcard();
   test_func();
   test_join();
+  test_resolve_unqualified();
   test_order_group();
   test_flags();
   test_tables_and_aliases();
