@@ -20,7 +20,10 @@
 #             back;
 #   advisor   every missing_index SUGGESTED_SQL of PERF_RECOMMENDATIONS,
 #             as read after the "before" phase, applied;
-#   guide     (erp only) those rolled back (their ROLLBACK_SQL), the
+#   control   those rolled back (their ROLLBACK_SQL): the database as
+#             built again, measured again; its shapes "slower" than
+#             before are the machine's drift and noise over the run;
+#   guide     (erp only) the
 #             ERPNext guide's standard profile applied instead
 #             (scripts/erpnext-indexes).
 # Each phase runs the workload once unmeasured (a warm-up: building a
@@ -214,6 +217,12 @@ measure() {
   phase advisor
   apply_col "$OUT/advice" 2
 
+  # the database as built again: what the same workload gives with no
+  # index changed (the machine's drift over the run), for the reading
+  analyze_all
+  echo "0 0" >"$OUT/control.added"
+  phase control
+
   [ "$W" = erp ] || return 0
   "$REPO/scripts/erpnext-indexes" --socket "$PA_SOCK" --user root \
     --database "$DB" --apply >"$OUT/guide.log" 2>&1
@@ -265,7 +274,7 @@ printf '%-8s %-8s %9s %8s %14s %11s %9s %13s %7s %6s\n' workload phase \
 for W in $WORKLOADS; do
   OUT=$PA_TMP/bench/$W
   read -r t0 _ < <(total before)
-  for p in before syntax advisor guide; do
+  for p in before syntax advisor control guide; do
     [ -f "$OUT/$p" ] || continue
     read -r t r < <(total "$p")
     read -r b n <"$OUT/$p.added"
@@ -279,7 +288,7 @@ for W in $WORKLOADS; do
 done
 for W in $WORKLOADS; do
   OUT=$PA_TMP/bench/$W
-  for p in syntax advisor guide; do
+  for p in syntax advisor control guide; do
     [ -f "$OUT/$p" ] || continue
     if [ -n "$(slower "$p")" ]; then
       echo "shapes more than 25 % slower than before, $W $p:"

@@ -68,10 +68,12 @@ check "bench-advice.sh --rounds 2 --runs 1 --tpch-orders 5000" 900 \
   "^erp +before +$POS +1\.00x +[1-9][0-9]* +0 +0\.0 +- +0 +0$" \
   "^erp +syntax $ROW" \
   "^erp +advisor +$NUM +$NUM""x +[0-9]+ +[1-9][0-9]* +$NUM +(-|-?$NUM) +[0-9]+ +0$" \
+  "^erp +control +$NUM +$NUM""x +[0-9]+ +0 +0\.0 +- +[0-9]+ +0$" \
   "^erp +guide $ROW" \
   "^tpch +before +$POS +1\.00x +[1-9][0-9]* +0 +0\.0 +- +0 +0$" \
   "^tpch +syntax $ROW" \
   "^tpch +advisor $ROW" \
+  "^tpch +control +$NUM +$NUM""x +[0-9]+ +0 +0\.0 +- +[0-9]+ +0$" \
   "^indexes applied, erp advisor:$"
 check "bench/snapshot-cost.sh --n 100" 300 "$B/bench/snapshot-cost.sh --n 100" \
   "^\| 100 \| 500 \| 600 \| none \| 500 \| [1-9][0-9]* \| $NUM / $NUM \| [0-9/]+ \| $NUM% / $NUM% / $NUM% \|$"
