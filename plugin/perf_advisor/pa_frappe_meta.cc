@@ -83,12 +83,6 @@ static bool site_readable(THD *thd, const LEX_CSTRING *db, bool *has,
   return *site;
 }
 
-bool pa_frappe_meta_caller_reads(THD *thd, const LEX_CSTRING *db)
-{
-  bool has[MT_COUNT], site;
-  return site_readable(thd, db, has, &site) || !site;
-}
-
 /* One row of the metadata statement. */
 struct meta_row
 {

@@ -69,13 +69,4 @@ const pa_frappe_doctype *pa_frappe_meta_doctype(THD *thd, pa_frappe_meta *c,
                                                 const LEX_CSTRING *db,
                                                 const LEX_CSTRING *table);
 
-/*
-  Whether the caller may know what db's Frappe metadata says: true when
-  db is no Frappe site, or when the caller may read each of its metadata
-  tables (the same test as pa_frappe_meta_doctype()).  For renderers that
-  read the PERF_ tables on a local connection, which sees everything (the
-  UDFs): ORIGIN and the drop advice that names fields come from it.
-*/
-bool pa_frappe_meta_caller_reads(THD *thd, const LEX_CSTRING *db);
-
 #endif

@@ -21,6 +21,8 @@ extern "C" {
 #include <sql_show.h>
 #include <sql_table.h>
 
+#include <utility>
+
 my_bool pa_include_system_schemas;
 
 /* A statement runs on one OS thread: thread-locals tell statements apart. */
@@ -182,6 +184,17 @@ static iu_ctx *iu_context(THD *thd, TABLE *is_table)
   iu_table= is_table;
   iu_current= c;
   return c;
+}
+
+void pa_model_swap_fill_state(pa_model_fill_state *s)
+{
+  std::swap(s->stmt_query_id, pa_stmt_query_id);
+  std::swap(s->stmt_table, pa_stmt_table);
+  std::swap(s->iu_query_id, iu_query_id);
+  std::swap(s->iu_table, iu_table);
+  iu_ctx *c= (iu_ctx *) s->iu;
+  s->iu= iu_current;
+  iu_current= c;
 }
 
 /*

@@ -66,6 +66,26 @@ struct pa_table_model
 */
 void pa_statement_begin(THD *thd, const TABLE *is_table);
 
+/*
+  What this thread keeps for the I_S table it fills, keyed by (query id,
+  table): the statement's refresh of the store, the model's scratch.  A
+  fill nested in another one (a UDF fills I_S tables of its own, which it
+  frees before its statement ends, and may run while a PERF_ table is
+  filled, in a condition pushed down to the walk) swaps it out first with
+  a zeroed pa_model_fill_state and back in afterwards: the outer fill
+  finds its own state again, and a table later allocated at the freed
+  one's address never finds the inner one's.
+*/
+struct pa_model_fill_state
+{
+  query_id_t stmt_query_id;
+  const TABLE *stmt_table;
+  query_id_t iu_query_id;
+  const TABLE *iu_table;
+  void *iu;                           /* pa_model.cc's per-statement scratch */
+};
+void pa_model_swap_fill_state(pa_model_fill_state *s);
+
 /* The global value of system variable name (e.g. innodb_page_size), or
    unknown when it does not exist or is NULL. */
 longlong pa_global_int(THD *thd, const char *name, size_t length,

@@ -22,6 +22,8 @@
 #include <sql_parse.h>
 #include <sql_show.h>
 
+#include <utility>
+
 extern "C" {
 #include "pa_missing.h"
 #include "pa_select.h"
@@ -1201,7 +1203,6 @@ static bool plan_walk(THD *thd, TABLE_LIST *tables, COND *cond)
   if (!plan)
     return true;
   tables->is_table_read_plan= plan;
-  tables->table_open_method= OPEN_FRM_ONLY;
   if (get_lookup_field_values(thd, cond, true, tables,
                               &plan->lookup_field_vals))
   {
@@ -1251,11 +1252,23 @@ static void store_rec(TABLE *table, const pa_rec *r)
 
 static int recs_fill(THD *thd, TABLE_LIST *tables, COND *cond)
 {
-  recs_ctx c;
-  int err;
-
   if (thd->lex->describe)
     return 0;
+  if (plan_walk(thd, tables, cond))
+    return 1;
+  return pa_recs_fill_planned(thd, tables);
+}
+
+} // namespace Show
+
+int pa_recs_fill_planned(THD *thd, TABLE_LIST *tables)
+{
+  using namespace Show;
+  recs_ctx c, *outer;
+  int err;
+
+  /* definitions only: pa_model_build() opens what it needs itself */
+  tables->table_open_method= OPEN_FRM_ONLY;
   c.root= &tables->table->mem_root;
   c.alloc.alloc= pa_root_alloc;
   c.alloc.ctx= c.root;
@@ -1268,8 +1281,6 @@ static int recs_fill(THD *thd, TABLE_LIST *tables, COND *cond)
     return 1;
 
   c.only_db= c.only_table= NULL;
-  if (plan_walk(thd, tables, cond))
-    return 1;
   {
     const IS_table_read_plan *plan= tables->is_table_read_plan;
     const LOOKUP_FIELD_VALUES *lv= &plan->lookup_field_vals;
@@ -1303,9 +1314,10 @@ static int recs_fill(THD *thd, TABLE_LIST *tables, COND *cond)
     c.page_bytes= page > 0 ? (double) page : 16384.0;
     c.fill= fill >= 100 || fill <= 0 ? 15.0 / 16 : (double) fill / 100.0;
   }
+  outer= recs_current;
   recs_current= &c;
-  err= get_all_tables(thd, tables, cond);
-  recs_current= NULL;
+  err= get_all_tables(thd, tables, NULL);
+  recs_current= outer;
   pa_colstats_end(&c.sampler);
   if (err)
     return err;
@@ -1349,8 +1361,6 @@ static int recs_fill(THD *thd, TABLE_LIST *tables, COND *cond)
   }
   return 0;
 }
-
-} // namespace Show
 
 int pa_recs_init(void *p)
 {
@@ -1510,6 +1520,20 @@ struct qa_ctx
 static thread_local query_id_t qa_query_id;
 static thread_local const TABLE *qa_table;
 static thread_local qa_ctx *qa_current;
+
+} // namespace Show
+
+void pa_recs_swap_fill_state(pa_recs_fill_state *s)
+{
+  using namespace Show;
+  std::swap(s->qa_query_id, qa_query_id);
+  std::swap(s->qa_table, qa_table);
+  qa_ctx *c= (qa_ctx *) s->qa;
+  s->qa= qa_current;
+  qa_current= c;
+}
+
+namespace Show {
 
 static qa_ctx *qa_context(THD *thd, TABLE *is_table)
 {

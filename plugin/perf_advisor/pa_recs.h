@@ -33,6 +33,24 @@ extern ulong pa_business_cycle_days;
 void pa_thresholds_read(pa_thresholds *th);
 
 int pa_recs_init(void *p);
+
+/*
+  The fill of PERF_RECOMMENDATIONS with the read plan already in
+  tables->is_table_read_plan (its lookup values; no partial condition):
+  what its fill_table does once it has made the plan from the WHERE
+  clause.  For a caller that fills the table in-process (the UDFs).
+*/
+int pa_recs_fill_planned(THD *thd, TABLE_LIST *tables);
+
+/* PERF_QUERY_ANALYSIS's share of what this thread keeps for the I_S table
+   it fills: swapped as pa_model_swap_fill_state() says. */
+struct pa_recs_fill_state
+{
+  query_id_t qa_query_id;
+  const TABLE *qa_table;
+  void *qa;                           /* its per-statement digests */
+};
+void pa_recs_swap_fill_state(pa_recs_fill_state *s);
 int pa_cache_stats_init(void *p);
 int pa_query_analysis_init(void *p);
 
