@@ -395,7 +395,7 @@ if start_server; then
     && ok "server A: the library mapped is the packaged $PLUGIN_DIR/perf_advisor.so" \
     || not_ok "server A: mapped [$(mapped)]"
   n=$(sql "SELECT COUNT(*) FROM mysql.func WHERE dl = 'perf_advisor.so'")
-  [ "$n" = 5 ] && ok "server A: the 5 UDFs are created" || not_ok "server A: $n UDFs"
+  [ "$n" = 6 ] && ok "server A: the 6 UDFs are created" || not_ok "server A: $n UDFs"
   sql "CREATE DATABASE pkgtest; CREATE TABLE pkgtest.t (a INT PRIMARY KEY, b INT, KEY b1 (b), KEY b2 (b, a)) ENGINE=InnoDB" >/dev/null
   if perf-report -S "$SOCK" -u root >"$W/report.txt" 2>"$W/report.err" \
      && grep -q "^perf_advisor report: .*(MariaDB $UP" "$W/report.txt"; then

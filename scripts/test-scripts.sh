@@ -107,13 +107,13 @@ check "report without plugin: says so" has report-no-plugin.err "not installed"
 run apply-no-plugin 3 "$S/apply-recommendations" "${C[@]}"
 run erpnext-no-plugin 3 "$S/erpnext-indexes" "${C[@]}" --database erp_demo
 run install-dry 0 "$S/perf-advisor-install" "${C[@]}" --dry-run
-check "install --dry-run: prints INSTALL SONAME and 5 CREATE FUNCTION" \
-  test "$(grep -cE "^(INSTALL SONAME 'perf_advisor'|CREATE FUNCTION .* SONAME 'perf_advisor.so');$" "$W/install-dry.out")" = 6
+check "install --dry-run: prints INSTALL SONAME and 6 CREATE FUNCTION" \
+  test "$(grep -cE "^(INSTALL SONAME 'perf_advisor'|CREATE FUNCTION .* SONAME 'perf_advisor.so');$" "$W/install-dry.out")" = 7
 run install 0 "$S/perf-advisor-install" "${C[@]}"
 check "install: plugin ACTIVE" test "$(sql "SELECT PLUGIN_STATUS FROM information_schema.PLUGINS WHERE PLUGIN_NAME='perf_advisor'")" = ACTIVE
-check "install: 5 UDFs in mysql.func" test "$(sql "SELECT COUNT(*) FROM mysql.func WHERE dl='perf_advisor.so'")" = 5
+check "install: 6 UDFs in mysql.func" test "$(sql "SELECT COUNT(*) FROM mysql.func WHERE dl='perf_advisor.so'")" = 6
 run install-again 0 "$S/perf-advisor-install" "${C[@]}"
-check "install again: everything already there" test "$(grep -c 'already' "$W/install-again.out")" = 6
+check "install again: everything already there" test "$(grep -c 'already' "$W/install-again.out")" = 7
 
 # The sample is small and young: decide at once, call 20 ms slow, show small
 # indexes, read performance_schema afresh for every statement.
@@ -177,8 +177,8 @@ if len(svs) < 10:
     missing.append("only %d system variables found" % len(svs))
 missing += ["system variable " + v for v in svs if "`%s`" % v not in sv]
 fs = [f for (f,) in lines("doc-udfs.txt")]
-if len(fs) != 5:
-    missing.append("%d UDFs installed, expected 5" % len(fs))
+if len(fs) != 6:
+    missing.append("%d UDFs installed, expected 6" % len(fs))
 missing += ["UDF " + f for f in fs if "## %s(" % f not in udfs]
 recs = text("perf_recommendations.md")
 rs = lines("doc-recs.txt")
@@ -243,7 +243,8 @@ import json, sys; assert json.load(open(sys.argv[1]))["largest_tables"]' "$W/rep
 run report-text 0 "$S/perf-report" "${C[@]}"
 for sec in "== Top recommendations" "== Biggest tables" "== Most fragmented tables" \
            "== Tables read by full scans" "== Unused indexes" "== Redundant indexes" \
-           "== Slowest statement digests" "== Cache hit ratios"; do
+           "== Slowest statement digests" "== Index changes and their verdicts" \
+           "== Cache hit ratios"; do
   check "report text: section '${sec#== }'" has report-text.out "$sec"
 done
 check "report text: names the sample tables" has report-text.out "erp_demo.tabGL Entry"
@@ -253,8 +254,10 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 keys = ["server", "summary", "recommendations", "largest_tables",
         "fragmented_tables", "full_scan_tables", "unused_indexes",
-        "redundant_indexes", "slow_queries", "caches"]
+        "redundant_indexes", "slow_queries", "caches", "index_changes"]
 assert all(k in d for k in keys), [k for k in keys if k not in d]
+assert isinstance(d["index_changes"], list)
+assert set(d["summary"]["index_changes_by_status"]) == {"broke", "regressed", "pending", "helped", "no_effect"}
 assert d["recommendations"] and d["slow_queries"] and d["caches"]
 assert isinstance(d["recommendations"][0]["evidence"], dict)
 assert {t["table_schema"] for t in d["largest_tables"]} >= {"erp_demo", "pa_xss"}
@@ -312,7 +315,8 @@ import re, sys
 d = open(sys.argv[1], encoding="utf-8").read()
 assert len(re.findall(r"<table class=\"grid", d)) >= 6, len(re.findall(r"<table", d))
 for sid in ("recommendations", "largest-tables", "fragmented-tables",
-            "unused-indexes", "redundant-indexes", "slow-queries", "caches"):
+            "unused-indexes", "redundant-indexes", "slow-queries", "index-changes",
+            "caches"):
     assert ("id=\"%s\"" % sid) in d, sid
 assert "tabGL Entry" in d and "innodb_buffer_pool" in d
 ' "$W/dom.html"
@@ -375,6 +379,9 @@ assert any(re.match(ts + "run " + sys.argv[2], x) for x in l)
 assert any(re.match(ts + "ok " + sys.argv[2], x) for x in l)
 ' "$W/apply.log" "$ID_CUST"
 check "apply --apply: logs on stderr too" hasE apply-run.err "apply-recommendations: ok $ID_CUST in "
+check "apply --apply: records the recommendation of the change" hasE apply-run.err "apply-recommendations: recorded $ID_CUST as PERF_INDEX_CHANGES.ID [0-9]+"
+check "PERF_INDEX_CHANGES: the new index names its recommendation (RECOMMENDATION_ID)" \
+  test "$(sql "SELECT RECOMMENDATION_ID FROM information_schema.PERF_INDEX_CHANGES WHERE TABLE_SCHEMA='erp_demo' AND TABLE_NAME='tabCustomer' AND INDEX_NAME LIKE 'idx\\_customer\\_%' AND \`CHANGE\` = 'created'")" = "$ID_CUST"
 
 # The first error stops the run: a statement that fails, then one that would work.
 $PY - "$W/fail.json" <<'PY'
@@ -447,10 +454,44 @@ check "soft drop: the index is IGNORED" test "$(sql "SELECT IGNORED FROM informa
 check "soft drop: the log tells how to undo it" has apply-soft.err "NOT IGNORED"
 run apply-after-soft 0 "$S/apply-recommendations" "${C[@]}" --type index_cleanup --schema erp_demo
 check "without --final, no DROP INDEX is ever printed" test "$(grep -c 'DROP INDEX' "$W/apply-after-soft.out")" = 0
+# The DROP waits for the soft drop's verdict (docs/verification.md).
+check "soft drop: logged as ignored, pending, with its recommendation" \
+  test "$(sql "SELECT CONCAT(\`CHANGE\`, ' ', STATUS, ' ', RECOMMENDATION_ID) FROM information_schema.PERF_INDEX_CHANGES WHERE TABLE_SCHEMA='erp_demo' AND TABLE_NAME='tabStock Ledger Entry' AND INDEX_NAME='modified'")" = "ignored pending $ID_SLE"
+run apply-final-wait 0 "$S/apply-recommendations" "${C[@]}" --id "$ID_SLE" --final
+check "--final while the soft drop is pending: no DROP INDEX" test "$(grep -c 'DROP INDEX' "$W/apply-final-wait.out")" = 0
+check "--final while pending: says it waits for the verdict" has apply-final-wait.err "skip $ID_SLE (index_cleanup): its soft drop is still being verified"
+check "the recommendation says what it waits for" \
+  test "$(sql "SELECT ACTION FROM information_schema.PERF_RECOMMENDATIONS WHERE ID='$ID_SLE' AND SUGGESTED_SQL IS NULL AND FINAL_SQL IS NULL AND MESSAGE LIKE '%soft drop (change % in PERF_INDEX_CHANGES) is still being verified%'")" = await_soft_drop_verdict
+# The verdict on counters only (1 execution per statement, no window, no
+# latency judgement): the workload runs once more.
+sql "SET GLOBAL perf_advisor_verify_min_executions = 1;
+     SET GLOBAL perf_advisor_verify_seconds = 0;
+     SET GLOBAL perf_advisor_verify_regression_ms = 86400000"
+"$REPO/scripts/sample/erp_workload.sh" 1 | pa_sql >/dev/null
+check "soft drop: judged helped or no_effect" \
+  test "$(sql "SELECT STATUS IN ('helped', 'no_effect') FROM information_schema.PERF_INDEX_CHANGES WHERE TABLE_SCHEMA='erp_demo' AND TABLE_NAME='tabStock Ledger Entry' AND INDEX_NAME='modified'")" = 1
 run apply-final-dry 0 "$S/apply-recommendations" "${C[@]}" --id "$ID_SLE" --final
 check "--final dry run: the DROP INDEX" has apply-final-dry.out "ALTER TABLE \`erp_demo\`.\`tabStock Ledger Entry\` DROP INDEX \`modified\`;"
 run apply-final 0 "$S/apply-recommendations" "${C[@]}" --id "$ID_SLE" --final --apply
 check "--final --apply: the index is gone" test "$(sql "SELECT COUNT(*) FROM information_schema.STATISTICS WHERE TABLE_SCHEMA='erp_demo' AND TABLE_NAME='tabStock Ledger Entry' AND INDEX_NAME='modified'")" = 0
+check "PERF_INDEX_CHANGES: soft drop and drop, both from the recommendation" \
+  test "$(sql "SELECT GROUP_CONCAT(CONCAT(\`CHANGE\`, ':', IFNULL(RECOMMENDATION_ID, '-')) ORDER BY ID) FROM information_schema.PERF_INDEX_CHANGES WHERE TABLE_SCHEMA='erp_demo' AND TABLE_NAME='tabStock Ledger Entry' AND INDEX_NAME='modified'")" = "ignored:$ID_SLE,dropped:$ID_SLE"
+run report-changes 0 "$S/perf-report" "${C[@]}" --json --schema erp_demo --top 0
+check "perf-report --json: the change log with verdicts and recommendations" $PY -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+ch = d["index_changes"]
+assert [c["id"] for c in ch] == sorted((c["id"] for c in ch), reverse=True)
+mine = [(c["change"], c["recommendation_id"]) for c in ch
+        if c["table_name"] == "tabStock Ledger Entry" and c["index_name"] == "modified"]
+assert mine == [("dropped", sys.argv[2]), ("ignored", sys.argv[2])], mine
+assert any(c["status"] in ("helped", "no_effect") for c in ch if c["change"] == "ignored")
+assert d["summary"]["index_changes"] == len(ch) >= 3
+assert sum(d["summary"]["index_changes_by_status"].values()) == len(ch)
+' "$W/report-changes.out" "$ID_SLE"
+run report-changes-text 0 "$S/perf-report" "${C[@]}" --schema erp_demo
+check "perf-report text: the change log lists the drop and its recommendation" \
+  hasE report-changes-text.out "^ +[0-9]+ +[0-9-]+ [0-9:]+ +tabStock Ledger Entry +modified +dropped +[a-z_]+.* $ID_SLE\$"
 
 # -- erpnext-indexes ---------------------------------------------------------
 EXPECTED='Sales Invoice|customer,posting_date

@@ -1025,11 +1025,14 @@ static int select_indexes(recs_ctx *c)
 }
 
 /*
-  The revert rows of the table: its changes judged regressed or broke that
-  no later change of the same index has superseded (the revert itself is
-  such a change).
+  What the change log says about the table's rows from `from` on: the
+  DROP of an IGNORED index waits for its soft drop's verdict and window
+  (pa_verify_gate_drop), and the changes judged regressed or broke that no
+  later change of the same index has superseded (the revert itself is
+  such a change) get their revert rows.
 */
-static int revert_recs(recs_ctx *c, THD *thd, const pa_table_model *m)
+static int verify_recs(recs_ctx *c, THD *thd, const pa_table_model *m,
+                       size_t from)
 {
   pa_state_change *ch;
   pa_verify_thresholds th;
@@ -1039,6 +1042,20 @@ static int revert_recs(recs_ctx *c, THD *thd, const pa_table_model *m)
   if (!pa_state_table_changes(m->db, m->name, c->root, &ch, &n))
     return 0;
   pa_state_verify_thresholds(&th);
+  for (size_t k= from; k < c->list.n; k++)
+  {
+    pa_rec *r= &c->list.recs[k];
+    const pa_change *last= NULL;
+    if (!r->index || !r->action || strcmp(r->action, "drop_index"))
+      continue;
+    for (uint i= 0; i < n && !last; i++)
+      if (ch[i].latest && pa_ascii_ieq(ch[i].c.index, r->index))
+        last= &ch[i].c;
+    if (last &&
+        pa_verify_gate_drop(&c->alloc, r, last, th.window_seconds,
+                            m->now) < 0)
+      return -1;
+  }
   for (uint i= 0; i < n; i++)
   {
     const char *ev;
@@ -1084,7 +1101,8 @@ static int recs_table(THD *thd, TABLE_LIST *tables, TABLE *table, bool res,
   }
   from= c->list.n;
   if (pa_rules_table(&m->rule, &c->th, &c->list) ||
-      (c->digests_ok && table_digest_recs(thd, c, m)) || revert_recs(c, thd, m))
+      (c->digests_ok && table_digest_recs(thd, c, m)) ||
+      verify_recs(c, thd, m, from))
   {
     my_error(ER_OUT_OF_RESOURCES, MYF(0));
     return 1;

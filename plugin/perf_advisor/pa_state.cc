@@ -1660,6 +1660,37 @@ bool pa_state_table_changes(const LEX_CSTRING *db, const LEX_CSTRING *name,
   return ok;
 }
 
+uint64_t pa_state_record_applied(const char *db, const char *table,
+                                 const char *index, enum pa_change_kind kind,
+                                 uint64_t after_id, const char *rec_id)
+{
+  uint64_t id= 0;
+  if (!enter())
+    return 0;
+  mysql_mutex_lock(&LOCK_pa_state);
+  /* The newest change of the index decides: the statement just run is the
+     last thing that happened to it, or it changed nothing. */
+  for (size_t i= pa_n_changes; i-- > 0;)
+  {
+    pa_chg_rec *c= &pa_changes[i];
+    /* Index names compare as the server compares them (case-insensitive
+       beyond ASCII): the caller may spell the name as its statement did. */
+    if (strcmp(c->c.schema, db) || strcmp(c->c.table, table) ||
+        my_strcasecmp(system_charset_info, c->c.index, index))
+      continue;
+    if (c->c.id > after_id && c->c.kind == kind &&
+        (!c->c.rec_id[0] || !strcmp(c->c.rec_id, rec_id)))
+    {
+      strmake(c->c.rec_id, rec_id, sizeof(c->c.rec_id) - 1);
+      id= c->c.id;
+    }
+    break;
+  }
+  mysql_mutex_unlock(&LOCK_pa_state);
+  leave();
+  return id;
+}
+
 long pa_state_snapshot_now(THD *thd)
 {
   long n;

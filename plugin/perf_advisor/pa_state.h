@@ -112,6 +112,19 @@ struct pa_state_change
 bool pa_state_table_changes(const LEX_CSTRING *db, const LEX_CSTRING *name,
                             MEM_ROOT *root, pa_state_change **out, uint *n);
 
+/*
+  Record that recommendation rec_id (16 hex digits, checked by the caller)
+  made the newest logged change of index db.table.index: it is tagged when
+  it is of kind `kind`, its ID is above after_id (the caller's highest ID
+  before it ran its statement) and no other recommendation is recorded for
+  it.  Returns the change's ID, 0 when no change matches (the statement
+  changed nothing, or the change was not logged: the table had no snapshot
+  yet).  Saved with the store.
+*/
+uint64_t pa_state_record_applied(const char *db, const char *table,
+                                 const char *index, enum pa_change_kind kind,
+                                 uint64_t after_id, const char *rec_id);
+
 /* The verification thresholds as the system variables set them now. */
 void pa_state_verify_thresholds(pa_verify_thresholds *t);
 

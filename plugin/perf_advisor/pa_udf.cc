@@ -10,6 +10,8 @@
     perf_analyze_table(schema, table)            -> JSON
     perf_recommendations_json([schema])          -> JSON array
     perf_snapshot_now()                          -> indexes saved
+    perf_record_applied(recommendation_id, schema, table, index, change,
+                        after_id)                -> PERF_INDEX_CHANGES.ID
 
   What the UDFs say about a table comes from INFORMATION_SCHEMA tables
   filled in-process, on the caller's THD, by the tables' own fill
@@ -164,6 +166,27 @@ static bool lookup_value(MEM_ROOT *root, const char *name, LEX_CSTRING *out)
                    : strlen(s);
   out->str= s;
   return true;
+}
+
+/* Whether the caller may make index changes on schema.table: the INDEX
+   or the ALTER privilege, at any level. */
+static bool caller_alters_table(THD *thd, const char *db, const char *table)
+{
+  static const privilege_t wants[]= {INDEX_ACL, ALTER_ACL};
+  for (privilege_t want : wants)
+  {
+    TABLE_LIST tl;
+    tl.reset();
+    tl.db.str= db;
+    tl.db.length= strlen(db);
+    tl.table_name.str= table;
+    tl.table_name.length= strlen(table);
+    tl.grant.privilege= NO_ACL;
+    if (!check_access(thd, want, db, &tl.grant.privilege, NULL, 0, 1) &&
+        !check_grant(thd, want, &tl, false, 1, true))
+      return true;
+  }
+  return false;
 }
 
 /*
@@ -1059,6 +1082,100 @@ MYSQL_PLUGIN_EXPORT long long perf_snapshot_now(UDF_INIT *, UDF_ARGS *,
   }
   *is_null= 0;
   return n;
+}
+
+/* ---- perf_record_applied(id, schema, table, index, change, after_id) -- */
+
+MYSQL_PLUGIN_EXPORT my_bool perf_record_applied_init(UDF_INIT *initid,
+                                                     UDF_ARGS *args,
+                                                     char *message)
+{
+  if (check_args(args, 6, 6, message,
+                 "perf_record_applied() takes 6 arguments"))
+    return 1;
+  initid->maybe_null= 1;
+  initid->const_item= 0;
+  return state_init(initid);
+}
+
+MYSQL_PLUGIN_EXPORT void perf_record_applied_deinit(UDF_INIT *initid)
+{
+  state_deinit(initid);
+}
+
+/* 16 lowercase hexadecimal digits: a PERF_RECOMMENDATIONS.ID. */
+static bool is_rec_id(const char *s)
+{
+  size_t i;
+  for (i= 0; s[i]; i++)
+    if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+      return false;
+  return i == 16;
+}
+
+MYSQL_PLUGIN_EXPORT long long perf_record_applied(UDF_INIT *initid,
+                                                  UDF_ARGS *args,
+                                                  unsigned char *is_null,
+                                                  unsigned char *error)
+{
+  THD *thd= current_thd;
+  udf_state *st= call_begin(initid);
+  char *rec= arg_str(st, args, 0), *db= arg_str(st, args, 1),
+       *table= arg_str(st, args, 2), *index= arg_str(st, args, 3),
+       *change= arg_str(st, args, 4), *after= arg_str(st, args, 5), *end;
+  char *where, *query;
+  int kind= 0;
+  unsigned long long after_id;
+  MYSQL *mysql;
+  MYSQL_RES *res;
+  uint64_t id;
+
+  *is_null= 1;
+  if (!rec || !db || !table || !index || !change || !after)
+    return 0;
+  for (int k= 1; k <= PA_CHANGE_KIND_MAX && !kind; k++)
+    if (!strcmp(change, pa_change_kind_name((enum pa_change_kind) k)))
+      kind= k;
+  errno= 0;
+  after_id= strtoull(after, &end, 10);
+  if (!is_rec_id(rec) || !kind || !*after || *end || *after == '-' ||
+      errno)
+  {
+    my_printf_error(ER_WRONG_ARGUMENTS,
+                    "perf_record_applied: %s",
+                    MYF(0),
+                    !is_rec_id(rec)
+                        ? "recommendation_id is not 16 hex digits"
+                    : !kind ? "change is not created, dropped, ignored or "
+                              "not_ignored"
+                            : "after_id is not an unsigned integer");
+    *error= 1;
+    return 0;
+  }
+  /* A table the caller may not alter and one that does not exist give
+     the same answer. */
+  if (!caller_alters_table(thd, db, table))
+    return 0;
+  /* Look at the table, as any PERF_ statement does: a change made since
+     the last look is logged now. */
+  if (!(where= where_table(st, db, table)) ||
+      !(query= pa_strdupf(&st->alloc,
+                          "SELECT COUNT(*) FROM information_schema."
+                          "PERF_INDEX_CHANGES%s",
+                          where)) ||
+      !(res= local_query(&mysql, query)))
+  {
+    *error= 1;
+    return 0;
+  }
+  mysql_free_result(res);
+  mysql_close(mysql);
+  if (!(id= pa_state_record_applied(db, table, index,
+                                    (enum pa_change_kind) kind,
+                                    (uint64_t) after_id, rec)))
+    return 0;
+  *is_null= 0;
+  return (long long) id;
 }
 
 } /* extern "C" */

@@ -207,7 +207,8 @@ static MYSQL_SYSVAR_ULONGLONG(
     "Verification of index changes: a change whose statements have not all "
     "run perf_advisor_verify_min_executions times is judged this many "
     "seconds after it was seen, with the statements that have. Default "
-    "86400 (one day); 0 waits for every statement",
+    "86400 (one day); 0 waits for every statement. The DROP INDEX after a "
+    "soft drop is offered no sooner than this after the soft drop",
     NULL, NULL, 86400, 0, ULONGLONG_MAX, 0);
 
 static MYSQL_SYSVAR_ULONG(

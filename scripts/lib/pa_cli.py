@@ -48,6 +48,7 @@ UDFS = [
     ("perf_analyze_table", "STRING"),
     ("perf_recommendations_json", "STRING"),
     ("perf_snapshot_now", "INTEGER"),
+    ("perf_record_applied", "INTEGER"),
 ]
 # mysql.func.ret -> RETURNS type
 FUNC_RET = {"0": "STRING", "1": "REAL", "2": "INTEGER", "4": "DECIMAL"}

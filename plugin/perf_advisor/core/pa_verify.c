@@ -436,6 +436,117 @@ int pa_verify_revert_rec(struct pa_rec_list *l, const struct pa_change *c,
   return 0;
 }
 
+/* ---- the soft drop's DROP ----------------------------------------------- */
+
+enum pa_soft_drop_gate pa_verify_soft_drop_gate(const struct pa_change *c,
+                                                uint64_t window_seconds,
+                                                int64_t now)
+{
+  if (!c || c->kind != PA_CHANGE_IGNORED)
+    return PA_GATE_OPEN;
+  switch (c->verdict)
+  {
+  case PA_VERDICT_REGRESSED:
+  case PA_VERDICT_BROKE:
+    return PA_GATE_KEEP;
+  case PA_VERDICT_HELPED:
+  case PA_VERDICT_NO_EFFECT:
+    /* A verdict can come before the window ends (every statement ran
+       often enough): a code path that runs once a day has not had its
+       chance yet. */
+    if (window_seconds && now - c->changed_at < (int64_t) window_seconds)
+      return PA_GATE_WAIT;
+    return PA_GATE_OPEN;
+  default:
+    return PA_GATE_WAIT;
+  }
+}
+
+int pa_verify_gate_drop(const struct pa_alloc *a, struct pa_rec *r,
+                        const struct pa_change *c, uint64_t window_seconds,
+                        int64_t now)
+{
+  enum pa_soft_drop_gate g;
+  struct pa_buf b;
+  struct pa_json j;
+  const char *ev, *frag;
+  size_t len, body;
+  int64_t ends= c ? c->changed_at + (int64_t) window_seconds : 0;
+
+  if (!a || !r || !c)
+    return -1;
+  g= pa_verify_soft_drop_gate(c, window_seconds, now);
+  if (g == PA_GATE_OPEN)
+    return g;
+  if (g == PA_GATE_KEEP)
+    r->message= pa_strdupf(
+        a,
+        "%s Its soft drop (change %" PRIu64 " in PERF_INDEX_CHANGES) was "
+        "judged %s: keep the index, and run the revert row's statement.",
+        r->message ? r->message : "", c->id, pa_verdict_name(c->verdict));
+  else if (c->verdict == PA_VERDICT_PENDING)
+  {
+    char when[96]= "";
+    if (window_seconds && now < ends)
+      snprintf(when, sizeof(when),
+               " and its %" PRIu64 "-second window is over (in %" PRId64
+               " s)",
+               window_seconds, ends - now);
+    else if (window_seconds)
+      snprintf(when, sizeof(when),
+               " (its %" PRIu64 "-second window is over)", window_seconds);
+    r->message= pa_strdupf(
+        a,
+        "%s Its soft drop (change %" PRIu64 " in PERF_INDEX_CHANGES) is "
+        "still being verified (%s): the DROP INDEX is offered once it is "
+        "judged helped or no_effect%s.",
+        r->message ? r->message : "", c->id,
+        pa_pending_reason_name(c->reason), when);
+  }
+  else
+    r->message= pa_strdupf(
+        a,
+        "%s Its soft drop (change %" PRIu64 " in PERF_INDEX_CHANGES) was "
+        "judged %s, but its %" PRIu64 "-second window is not over: the "
+        "DROP INDEX is offered in %" PRId64 " s, once the rarer code paths "
+        "had their chance.",
+        r->message ? r->message : "", c->id, pa_verdict_name(c->verdict),
+        window_seconds, ends - now);
+  r->action= g == PA_GATE_KEEP ? "keep_index" : "await_soft_drop_verdict";
+  r->sql= NULL;
+  r->rollback_sql= NULL;
+  r->final_sql= NULL;
+
+  pa_buf_init(&b, a);
+  pa_json_begin(&j, &b);
+  pa_json_u64(&j, "change_id", c->id);
+  pa_json_str(&j, "status", pa_verdict_name(c->verdict));
+  pa_json_i64(&j, "changed_at", c->changed_at);
+  if (window_seconds)
+    pa_json_i64(&j, "window_ends_at", ends);
+  else
+    pa_json_null(&j, "window_ends_at");
+  pa_json_end(&j);
+  if (!(frag= pa_buf_str(&b)))
+    return -1;
+  /* one more key of the evidence object */
+  ev= r->evidence ? r->evidence : "";
+  len= strlen(ev);
+  while (len && ev[len - 1] != '}')
+    len--;
+  body= len > 1 ? len - 1 : 0;
+  while (body && (ev[body - 1] == ' ' || ev[body - 1] == '\n'))
+    body--;
+  if (len > 1 && body > 1)
+    r->evidence= pa_strdupf(a, "%.*s, \"soft_drop\": %s}", (int) (len - 1),
+                            ev, frag);
+  else
+    r->evidence= pa_strdupf(a, "{\"soft_drop\": %s}", frag);
+  if (!r->message || !r->evidence)
+    return -1;
+  return g;
+}
+
 /* ---- the change log's file ---------------------------------------------- */
 
 size_t pa_verify_format_header(char *buf, size_t size, int64_t server_start,

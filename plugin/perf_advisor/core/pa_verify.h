@@ -265,6 +265,46 @@ char *pa_verify_evidence(const struct pa_alloc *a, const struct pa_change *c,
 int pa_verify_revert_rec(struct pa_rec_list *l, const struct pa_change *c,
                          const char *evidence);
 
+/* ---- the soft drop's DROP ----------------------------------------------- */
+
+/* Whether the DROP INDEX after a soft drop may be offered. */
+enum pa_soft_drop_gate
+{
+  PA_GATE_OPEN= 0,       /* judged helped or no_effect, window over; or
+                            no soft drop logged (nothing to wait for) */
+  PA_GATE_WAIT,          /* pending, or judged before its window ended */
+  PA_GATE_KEEP           /* judged regressed or broke: revert it */
+};
+
+/*
+  The gate of the DROP of an index that is IGNORED now.  c: the newest
+  logged change of that index, NULL when none is logged.  Only a logged
+  `ignored` change is a soft drop to wait for: an index IGNORED before the
+  plugin watched its table (no change logged, or its newest change is
+  another kind) gives PA_GATE_OPEN, the DROP resting on the usage evidence
+  alone.  The window ends window_seconds after c->changed_at (epoch
+  seconds; 0: no window, the verdict alone decides).  now: epoch seconds.
+*/
+enum pa_soft_drop_gate pa_verify_soft_drop_gate(const struct pa_change *c,
+                                                uint64_t window_seconds,
+                                                int64_t now);
+
+/*
+  Apply the gate to r, a drop recommendation of the IGNORED index of c
+  (ACTION drop_index): when the gate is not open, r offers no statement
+  (SUGGESTED_SQL, ROLLBACK_SQL and FINAL_SQL NULL), its ACTION becomes
+  "await_soft_drop_verdict" (wait) or "keep_index" (the soft drop
+  regressed or broke: its revert row undoes it), its MESSAGE says so, with
+  the change's ID and, while waiting, the seconds until the window ends,
+  and its EVIDENCE (a JSON object) gets "soft_drop": change_id, status,
+  changed_at, window_ends_at (epoch seconds; null without a window).
+  Strings are allocated with a.  Returns the gate (r unchanged when open),
+  or -1 when an allocation fails or an argument is NULL.
+*/
+int pa_verify_gate_drop(const struct pa_alloc *a, struct pa_rec *r,
+                        const struct pa_change *c, uint64_t window_seconds,
+                        int64_t now);
+
 /* ---- the change log's file ---------------------------------------------- */
 
 /*

@@ -783,6 +783,128 @@ static void test_render(void)
   }
 }
 
+/* The soft drop's DROP: offered only after a good verdict and the
+   whole window. */
+static void test_gate(void)
+{
+  struct arena ar= PA_TEST_ARENA_INIT;
+  struct pa_alloc a= {sys_alloc, &ar};
+  struct pa_change c;
+  struct pa_rec r, r0;
+
+  memset(&c, 0, sizeof(c));
+  c.id= 7;
+  c.changed_at= 1000;
+  c.kind= PA_CHANGE_IGNORED;
+  c.verdict= PA_VERDICT_PENDING;
+  c.reason= PA_PENDING_FEW_EXECUTIONS;
+
+  /* the gate alone, case by case */
+  CHECK(pa_verify_soft_drop_gate(NULL, 3600, 5000) == PA_GATE_OPEN);
+  CHECK(pa_verify_soft_drop_gate(&c, 3600, 1001) == PA_GATE_WAIT);
+  CHECK(pa_verify_soft_drop_gate(&c, 3600, 99999) == PA_GATE_WAIT);
+  CHECK(pa_verify_soft_drop_gate(&c, 0, 99999) == PA_GATE_WAIT);
+  c.verdict= PA_VERDICT_HELPED;
+  CHECK(pa_verify_soft_drop_gate(&c, 3600, 4599) == PA_GATE_WAIT);
+  CHECK(pa_verify_soft_drop_gate(&c, 3600, 4600) == PA_GATE_OPEN);
+  CHECK(pa_verify_soft_drop_gate(&c, 0, 1000) == PA_GATE_OPEN);
+  c.verdict= PA_VERDICT_NO_EFFECT;
+  CHECK(pa_verify_soft_drop_gate(&c, 3600, 4599) == PA_GATE_WAIT);
+  CHECK(pa_verify_soft_drop_gate(&c, 3600, 4600) == PA_GATE_OPEN);
+  c.verdict= PA_VERDICT_REGRESSED;
+  CHECK(pa_verify_soft_drop_gate(&c, 3600, 99999) == PA_GATE_KEEP);
+  c.verdict= PA_VERDICT_BROKE;
+  CHECK(pa_verify_soft_drop_gate(&c, 0, 1000) == PA_GATE_KEEP);
+  /* not a soft drop: an index created IGNORED, or made IGNORED before
+     the table was watched (its newest change is another kind) */
+  c.kind= PA_CHANGE_CREATED;
+  CHECK(pa_verify_soft_drop_gate(&c, 3600, 1001) == PA_GATE_OPEN);
+  c.kind= PA_CHANGE_IGNORED;
+
+  /* the row: open leaves it alone */
+  memset(&r0, 0, sizeof(r0));
+  r0.action= "drop_index";
+  r0.message= "Index k of db.t was not read in 9.0 days.";
+  r0.sql= "ALTER TABLE `db`.`t` DROP INDEX `k`";
+  r0.rollback_sql= "CREATE INDEX `k` ON `db`.`t` (`a`)";
+  r0.evidence= "{\"observed_seconds\": 5}";
+  c.verdict= PA_VERDICT_HELPED;
+  r= r0;
+  CHECK(pa_verify_gate_drop(&a, &r, &c, 3600, 4600) == PA_GATE_OPEN);
+  CHECK(r.sql == r0.sql && r.message == r0.message &&
+        r.evidence == r0.evidence);
+  /* judged, window not over: wait, with the seconds left */
+  r= r0;
+  CHECK(pa_verify_gate_drop(&a, &r, &c, 3600, 1600) == PA_GATE_WAIT);
+  CHECK(r.sql == NULL && r.rollback_sql == NULL && r.final_sql == NULL);
+  CHECK_STR(r.action, "await_soft_drop_verdict");
+  CHECK(strstr(r.message, r0.message) == r.message);
+  CHECK(strstr(r.message, "(change 7 in PERF_INDEX_CHANGES) was judged "
+                          "helped, but its 3600-second window is not "
+                          "over: the DROP INDEX is offered in 3000 s") !=
+        NULL);
+  CHECK_STR(r.evidence, "{\"observed_seconds\": 5, \"soft_drop\": "
+                        "{\"change_id\": 7, \"status\": \"helped\", "
+                        "\"changed_at\": 1000, \"window_ends_at\": 4600}}");
+  /* pending: the reason, and when the window ends */
+  c.verdict= PA_VERDICT_PENDING;
+  r= r0;
+  CHECK(pa_verify_gate_drop(&a, &r, &c, 3600, 1100) == PA_GATE_WAIT);
+  CHECK(strstr(r.message, "is still being verified (too_few_executions): "
+                          "the DROP INDEX is offered once it is judged "
+                          "helped or no_effect and its 3600-second window "
+                          "is over (in 3500 s).") != NULL);
+  r= r0;
+  CHECK(pa_verify_gate_drop(&a, &r, &c, 3600, 9999) == PA_GATE_WAIT);
+  CHECK(strstr(r.message, "no_effect (its 3600-second window is over).") !=
+        NULL);
+  r= r0;
+  r.evidence= NULL;
+  CHECK(pa_verify_gate_drop(&a, &r, &c, 0, 9999) == PA_GATE_WAIT);
+  CHECK(strstr(r.message, "helped or no_effect.") != NULL);
+  CHECK_STR(r.evidence, "{\"soft_drop\": {\"change_id\": 7, \"status\": "
+                        "\"pending\", \"changed_at\": 1000, "
+                        "\"window_ends_at\": null}}");
+  r= r0;
+  r.evidence= "{}";
+  CHECK(pa_verify_gate_drop(&a, &r, &c, 0, 9999) == PA_GATE_WAIT);
+  CHECK(strncmp(r.evidence, "{\"soft_drop\": {", 15) == 0);
+  /* regressed or broke: keep it */
+  c.verdict= PA_VERDICT_BROKE;
+  r= r0;
+  CHECK(pa_verify_gate_drop(&a, &r, &c, 3600, 1100) == PA_GATE_KEEP);
+  CHECK_STR(r.action, "keep_index");
+  CHECK(r.sql == NULL && r.final_sql == NULL);
+  CHECK(strstr(r.message, "was judged broke: keep the index") != NULL);
+  /* bad input */
+  CHECK(pa_verify_gate_drop(NULL, &r, &c, 0, 0) == -1);
+  CHECK(pa_verify_gate_drop(&a, NULL, &c, 0, 0) == -1);
+  CHECK(pa_verify_gate_drop(&a, &r, NULL, 0, 0) == -1);
+  arena_free(&ar);
+
+  /* out of memory: -1, never a half-made row that offers a DROP */
+  {
+    struct arena tight= PA_TEST_ARENA_INIT;
+    struct pa_alloc ta= {sys_alloc, &tight};
+    int fails= 0, ok= 0;
+    c.verdict= PA_VERDICT_PENDING;
+    for (int k= 0; k < 12; k++)
+    {
+      int g;
+      tight.fail_after= k;
+      r= r0;
+      g= pa_verify_gate_drop(&ta, &r, &c, 3600, 1100);
+      if (g < 0)
+        fails++;
+      else
+        ok++;
+      CHECK(r.sql == NULL);
+      arena_free(&tight);
+    }
+    CHECK(fails > 0 && ok > 0);
+  }
+}
+
 int main(void)
 {
   test_diff();
@@ -792,5 +914,6 @@ int main(void)
   test_file();
   test_file_records();
   test_render();
+  test_gate();
   return PA_TEST_END("test_verify");
 }
