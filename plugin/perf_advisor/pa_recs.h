@@ -2,8 +2,8 @@
    SPDX-License-Identifier: GPL-2.0-only
    See COPYING at the top of the repository for the license text. */
 /*
-  perf_advisor: PERF_RECOMMENDATIONS, PERF_QUERY_ANALYSIS and
-  PERF_CACHE_STATS.
+  perf_advisor: PERF_RECOMMENDATIONS, PERF_QUERY_ANALYSIS,
+  PERF_CACHE_STATS and PERF_COLUMN_STATS.
 */
 #ifndef PA_RECS_H
 #define PA_RECS_H
@@ -35,5 +35,6 @@ void pa_thresholds_read(pa_thresholds *th);
 int pa_recs_init(void *p);
 int pa_cache_stats_init(void *p);
 int pa_query_analysis_init(void *p);
+int pa_column_stats_init(void *p);
 
 #endif
