@@ -2,44 +2,75 @@
    SPDX-License-Identifier: GPL-2.0-only
    See COPYING at the top of the repository for the license text. */
 /*
-  perf_advisor: statistics of the columns statements filter on, for the
-  missing-index rules (pa_missing_analyze_stats()).
+  perf_advisor: statistics of the columns statements filter, join, group or
+  sort on, for the missing-index rules (pa_missing_analyze_stats()) and
+  INFORMATION_SCHEMA.PERF_COLUMN_STATS.
 
-  Sources, per column, best first:
+  Sources, per column and figure, best first (merged by the core's
+  pa_colstat_merge(), see core/pa_colcache.h):
     index     distinct values of the first key part of an index that
               starts with the column, from the handler's estimates (InnoDB
               persistent statistics: n_diff_pfx01), over the whole table;
+    eits      engine-independent statistics (any engine), when
+              mysql.column_stats has a row for the column (ANALYZE TABLE
+              ... PERSISTENT FOR ...): NULL fraction (nulls_ratio),
+              distinct values (rows / avg_frequency, rows from
+              mysql.table_stats), the top-value share from a JSON_HB
+              histogram, and their age from its collected_at;
     sample    (InnoDB tables only: other engines would lock writers out
               while it reads) at most perf_advisor_sample_rows rows the
-              plugin reads
-              itself, in the table's scan order (for InnoDB the primary
-              key's: the first rows, not a random sample): NULL share, the
-              most common value's share and, when no index gives it, the
-              distinct values (all of them when the sample is the whole
-              table, else the Duj1 estimate n d / (n - f1 + f1 n / N) of
-              Haas and Stokes from the sample's d distinct values, f1 of
-              them seen once, n rows of N).
-  What neither gives stays unknown (-1), and the rules treat it as such.
+              plugin reads itself, in the table's scan order (for InnoDB
+              the primary key's: the first rows, not a random sample):
+              NULL share, the most common value's share and the distinct
+              values (all of them when the sample is the whole table, else
+              the Duj1 estimate n d / (n - f1 + f1 n / N) of Haas and
+              Stokes from the sample's d distinct values, f1 of them seen
+              once, n rows of N).  A column whose NULL fraction and
+              top-value share EITS gives is not sampled.
+  What none gives stays unknown (-1), and the rules treat it as such.
 
-  The same sample measures the average stored bytes of the variable-length
-  columns a new index may hold (its key columns and the primary key's, for
-  the size estimate of pa_select): SUM(LENGTH(c)) over the sampled rows
-  (a NULL stores none), divided by the rows.
+  The same sample measures the average stored bytes of every column it
+  reads (the size estimate of pa_select asks for the key columns of a new
+  index and the primary key's): SUM(LENGTH(c)) over the sampled rows (a
+  NULL stores none), divided by the rows.
+
+  What a sample measured is cached across statements (core pa_colcache,
+  at most PA_COLSTATS_CACHE_BYTES): per table, definition version
+  (TABLE_SHARE::tabledef_version, which every ALTER and re-creation
+  changes) and column; reused while it is at most
+  perf_advisor_column_stats_max_age seconds old, the sample cap is
+  unchanged and the table's row estimate has not drifted by more than
+  PA_COLCACHE_DRIFT_PCT percent.  Index statistics are the handler's own,
+  read afresh; EITS rows are read once per statement and table.
 
   The sample is one statement on a local connection:
-    SELECT LEFT(c1, 128), ..., LENGTH(w1), ... FROM t USE INDEX () LIMIT n
+    WITH s AS (SELECT LEFT(c1, 128), ..., LENGTH(c1), ... FROM t
+               USE INDEX () LIMIT n) SELECT <group counts per column>
   USE INDEX () makes it a scan of the table (a covering secondary index
-  would give the smallest values first).  It is a consistent read (no row
-  locks; DML goes on), and it never waits for a metadata lock
-  (lock_wait_timeout 0: a table under DDL gets no sample, with a warning):
-  the caller's walk holds a shared metadata lock on the same table, and a
-  DDL statement queued between the two would otherwise wait for the walk
-  while the walk waits for the sample; and a server busy with DDL must not
-  make every PERF_ statement wait once per table.  A killed caller takes
-  no sample.  Values compare by their first 128
+  would give the smallest values first).  It is a consistent read (the
+  connection sets autocommit and REPEATABLE READ whatever the server's
+  defaults: no row locks, DML goes on), and it never waits for a lock
+  (lock_wait_timeout 0: a table under DDL, or mysql.column_stats being
+  written, gives no statistics, with a warning): the caller's walk holds a
+  shared metadata lock on the same table, and a DDL statement queued
+  between the two would otherwise wait for the walk while the walk waits
+  for the sample; and a server busy with DDL must not make every PERF_
+  statement wait once per table.  Values compare by their first 128
   characters.
 
-  Locking: none; one context per statement.
+  KILL: the sample runs on the local connection's own THD, which a KILL of
+  the caller does not reach.  While it runs, a relay thread watches the
+  caller and, once the caller is killed (KILL QUERY, KILL,
+  max_statement_time), kills the sample's query as KILL QUERY would; the
+  statement then ends with the caller's error.  A killed caller starts no
+  sample.  While it samples, the caller's PROCESSLIST state is
+  "perf_advisor: sampling column statistics".
+
+  Locking: LOCK_pa_colstats protects the cache and the counters; it is
+  held only to copy columns out of the cache or into it, never across SQL.
+  Two statements that miss on the same table at once both sample it; the
+  later put wins.  A relay has its own mutex and condition, for the one
+  sample it watches.
 */
 #ifndef PA_COLSTATS_H
 #define PA_COLSTATS_H
@@ -47,42 +78,47 @@
 #include "pa_model.h"
 
 extern "C" {
+#include "pa_colcache.h"
 #include "pa_missing.h"
 }
 
 extern ulong pa_sample_rows;
+extern ulonglong pa_column_stats_max_age;  /* seconds; 0: no reuse */
 
-/* Where the statistics of one column came from. */
-enum pa_colstat_source
-{
-  PA_CS_NONE,         /* nothing known */
-  PA_CS_INDEX,        /* distinct from an index; no sample */
-  PA_CS_SAMPLE,       /* everything from the sample */
-  PA_CS_INDEX_SAMPLE  /* distinct from an index, the rest from the sample */
-};
-
-const char *pa_colstat_source_name(enum pa_colstat_source s);
+/* Bytes the cache of sampled column statistics may hold. */
+#define PA_COLSTATS_CACHE_BYTES (16u << 20)
 
 /* The statistics of one table's columns. */
 struct pa_colstats
 {
   int n;
   pa_missing_colstat cols[PA_DIGEST_MAX_COLUMNS];
-  enum pa_colstat_source source[PA_DIGEST_MAX_COLUMNS];
+  unsigned source[PA_DIGEST_MAX_COLUMNS];  /* PA_CS_SRC_* bits */
+  /* rows of the sample that gave figures of the column; 0: none */
+  uint64_t col_sampled[PA_DIGEST_MAX_COLUMNS];
+  /* seconds since that sample (else the EITS histogram) was taken; < 0:
+     unknown */
+  double age[PA_DIGEST_MAX_COLUMNS];
   /* average stored bytes per row of the columns widths asked for, in
      their order; < 0: not measured */
   int n_widths;
   const char *width_name[PA_DIGEST_MAX_COLUMNS];
   double avg_bytes[PA_DIGEST_MAX_COLUMNS];
-  uint64_t sampled_rows;   /* rows the sample read; 0: none */
+  uint64_t sampled_rows;   /* rows of the sample used (read now or
+                              cached); 0: none */
   bool sample_failed;      /* a sample was wanted and could not be read */
 };
 
-/* Per-statement: the local connection samples share, opened on first use. */
+/* Per-statement: the local connection samples and EITS reads share,
+   opened on first use. */
 struct pa_colstats_conn
 {
   MYSQL *mysql;
   bool failed;             /* do not try again in this statement */
+  bool eits_failed;        /* mysql.column_stats cannot be read */
+  /* a query failed: the connection may hold a partial result, which the
+     SQL service frees only at the next query (see pa_colstats_end) */
+  bool dirty;
 };
 
 /*
@@ -90,9 +126,11 @@ struct pa_colstats_conn
   PA_DIGEST_MAX_COLUMNS; repeated names, in any case, count once) into
   out, and the average bytes of the columns widths[0 .. n_widths - 1]
   (at most PA_DIGEST_MAX_COLUMNS, real names as pa_model_column() gives
-  them).  Samples through conn (opened on first use; close it with
-  pa_colstats_end()) when perf_advisor_sample_rows is not 0.  A sample that
-  cannot be read leaves a warning on thd and its statistics unknown.
+  them).  Reads EITS and samples through conn (opened on first use; close
+  it with pa_colstats_end()), samples only when perf_advisor_sample_rows
+  is not 0, and through the cache.  A source that cannot be read leaves a
+  warning on thd and its figures unknown; a killed caller's sample stops,
+  with no warning.
 */
 void pa_colstats_collect(THD *thd, pa_colstats_conn *conn,
                          const pa_table_model *m, const char *const *names,
@@ -110,5 +148,12 @@ double pa_colstats_avg_bytes(const pa_colstats *out, const char *name);
 MYSQL *pa_colstats_connect(THD *thd, pa_colstats_conn *conn);
 
 void pa_colstats_end(pa_colstats_conn *conn);
+
+/* The cache's life: at plugin init (true on failure) and deinit. */
+bool pa_colstats_init();
+void pa_colstats_deinit();
+
+/* SHOW STATUS: Perf_advisor_column_stats_*, NULL-terminated. */
+extern struct st_mysql_show_var pa_colstats_status[];
 
 #endif

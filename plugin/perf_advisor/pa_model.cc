@@ -858,19 +858,28 @@ int pa_model_is_init(void *p, ST_FIELD_INFO *fields,
   return 0;
 }
 
+bool pa_model_column_visible(THD *thd, TABLE_LIST *tables,
+                             const pa_table_model *m, const char *name)
+{
+#ifndef NO_EMBEDDED_ACCESS_CHECKS
+  if (m->need_column_checks &&
+      get_column_grant(thd, &tables->grant, m->db->str, m->name->str,
+                       name) == NO_ACL)
+    return false;
+#endif
+  return true;
+}
+
 bool pa_model_index_visible(THD *thd, TABLE_LIST *tables,
                             const pa_table_model *m, int x)
 {
-#ifndef NO_EMBEDDED_ACCESS_CHECKS
   if (!m->need_column_checks)
     return true;
   const KEY *key= &m->share->key_info[m->key_of[x]];
   const KEY_PART_INFO *kp= key->key_part;
   for (uint j= 0; j < key->user_defined_key_parts; j++, kp++)
-    if (get_column_grant(thd, &tables->grant, m->db->str, m->name->str,
-                         kp->field->field_name.str) == NO_ACL)
+    if (!pa_model_column_visible(thd, tables, m, kp->field->field_name.str))
       return false;
-#endif
   return true;
 }
 

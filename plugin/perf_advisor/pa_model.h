@@ -157,6 +157,12 @@ enum pa_walk pa_model_get(THD *thd, TABLE_LIST *tables, bool res,
                           const LEX_CSTRING *name, bool with_indexes,
                           pa_table_model **out);
 
+/* Whether the caller may see column name (a real name) of the table: with
+   column grants only, when it has a privilege on that column.  The one
+   column rule every renderer applies. */
+bool pa_model_column_visible(THD *thd, TABLE_LIST *tables,
+                             const pa_table_model *m, const char *name);
+
 /* Whether the caller may see index x (all its columns, with column
    grants only). */
 bool pa_model_index_visible(THD *thd, TABLE_LIST *tables,

@@ -695,8 +695,8 @@ static int missing_index_recs(recs_ctx *c, pa_table_model *m,
         if (st && st->top_share >= 0)
           pa_json_dbl(&cj, "top_value_share", st->top_share);
         pa_json_str(&cj, "source",
-                    pa_colstat_source_name(st ? cs->source[st - cs->cols]
-                                              : PA_CS_NONE));
+                    pa_colstat_source_text(st ? cs->source[st - cs->cols]
+                                              : 0));
         pa_json_end(&cj);
       }
       pa_buf_puts(&list, "]");
@@ -1317,6 +1317,8 @@ int pa_recs_fill_planned(THD *thd, TABLE_LIST *tables)
     c.digests_ok= pa_collect_digests(thd, c.root, &c.digests);
   c.sampler.mysql= NULL;
   c.sampler.failed= false;
+  c.sampler.eits_failed= false;
+  c.sampler.dirty= false;
   pa_catalog_init(&c.catalog, c.root);
   c.cands= NULL;
   c.n_cands= c.cap_cands= 0;
@@ -1745,7 +1747,7 @@ static int qa_record(THD *thd, TABLE_LIST *tables, TABLE *table, bool res,
   {
     const char **names= (const char **) alloc_root(
         &table->mem_root, PA_DIGEST_MAX_COLUMNS * sizeof(char *));
-    pa_colstats_conn conn= {NULL, false};
+    pa_colstats_conn conn= {NULL, false, false, false};
     int k= 0;
     if (!names)
       return 1;
@@ -1799,7 +1801,7 @@ static int qa_record(THD *thd, TABLE_LIST *tables, TABLE *table, bool res,
     if (c->process && !pa_digest_analyze(d->text, d->stat.text_len, c->an))
     {
       /* the tables were read for the statistics above: no new reads */
-      pa_colstats_conn cached= {NULL, true};
+      pa_colstats_conn cached= {NULL, true, false, false};
       pa_catalog_resolve(thd, &c->catalog, &cached, d->stat.schema, c->an);
       pa_store_str(f[QA_DIGEST_TEXT], d->text);
       ti= pa_digest_find_table(c->an, NULL, table_name->str);
@@ -1864,4 +1866,169 @@ int pa_query_analysis_init(void *p)
 {
   return pa_model_is_init(p, Show::qa_fields, Show::qa_record,
                           Show::QA_TABLE_SCHEMA, Show::QA_TABLE_NAME);
+}
+
+/*********** INFORMATION_SCHEMA.PERF_COLUMN_STATS **********************/
+
+namespace Show {
+
+enum pa_column_stats_col
+{
+  CST_TABLE_SCHEMA,
+  CST_TABLE_NAME,
+  CST_COLUMN_NAME,
+  CST_DISTINCT_VALUES,
+  CST_NULL_FRACTION,
+  CST_TOP_VALUE_SHARE,
+  CST_SOURCE,
+  CST_ROWS_SAMPLED,
+  CST_AGE_SECONDS,
+  CST_COLUMNS
+};
+
+static ST_FIELD_INFO column_stats_fields[]= {
+    Column("TABLE_SCHEMA", Name(), NOT_NULL, OPEN_FRM_ONLY),
+    Column("TABLE_NAME", Name(), NOT_NULL, OPEN_FRM_ONLY),
+    Column("COLUMN_NAME", Name(), NOT_NULL, OPEN_FRM_ONLY),
+    Column("DISTINCT_VALUES", ULonglong(), NULLABLE, OPEN_FRM_ONLY),
+    Column("NULL_FRACTION", Decimal(1306), NULLABLE, OPEN_FRM_ONLY),
+    Column("TOP_VALUE_SHARE", Decimal(1306), NULLABLE, OPEN_FRM_ONLY),
+    Column("SOURCE", Varchar(32), NOT_NULL, OPEN_FRM_ONLY),
+    Column("ROWS_SAMPLED", ULonglong(), NULLABLE, OPEN_FRM_ONLY),
+    Column("AGE_SECONDS", ULonglong(), NULLABLE, OPEN_FRM_ONLY),
+    CEnd()};
+
+static_assert(sizeof(column_stats_fields) / sizeof(column_stats_fields[0]) ==
+                  CST_COLUMNS + 1,
+              "PERF_COLUMN_STATS: enum and column array disagree");
+
+/* The uses that make a column's statistics matter to an index. */
+static bool stats_use(enum pa_col_use use)
+{
+  return use == PA_USE_EQ || use == PA_USE_IN || use == PA_USE_RANGE ||
+         use == PA_USE_JOIN || use == PA_USE_ORDER || use == PA_USE_GROUP;
+}
+
+/*
+  process_table of PERF_COLUMN_STATS: the statistics of the columns the
+  table's statement digests filter, join, group or sort on (a superset of
+  those the missing-index rules ask for), one row per column the caller
+  may see, in the table's column order.  The columns come from the
+  statements' texts: nothing without PROCESS.
+*/
+static int column_stats_record(THD *thd, TABLE_LIST *tables, TABLE *table,
+                               bool res, const LEX_CSTRING *db_name,
+                               const LEX_CSTRING *table_name)
+{
+  qa_ctx *c;
+  size_t first, last;
+  pa_table_model *m= NULL;
+  const char *names[PA_DIGEST_MAX_COLUMNS];
+  int k= 0;
+
+  pa_walk w= pa_model_skip(thd, tables, res, db_name);
+  if (w != PA_WALK_BUILD)
+    return pa_walk_return(w);
+  pa_statement_begin(thd, table);
+  if (!(c= qa_context(thd, table)))
+    return 1;
+  if (!c->ok || !c->process)
+    return 0;
+  pa_workload_find(&c->digests.w, db_name->str, table_name->str, &first,
+                   &last);
+  if (first == last)
+    return 0;
+  w= pa_model_build(thd, tables, table, db_name, table_name, true, &m);
+  if (w != PA_WALK_BUILD)
+    return pa_walk_return(w);
+  /* one local connection for the statement's table reads and the
+     statistics */
+  pa_colstats_conn conn= {NULL, false, false, false};
+  for (size_t i= first; i < last && k < PA_DIGEST_MAX_COLUMNS; i++)
+  {
+    const pa_digest_full *d= &c->digests.d[c->digests.w.refs[i].digest];
+    int ti;
+    if (pa_digest_analyze(d->text, d->stat.text_len, c->an))
+      continue;
+    /* unqualified columns of a join get their table, as for
+       PERF_QUERY_ANALYSIS */
+    pa_catalog_resolve(thd, &c->catalog, &conn, d->stat.schema, c->an);
+    if ((ti= pa_digest_find_table(c->an, NULL, table_name->str)) < 0)
+      continue;
+    for (int j= 0; j < c->an->n_columns && j < PA_DIGEST_MAX_COLUMNS &&
+                   k < PA_DIGEST_MAX_COLUMNS;
+         j++)
+    {
+      const pa_digest_column *col= &c->an->columns[j];
+      const char *real;
+      int x;
+      if (col->table != ti || !stats_use(col->use) ||
+          !(real= pa_model_column(m->share, col->name)))
+        continue;
+      for (x= 0; x < k && strcmp(names[x], real); x++)
+      {
+      }
+      /* the caller's column privileges decide before anything is read */
+      if (x == k && pa_model_column_visible(thd, tables, m, real))
+        names[k++]= real;
+    }
+  }
+  pa_colstats *cs= k ? (pa_colstats *) alloc_root(&table->mem_root,
+                                                  sizeof(*cs))
+                     : NULL;
+  if (!cs)
+  {
+    pa_colstats_end(&conn);
+    return k ? 1 : 0;
+  }
+  pa_colstats_collect(thd, &conn, m, names, k, NULL, 0, &table->mem_root,
+                      cs);
+  pa_colstats_end(&conn);
+  if (thd->killed)
+  {
+    /* the sample stopped: the statement ends with the kill's error, not
+       with rows that lack its figures */
+    if (!thd->is_error())
+      thd->send_kill_message();
+    return 1;
+  }
+  for (uint f= 0; f < m->share->fields; f++)
+  {
+    const char *fname= m->share->field[f]->field_name.str;
+    int i;
+    for (i= 0; i < cs->n && strcmp(cs->cols[i].name, fname); i++)
+    {
+    }
+    if (i == cs->n)
+      continue;
+    const pa_missing_colstat *st= &cs->cols[i];
+    Field **fl= table->field;
+    restore_record(table, s->default_values);
+    fl[CST_TABLE_SCHEMA]->store(db_name, system_charset_info);
+    fl[CST_TABLE_NAME]->store(table_name, system_charset_info);
+    pa_store_str(fl[CST_COLUMN_NAME], fname);
+    pa_store_u64(fl[CST_DISTINCT_VALUES], st->distinct >= 0,
+                 (uint64_t) (st->distinct + 0.5));
+    pa_store_double(fl[CST_NULL_FRACTION], st->null_frac >= 0,
+                    st->null_frac);
+    pa_store_double(fl[CST_TOP_VALUE_SHARE], st->top_share >= 0,
+                    st->top_share);
+    pa_store_str(fl[CST_SOURCE], pa_colstat_source_text(cs->source[i]));
+    pa_store_u64(fl[CST_ROWS_SAMPLED], cs->col_sampled[i] > 0,
+                 cs->col_sampled[i]);
+    pa_store_u64(fl[CST_AGE_SECONDS], cs->age[i] >= 0,
+                 (uint64_t) cs->age[i]);
+    if (schema_table_store_record(thd, table))
+      return 1;
+  }
+  return 0;
+}
+
+} // namespace Show
+
+int pa_column_stats_init(void *p)
+{
+  return pa_model_is_init(p, Show::column_stats_fields,
+                          Show::column_stats_record, Show::CST_TABLE_SCHEMA,
+                          Show::CST_TABLE_NAME);
 }

@@ -2,8 +2,8 @@
    SPDX-License-Identifier: GPL-2.0-only
    See COPYING at the top of the repository for the license text. */
 /*
-  perf_advisor: PERF_RECOMMENDATIONS, PERF_QUERY_ANALYSIS and
-  PERF_CACHE_STATS.
+  perf_advisor: PERF_RECOMMENDATIONS, PERF_QUERY_ANALYSIS,
+  PERF_CACHE_STATS and PERF_COLUMN_STATS.
 */
 #ifndef PA_RECS_H
 #define PA_RECS_H
@@ -53,5 +53,6 @@ struct pa_recs_fill_state
 void pa_recs_swap_fill_state(pa_recs_fill_state *s);
 int pa_cache_stats_init(void *p);
 int pa_query_analysis_init(void *p);
+int pa_column_stats_init(void *p);
 
 #endif

@@ -183,10 +183,17 @@ static MYSQL_SYSVAR_ULONG(
     sample_rows, pa_sample_rows, PLUGIN_VAR_RQCMDARG,
     "Column statistics: rows read from a table (its first rows in scan "
     "order) to learn the NULL share, the most common value's share and "
-    "the distinct values of the columns its slow statements filter on, "
-    "once per statement that needs them. Default 10000; 0 reads none "
-    "(statistics from indexes only)",
+    "the distinct values of the columns its statements filter on (kept "
+    "for perf_advisor_column_stats_max_age seconds). Default 10000; 0 "
+    "reads none (statistics from indexes and mysql.column_stats only)",
     NULL, NULL, 10000, 0, 10000000, 0);
+static MYSQL_SYSVAR_ULONGLONG(
+    column_stats_max_age, pa_column_stats_max_age, PLUGIN_VAR_RQCMDARG,
+    "Column statistics: seconds a sample of a table's columns is reused by "
+    "later statements (while the table's definition is unchanged and its "
+    "row estimate has not drifted by more than 10 %). Default 3600; 0 "
+    "samples afresh in every statement that needs it",
+    NULL, NULL, 3600, 0, 31536000, 0);
 static MYSQL_SYSVAR_ULONGLONG(
     useless_index_distinct, pa_useless_index_distinct, PLUGIN_VAR_RQCMDARG,
     "Drop confidence: an unused index with at most this many distinct "
@@ -251,6 +258,7 @@ static struct st_mysql_sys_var *pa_system_variables[]= {
     MYSQL_SYSVAR(index_budget_pct),
     MYSQL_SYSVAR(index_budget_bytes),
     MYSQL_SYSVAR(sample_rows),
+    MYSQL_SYSVAR(column_stats_max_age),
     MYSQL_SYSVAR(slow_query_ms),
     MYSQL_SYSVAR(include_system_schemas),
     MYSQL_SYSVAR(snapshot_interval),
@@ -696,6 +704,8 @@ static struct st_mysql_information_schema pa_cache_plugin= {
     MYSQL_INFORMATION_SCHEMA_INTERFACE_VERSION};
 static struct st_mysql_information_schema pa_qa_plugin= {
     MYSQL_INFORMATION_SCHEMA_INTERFACE_VERSION};
+static struct st_mysql_information_schema pa_column_stats_plugin= {
+    MYSQL_INFORMATION_SCHEMA_INTERFACE_VERSION};
 
 /*
   The library's own plugin: it carries the perf_advisor_* system variables
@@ -704,11 +714,19 @@ static struct st_mysql_information_schema pa_qa_plugin= {
 */
 static int perf_advisor_init(void *)
 {
-  return pa_state_init() ? 1 : 0;
+  if (pa_state_init())
+    return 1;
+  if (pa_colstats_init())
+  {
+    pa_state_deinit();
+    return 1;
+  }
+  return 0;
 }
 
 static int perf_advisor_deinit(void *)
 {
+  pa_colstats_deinit();
   pa_state_deinit();
   return 0;
 }
@@ -728,7 +746,7 @@ maria_declare_plugin(perf_advisor){
     perf_advisor_init,
     perf_advisor_deinit,
     0x0100,
-    NULL,
+    pa_colstats_status,
     pa_system_variables,
     "1.0",
     MariaDB_PLUGIN_MATURITY_BETA},
@@ -812,6 +830,21 @@ maria_declare_plugin(perf_advisor){
     "perf_advisor: every index change seen, and whether it helped",
     PLUGIN_LICENSE_GPL,
     Show::index_changes_init,
+    NULL,
+    0x0100,
+    NULL,
+    NULL,
+    "1.0",
+    MariaDB_PLUGIN_MATURITY_BETA},
+{
+    MYSQL_INFORMATION_SCHEMA_PLUGIN,
+    &pa_column_stats_plugin,
+    "PERF_COLUMN_STATS",
+    "perf_advisor developers",
+    "perf_advisor: distinct values, NULL fraction and top-value share of "
+    "the columns statements filter, join, group or sort on",
+    PLUGIN_LICENSE_GPL,
+    pa_column_stats_init,
     NULL,
     0x0100,
     NULL,
