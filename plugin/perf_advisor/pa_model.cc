@@ -9,9 +9,11 @@
 */
 #include "pa_model.h"
 #include "pa_frappe_meta.h"
+#include "pa_peers.h"
 
 extern "C" {
 #include "pa_sql.h"
+#include "pa_text.h"
 }
 
 #include <mysql/service_sql.h>
@@ -154,7 +156,60 @@ struct iu_ctx
   size_t n_sizes;
   uint64_t page_size;              /* bytes */
   pa_frappe_meta frappe;           /* a Frappe site's field metadata */
+  uint64_t server_id;              /* this node */
+  char node_name[FN_REFLEN];
+  bool peers_wanted;               /* the statement needs the merged usage */
+  pa_peers peers;                  /* the declared peers' rows */
 };
+
+/*
+  This node's name: @@wsrep_node_name when wsrep is on (a Galera node),
+  else @@hostname.  Read once per statement.
+*/
+static void node_identity(THD *thd, iu_ctx *c)
+{
+  longlong id= pa_global_int(thd, STRING_WITH_LEN("server_id"), 0);
+  c->server_id= id < 0 ? 0 : (uint64_t) id;
+  strmake(c->node_name, glob_hostname, sizeof(c->node_name) - 1);
+  if (pa_global_int(thd, STRING_WITH_LEN("wsrep_on"), 0) == 1)
+  {
+    sys_var *var= find_sys_var(thd, STRING_WITH_LEN("wsrep_node_name"), true);
+    char buf[FN_REFLEN];
+    String tmp(buf, sizeof(buf), system_charset_info), *v;
+    if (var && (v= var->val_str(&tmp, thd, OPT_GLOBAL, &null_clex_str)) &&
+        v->length())
+      strmake(c->node_name, v->ptr(),
+              MY_MIN(v->length(), sizeof(c->node_name) - 1));
+  }
+}
+
+/*
+  Whether a statement of is_table needs the merged usage of the peers:
+  PERF_RECOMMENDATIONS always (its drop advice rests on it);
+  PERF_INDEX_USAGE when it reads a merged column.  A peer's FederatedX
+  table reads the node columns only: the peer answers from its own usage
+  and never reads its own peers in turn.
+*/
+static bool peers_wanted(const TABLE *is_table)
+{
+  static const char *const merged[]= {
+      "USAGE_STATUS",         "DROP_CONFIDENCE", "DROP_CONFIDENCE_REASON",
+      "READ_COUNT_ALL_NODES", "NODES_COUNTED",   "NODES_MISSING",
+      "NODE_READS"};
+  const TABLE_LIST *tl= is_table->pos_in_table_list;
+  const char *name= tl && tl->schema_table ? tl->schema_table->table_name
+                                           : "";
+  if (!strcmp(name, "PERF_RECOMMENDATIONS"))
+    return true;
+  if (strcmp(name, "PERF_INDEX_USAGE"))
+    return false;
+  for (Field **f= is_table->field; *f; f++)
+    for (const char *col : merged)
+      if (!strcmp((*f)->field_name.str, col) &&
+          bitmap_is_set(is_table->read_set, (*f)->field_index))
+        return true;
+  return false;
+}
 
 static thread_local query_id_t iu_query_id;
 static thread_local const TABLE *iu_table;
@@ -180,6 +235,9 @@ static iu_ctx *iu_context(THD *thd, TABLE *is_table)
     longlong v= pa_global_int(thd, STRING_WITH_LEN("innodb_page_size"), 0);
     c->page_size= v < 0 ? 0 : (uint64_t) v;
   }
+  node_identity(thd, c);
+  c->peers_wanted= peers_wanted(is_table);
+  pa_peers_init(&c->peers);
   iu_query_id= thd->query_id;
   iu_table= is_table;
   iu_current= c;
@@ -669,6 +727,86 @@ static bool model_open(THD *thd, iu_ctx *c, TABLE_SHARE *share,
                                false) != OPEN_FRM_OK;
 }
 
+/*
+  Merge what the declared peers say of each index with this node's verdict
+  (pa_usage_merge): rule_idx[x].status becomes the cluster's.  A peer
+  without a row for an index of the table (no such index there, the table
+  is not there, or its user there may not see it) is missing for it, with
+  one warning per peer and table.  true when the statement must end (it
+  was killed, or out of memory: the error is set).
+*/
+static bool merge_peers(THD *thd, iu_ctx *c, TABLE *is_table,
+                        pa_table_model *m)
+{
+  MEM_ROOT *root= &is_table->mem_root;
+  size_t n= pa_peers_load(thd, &c->peers, root);
+  int nx= m->def->n_indexes;
+
+  if (thd->killed)
+  {
+    if (!thd->is_error())
+      thd->send_kill_message();
+    return true;
+  }
+  if (!n)
+    return false;
+  m->n_nodes= n + 1;
+  if (!(m->nodes= (pa_node_usage *) alloc_root(
+            root, (size_t) nx * m->n_nodes * sizeof(pa_node_usage))))
+  {
+    my_error(ER_OUT_OF_RESOURCES, MYF(0));
+    return true;
+  }
+  for (size_t k= 0; k < n; k++)
+  {
+    const char *first_missing= NULL;
+    for (int x= 0; x < nx; x++)
+    {
+      pa_node_usage *u= &m->nodes[x * m->n_nodes + 1 + k];
+      pa_peers_lookup(&c->peers, k, m->db->str, m->name->str,
+                      m->def->indexes[x].name, u);
+      if (!u->counted && !first_missing)
+        first_missing= m->def->indexes[x].name;
+    }
+    if (first_missing && !c->peers.p[k].gone)
+      push_warning_printf(
+          thd, Sql_condition::WARN_LEVEL_WARN, ER_UNKNOWN_ERROR,
+          "perf_advisor: peer %s has no row for index %s of %s.%s (not "
+          "there, or not visible to the peer's user); its usage is unknown",
+          c->peers.p[k].label, first_missing, m->db->str, m->name->str);
+  }
+  for (int x= 0; x < nx; x++)
+  {
+    pa_node_usage *u= &m->nodes[x * m->n_nodes];
+    pa_rule_index *ri= &m->rule_idx[x];
+    pa_buf b;
+    pa_alloc a= {pa_root_alloc, root};
+
+    u->node= m->node_name;
+    u->counted= 1;
+    u->reads_known= m->st.known;
+    u->reads= m->su[x].u.total[0];
+    u->status= m->node_status[x];
+    pa_usage_merge(u, m->n_nodes, &m->merged[x]);
+    ri->status= m->merged[x].status;
+    ri->nodes= u;
+    ri->n_nodes= m->n_nodes;
+    m->nodes_missing[x]= NULL;
+    if (!m->merged[x].missing)
+      continue;
+    pa_buf_init(&b, &a);
+    for (size_t k= 1; k < m->n_nodes; k++)
+      if (!u[k].counted)
+        pa_buf_printf(&b, "%s%s", b.len ? "," : "", c->peers.p[k - 1].label);
+    if (!(m->nodes_missing[x]= pa_buf_str(&b)))
+    {
+      my_error(ER_OUT_OF_RESOURCES, MYF(0));
+      return true;
+    }
+  }
+  return false;
+}
+
 enum pa_walk pa_model_build(THD *thd, TABLE_LIST *tables, TABLE *is_table,
                             const LEX_CSTRING *db, const LEX_CSTRING *name,
                             bool with_indexes, pa_table_model **out)
@@ -790,6 +928,9 @@ enum pa_walk pa_model_build(THD *thd, TABLE_LIST *tables, TABLE *is_table,
     ri->status= pa_usage_status(m->su[x].known ? &m->su[x].u : NULL,
                                 m->st.known && m->st.complete, constraint,
                                 m->now, pa_min_observation_seconds);
+    m->node_status[x]= ri->status;
+    ri->nodes= NULL;
+    ri->n_nodes= 0;
     ri->reads= m->su[x].u.total[0];
     ri->observed_seconds= pa_usage_window(&m->su[x].u, m->now);
     ri->size_known= m->size_known[x];
@@ -812,6 +953,14 @@ enum pa_walk pa_model_build(THD *thd, TABLE_LIST *tables, TABLE *is_table,
         m->card1[x] <= m->facts.rows / 2)
       m->card1[x]= (m->card1[x] + 1) / 2;
   }
+
+  m->server_id= c->server_id;
+  m->node_name= c->node_name;
+  m->n_nodes= 0;
+  m->nodes= NULL;
+  if (with_indexes && c->peers_wanted && m->def->n_indexes &&
+      merge_peers(thd, c, is_table, m))
+    return PA_WALK_STOP;
 
   pa_rule_table *rt= &m->rule;
   rt->schema= db->str;

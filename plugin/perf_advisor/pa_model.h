@@ -17,6 +17,7 @@
 extern "C" {
 #include "pa_frappe.h"
 #include "pa_index.h"
+#include "pa_peer.h"
 #include "pa_rules.h"
 }
 
@@ -58,6 +59,21 @@ struct pa_table_model
      and each index's origin; NULL and unknown elsewhere */
   const pa_frappe_doctype *frappe_doctype;
   pa_frappe_index_origin origin[PA_TABLE_MAX_INDEXES];
+  /* this node: its server_id and name (@@wsrep_node_name under Galera,
+     else @@hostname), and each index's verdict from its own usage alone
+     (NODE_USAGE_STATUS) */
+  uint64_t server_id;
+  const char *node_name;
+  enum pa_usage_status node_status[PA_TABLE_MAX_INDEXES];
+  /* the cluster (docs/cluster.md): when peers are declared and the
+     statement needs the merged answer, n_nodes is 1 + the peers and
+     nodes[x * n_nodes + k] is what node k (0: this one) says of index x;
+     merged[x] is the merge, and rule_idx[x].status its verdict.
+     n_nodes 0: no merge, rule_idx[x].status is node_status[x]. */
+  size_t n_nodes;
+  pa_node_usage *nodes;
+  pa_usage_merged merged[PA_TABLE_MAX_INDEXES];
+  const char *nodes_missing[PA_TABLE_MAX_INDEXES]; /* peer names, or NULL */
 };
 
 /*

@@ -11,6 +11,7 @@
 */
 #include "pa_recs.h"
 #include "pa_colstats.h"
+#include "pa_peers.h"
 
 #include <sql_i_s.h>
 #include <sql_show.h>
@@ -25,6 +26,7 @@
 
 extern "C" {
 #include "pa_index.h"
+#include "pa_text.h"
 #include "pa_missing.h"
 #include "pa_table.h"
 }
@@ -241,6 +243,43 @@ static MYSQL_SYSVAR_ULONG(
     "regression (or help). Default 1; 0: the percentage alone decides",
     NULL, NULL, 1, 0, 86400000, 0);
 
+/* perf_advisor_peer_tables: refused at SET unless pa_peer_parse takes it
+   (a value given at startup is checked when it is used). */
+static int check_peer_tables(THD *thd, struct st_mysql_sys_var *,
+                             void *save, struct st_mysql_value *value)
+{
+  char buf[1024], err[128];
+  int len= sizeof(buf);
+  const char *str= value->val_str(value, buf, &len);
+  if (str && !(str= thd->strmake(str, len)))
+    return 1;
+  if (pa_peers_check(str, err, sizeof(err)))
+  {
+    my_printf_error(ER_WRONG_VALUE_FOR_VAR,
+                    "perf_advisor_peer_tables: %s", MYF(0), err);
+    return 1;
+  }
+  *(const char **) save= str;
+  return 0;
+}
+
+static MYSQL_SYSVAR_STR(
+    peer_tables, pa_peer_tables, PLUGIN_VAR_MEMALLOC | PLUGIN_VAR_RQCMDARG,
+    "The other nodes of the cluster: a comma-separated list of db.table "
+    "names, each a table (FederatedX) over one node's "
+    "information_schema.PERF_INDEX_USAGE node columns (docs/cluster.md). "
+    "An index is unused only when unused on every node. Default empty: "
+    "this node only",
+    check_peer_tables, NULL, "");
+
+static MYSQL_SYSVAR_ULONG(
+    peer_timeout_ms, pa_peer_timeout_ms, PLUGIN_VAR_RQCMDARG,
+    "Milliseconds a statement waits for the peers of "
+    "perf_advisor_peer_tables to answer (all at once, once per "
+    "statement); a peer that has not answered by then is missing and its "
+    "indexes' usage unknown. Default 2000, range 1 to 600000",
+    NULL, NULL, 2000, 1, 600000, 0);
+
 static struct st_mysql_sys_var *pa_system_variables[]= {
     MYSQL_SYSVAR(large_table_rows),
     MYSQL_SYSVAR(min_index_ratio),
@@ -271,6 +310,8 @@ static struct st_mysql_sys_var *pa_system_variables[]= {
     MYSQL_SYSVAR(verify_min_executions),
     MYSQL_SYSVAR(verify_regression_pct),
     MYSQL_SYSVAR(verify_regression_ms),
+    MYSQL_SYSVAR(peer_tables),
+    MYSQL_SYSVAR(peer_timeout_ms),
     NULL};
 
 /* Slow digests among a table's digests: count and worst average (ms). */
@@ -434,6 +475,14 @@ enum pa_index_usage_col
   IU_DROP_CONFIDENCE,
   IU_DROP_CONFIDENCE_REASON,
   IU_ORIGIN,
+  IU_SERVER_ID,
+  IU_NODE_NAME,
+  IU_OBSERVED_SINCE,
+  IU_NODE_USAGE_STATUS,
+  IU_READ_COUNT_ALL_NODES,
+  IU_NODES_COUNTED,
+  IU_NODES_MISSING,
+  IU_NODE_READS,
   IU_COLUMNS_COUNT
 };
 
@@ -467,6 +516,14 @@ static ST_FIELD_INFO index_usage_fields[]= {
     Column("DROP_CONFIDENCE", Varchar(8), NULLABLE, OPEN_FRM_ONLY),
     Column("DROP_CONFIDENCE_REASON", Varchar(32), NULLABLE, OPEN_FRM_ONLY),
     Column("ORIGIN", Varchar(16), NULLABLE, OPEN_FRM_ONLY),
+    Column("SERVER_ID", ULonglong(), NOT_NULL, OPEN_FRM_ONLY),
+    Column("NODE_NAME", Varchar(255), NOT_NULL, OPEN_FRM_ONLY),
+    Column("OBSERVED_SINCE", Datetime(0), NULLABLE, OPEN_FRM_ONLY),
+    Column("NODE_USAGE_STATUS", Varchar(16), NOT_NULL, OPEN_FRM_ONLY),
+    Column("READ_COUNT_ALL_NODES", ULonglong(), NULLABLE, OPEN_FRM_ONLY),
+    Column("NODES_COUNTED", ULong(), NOT_NULL, OPEN_FRM_ONLY),
+    Column("NODES_MISSING", Varchar(2048), NULLABLE, OPEN_FRM_ONLY),
+    Column("NODE_READS", Varchar(4096), NULLABLE, OPEN_FRM_ONLY),
     CEnd()};
 
 static_assert(sizeof(index_usage_fields) / sizeof(index_usage_fields[0]) ==
@@ -546,6 +603,35 @@ static int index_usage_rows(THD *thd, TABLE_LIST *tables, TABLE *table,
                  pa_drop_reason_name(dv.reason));
     if (m->frappe_doctype)
       pa_store_str(f[IU_ORIGIN], pa_frappe_origin_name(m->origin[x].origin));
+    f[IU_SERVER_ID]->store((longlong) m->server_id, true);
+    pa_store_str(f[IU_NODE_NAME], m->node_name);
+    if (m->st.known && su->known && su->u.first_seen > 0)
+    {
+      MYSQL_TIME t;
+      thd->variables.time_zone->gmt_sec_to_TIME(&t,
+                                                (my_time_t) su->u.first_seen);
+      f[IU_OBSERVED_SINCE]->set_notnull();
+      f[IU_OBSERVED_SINCE]->store_time(&t);
+    }
+    pa_store_str(f[IU_NODE_USAGE_STATUS],
+                 pa_usage_status_name(m->node_status[x]));
+    if (m->n_nodes)
+    {
+      const pa_usage_merged *mg= &m->merged[x];
+      pa_alloc a= {pa_root_alloc, thd->mem_root};
+      pa_buf b;
+      pa_store_u64(f[IU_READ_COUNT_ALL_NODES], mg->reads_known, mg->reads);
+      f[IU_NODES_COUNTED]->store((longlong) mg->counted, true);
+      pa_store_str(f[IU_NODES_MISSING], m->nodes_missing[x]);
+      pa_buf_init(&b, &a);
+      pa_peer_nodes_json(&b, &m->nodes[x * m->n_nodes], m->n_nodes);
+      pa_store_str(f[IU_NODE_READS], pa_buf_str(&b));
+    }
+    else
+    {
+      pa_store_u64(f[IU_READ_COUNT_ALL_NODES], m->st.known, su->u.total[0]);
+      f[IU_NODES_COUNTED]->store(1LL, true);
+    }
     if (schema_table_store_record(thd, table))
       return 1;
   }
@@ -714,11 +800,16 @@ static struct st_mysql_information_schema pa_column_stats_plugin= {
 */
 static int perf_advisor_init(void *)
 {
+  pa_peers_global_init();
   if (pa_state_init())
+  {
+    pa_peers_global_deinit();
     return 1;
+  }
   if (pa_colstats_init())
   {
     pa_state_deinit();
+    pa_peers_global_deinit();
     return 1;
   }
   return 0;
@@ -728,6 +819,7 @@ static int perf_advisor_deinit(void *)
 {
   pa_colstats_deinit();
   pa_state_deinit();
+  pa_peers_global_deinit();
   return 0;
 }
 

@@ -171,6 +171,11 @@ static void json_index(struct pa_json *j, const struct pa_rule_index *x)
     pa_json_u64(j, "cardinality", x->cardinality);
   else
     pa_json_null(j, "cardinality");
+  if (x->n_nodes)
+  {
+    pa_json_raw(j, "nodes", "");
+    pa_peer_nodes_json(j->b, x->nodes, x->n_nodes);
+  }
 }
 
 /*
@@ -350,6 +355,19 @@ static const char *fmt_days(uint64_t s, char *buf, size_t size)
   return buf;
 }
 
+/* The window of an unread index, and with peers declared, on how many
+   nodes it went unread ("9.0 days on any of the 3 nodes"). */
+static const char *fmt_unread(const struct pa_rule_index *x, uint64_t s,
+                              char *buf, size_t size)
+{
+  size_t len;
+  fmt_days(s, buf, size);
+  len= strlen(buf);
+  if (x->n_nodes > 1 && len < size)
+    snprintf(buf + len, size - len, " on any of the %zu nodes", x->n_nodes);
+  return buf;
+}
+
 /*
   Advice that rests on an unread window shorter than the business cycle
   says to keep the index IGNORED through a whole cycle: the code paths of
@@ -406,7 +424,7 @@ static int drop_rec(const struct pa_rule_table *t,
   int redundant= dv.reason == PA_DROP_DUPLICATE ||
                  dv.reason == PA_DROP_LEFT_PREFIX ||
                  dv.reason == PA_DROP_PK_SUFFIX;
-  char size[32], w[32], cols[1024];
+  char size[32], w[64], cols[1024];
   const char *hint= "";
   struct pa_rec *r;
   struct pa_buf b;
@@ -420,7 +438,7 @@ static int drop_rec(const struct pa_rule_table *t,
     pa_fmt_bytes(x->size_bytes, size, sizeof(size));
   else
     snprintf(size, sizeof(size), "an unknown size");
-  fmt_days(x->observed_seconds, w, sizeof(w));
+  fmt_unread(x, x->observed_seconds, w, sizeof(w));
   if (redundant)
   {
     const char *other= t->def->indexes[v->redundant_with].name;
@@ -549,7 +567,7 @@ static int group_rec(const struct pa_rule_table *t,
   const char *names[PA_TABLE_MAX_INDEXES];
   uint64_t bytes= 0, window= UINT64_MAX;
   int k, n_sized= 0, listed= 0;
-  char size[32], w[32];
+  char size[32], w[64];
   const char *hint, *frappe= "";
   char *dsql, *drb;
   int n_declared= 0, n_listed= 0;
@@ -607,7 +625,8 @@ static int group_rec(const struct pa_rule_table *t,
              pa_fmt_bytes(bytes, w, sizeof(w)));
   else
     snprintf(size, sizeof(size), "an unknown size");
-  fmt_days(window, w, sizeof(w));
+  /* every index of a table has the same nodes */
+  fmt_unread(&t->indexes[0], window, w, sizeof(w));
 
   if (!(r= new_rec(out, t, NULL, PA_PRIO_LOW, "ignore_then_drop_indexes")))
     return -1;

@@ -14,6 +14,7 @@
 #include "pa_digest.h"
 #include "pa_frappe.h"
 #include "pa_index.h"
+#include "pa_peer.h"
 #include "pa_usage.h"
 
 /* Every threshold is a system variable; defaults in parentheses. */
@@ -56,6 +57,11 @@ struct pa_rule_index
      docfield index's drop advice says that `bench migrate` restores it
      and gives the metadata change that lasts (pa_frappe_durable_sql) */
   const struct pa_frappe_index_origin *frappe;
+  /* when peers are declared (docs/cluster.md): what each node says of the
+     index, nodes[0] this node; status is then their merge
+     (pa_usage_merge) and the EVIDENCE lists them.  NULL, 0 otherwise */
+  const struct pa_node_usage *nodes;
+  size_t n_nodes;
 };
 
 /* One table, as the rules see it. */

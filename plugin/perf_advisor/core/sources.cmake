@@ -20,4 +20,5 @@ SET(PA_CORE_SOURCES
   ${PA_CORE_DIR}/pa_rules.c
   ${PA_CORE_DIR}/pa_sql.c
   ${PA_CORE_DIR}/pa_frappe.c
+  ${PA_CORE_DIR}/pa_peer.c
 )

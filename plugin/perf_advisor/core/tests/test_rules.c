@@ -436,6 +436,25 @@ static void test_drop_messages(void)
   pa_rules_table(&t, &h, &l);
   r= find(&l, "index_cleanup", "party");
   CHECK(r && !strstr(r->message, "cycle"));
+
+  /* with peers: the message says on how many nodes, EVIDENCE lists them */
+  {
+    struct pa_node_usage nodes[2]= {
+        {"db-1", 1, 1, 0, PA_USAGE_UNUSED},
+        {"db-2", 1, 1, 0, PA_USAGE_UNUSED}};
+    x[4].nodes= nodes;
+    x[4].n_nodes= 2;
+    pa_rec_list_init(&l, &alloc);
+    pa_rules_table(&t, &h, &l);
+    r= find(&l, "index_cleanup", "party");
+    CHECK(r && strstr(r->message, "was not read in 9.0 days on any of the "
+                                  "2 nodes but is selective"));
+    CHECK(r && strstr(r->evidence,
+                      "\"nodes\": [{\"node\": \"db-1\", \"read_count\": 0, "
+                      "\"usage_status\": \"unused\"}, {\"node\": \"db-2\""));
+    x[4].nodes= NULL;
+    x[4].n_nodes= 0;
+  }
   free(def);
 }
 

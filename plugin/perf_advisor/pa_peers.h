@@ -1,0 +1,97 @@
+/* Copyright (c) perf_advisor authors
+   SPDX-License-Identifier: GPL-2.0-only
+   See COPYING at the top of the repository for the license text. */
+/*
+  perf_advisor: reading the declared peers (perf_advisor_peer_tables) for
+  the model, so that "unused" means unused on every node (pa_peer.h,
+  docs/cluster.md).
+
+  A peer is a table the DBA made on this server, usually a FederatedX table
+  over another node's information_schema.PERF_INDEX_USAGE, with that
+  table's node columns only: TABLE_SCHEMA, TABLE_NAME, INDEX_NAME,
+  READ_COUNT, NODE_USAGE_STATUS, NODE_NAME (others allowed, except the
+  merged ones: a peer table with USAGE_STATUS, DROP_CONFIDENCE... would
+  make every node merge its own peers on each read, in a loop).
+
+  Per statement, each peer is read once (all its rows), all peers at once,
+  each on a thread of its own with a local connection: FederatedX sets no
+  timeout on its connection to the other node, so a read that hangs must
+  not hold the statement.  The statement waits at most
+  perf_advisor_peer_timeout_ms for all of them, and stops waiting at once
+  when it is killed; a peer that did not answer in time is "missing" for
+  the rest of the statement (its thread finishes on its own, and no new
+  read of that peer starts while it runs).  The caller must have SELECT
+  on the peer table (global, schema or table privilege): otherwise the
+  peer is missing for that caller.  Every missing peer gets one warning
+  naming it.
+
+  Locking: LOCK_pa_peer protects the list of running reads and each read's
+  done flag and reference count; never held across SQL.  A statement
+  waits on COND_pa_peer (announced with ENTER_COND, so KILL wakes it).
+*/
+#ifndef PA_PEERS_H
+#define PA_PEERS_H
+
+#include "pa_collect.h"
+
+extern "C" {
+#include "pa_peer.h"
+}
+
+/* System variables owned by plugin.cc. */
+extern char *pa_peer_tables;          /* perf_advisor_peer_tables */
+extern ulong pa_peer_timeout_ms;      /* milliseconds */
+
+/* Checks a new perf_advisor_peer_tables: 0, or 1 with the message. */
+int pa_peers_check(const char *list, char *err, size_t errlen);
+
+/* One index row of a peer. */
+struct pa_peer_row
+{
+  const char *schema, *table, *index;
+  bool reads_known;
+  uint64_t reads;
+  enum pa_usage_status status;
+};
+
+/* One peer, for the schema last read. */
+struct pa_peer_state
+{
+  pa_peer_name name;
+  char label[2 * PA_IDENT_BYTES + 8]; /* `db`.`table` as declared */
+  bool gone;               /* failed or timed out: missing for the rest of
+                              the statement (a warning was pushed) */
+  const char *node;        /* NODE_NAME of its rows, or the label */
+  pa_peer_row *rows;       /* sorted by schema, table, then index */
+  size_t n_rows;
+};
+
+/* One statement's peers (on the statement's memory). */
+struct pa_peers
+{
+  bool parsed;             /* the declaration was read */
+  size_t n;                /* declared peers */
+  pa_peer_state p[PA_PEER_MAX];
+};
+
+void pa_peers_init(pa_peers *c);
+
+/*
+  Make c hold every declared peer's rows (read at the first call of a
+  statement; later calls return at once).  Returns the number of declared
+  peers (0: no merge).  Warnings go to thd.  Memory from root, which must
+  live as long as the statement.  A killed statement stops waiting: the
+  caller checks thd->killed.
+*/
+size_t pa_peers_load(THD *thd, pa_peers *c, MEM_ROOT *root);
+
+/* What peer i says about schema.table's index. */
+void pa_peers_lookup(const pa_peers *c, size_t i, const char *schema,
+                     const char *table, const char *index,
+                     pa_node_usage *out);
+
+/* Plugin load / unload: unload waits for reads still running. */
+void pa_peers_global_init();
+void pa_peers_global_deinit();
+
+#endif
