@@ -218,6 +218,10 @@ public:
    the read with an error set. */
 typedef bool (*row_sink)(void *arg, TABLE *t);
 
+/* A sink for a fill that is run for what it does (a look at a table),
+   not for its rows. */
+static bool ignore_row(void *, TABLE *) { return false; }
+
 /* The fill of a table the server walks: it reads its plan from tl. */
 static int walk_tables(THD *thd, TABLE_LIST *tl)
 {
@@ -1123,11 +1127,8 @@ MYSQL_PLUGIN_EXPORT long long perf_record_applied(UDF_INIT *initid,
   char *rec= arg_str(st, args, 0), *db= arg_str(st, args, 1),
        *table= arg_str(st, args, 2), *index= arg_str(st, args, 3),
        *change= arg_str(st, args, 4), *after= arg_str(st, args, 5), *end;
-  char *where, *query;
   int kind= 0;
   unsigned long long after_id;
-  MYSQL *mysql;
-  MYSQL_RES *res;
   uint64_t id;
 
   *is_null= 1;
@@ -1158,18 +1159,12 @@ MYSQL_PLUGIN_EXPORT long long perf_record_applied(UDF_INIT *initid,
     return 0;
   /* Look at the table, as any PERF_ statement does: a change made since
      the last look is logged now. */
-  if (!(where= where_table(st, db, table)) ||
-      !(query= pa_strdupf(&st->alloc,
-                          "SELECT COUNT(*) FROM information_schema."
-                          "PERF_INDEX_CHANGES%s",
-                          where)) ||
-      !(res= local_query(&mysql, query)))
+  if (is_select(thd, st, "PERF_INDEX_CHANGES", walk_tables, db, table,
+                ignore_row, NULL))
   {
     *error= 1;
     return 0;
   }
-  mysql_free_result(res);
-  mysql_close(mysql);
   if (!(id= pa_state_record_applied(db, table, index,
                                     (enum pa_change_kind) kind,
                                     (uint64_t) after_id, rec)))
