@@ -1712,6 +1712,38 @@ static void no_proposal(Field **f, const pa_missing_digest *md,
     pa_store_str(f[QA_NO_PROPOSAL_REASON], "not_needed");
 }
 
+/*
+  The start the per-table fills over the digests share (PERF_QUERY_ANALYSIS,
+  PERF_COLUMN_STATS): the walk's skip, the statement's context (*c), the
+  table's digests [*first, *last) and its model (*m).  need_process: the
+  fill shows only what the statement texts give (nothing without PROCESS).
+  Returns -1 when the table is to be filled, else what process_table
+  returns (0: nothing to fill, or the walk's answer).
+*/
+static int qa_table_begin(THD *thd, TABLE_LIST *tables, TABLE *table,
+                          bool res, const LEX_CSTRING *db_name,
+                          const LEX_CSTRING *table_name, bool need_process,
+                          qa_ctx **c, size_t *first, size_t *last,
+                          pa_table_model **m)
+{
+  pa_walk w= pa_model_skip(thd, tables, res, db_name);
+  if (w != PA_WALK_BUILD)
+    return pa_walk_return(w);
+  pa_statement_begin(thd, table);
+  if (!(*c= qa_context(thd, table)))
+    return 1;
+  if (!(*c)->ok || (need_process && !(*c)->process))
+    return 0;
+  pa_workload_find(&(*c)->digests.w, db_name->str, table_name->str, first,
+                   last);
+  if (*first == *last)
+    return 0;
+  w= pa_model_build(thd, tables, table, db_name, table_name, true, m);
+  if (w != PA_WALK_BUILD)
+    return pa_walk_return(w);
+  return -1;
+}
+
 static int qa_record(THD *thd, TABLE_LIST *tables, TABLE *table, bool res,
                      const LEX_CSTRING *db_name,
                      const LEX_CSTRING *table_name)
@@ -1721,21 +1753,10 @@ static int qa_record(THD *thd, TABLE_LIST *tables, TABLE *table, bool res,
   pa_table_model *m= NULL;
   pa_alloc a= {pa_root_alloc, &table->mem_root};
 
-  pa_walk w= pa_model_skip(thd, tables, res, db_name);
-  if (w != PA_WALK_BUILD)
-    return pa_walk_return(w);
-  pa_statement_begin(thd, table);
-  if (!(c= qa_context(thd, table)))
-    return 1;
-  if (!c->ok)
-    return 0;
-  pa_workload_find(&c->digests.w, db_name->str, table_name->str, &first,
-                   &last);
-  if (first == last)
-    return 0;
-  w= pa_model_build(thd, tables, table, db_name, table_name, true, &m);
-  if (w != PA_WALK_BUILD)
-    return pa_walk_return(w);
+  int rc= qa_table_begin(thd, tables, table, res, db_name, table_name,
+                         false, &c, &first, &last, &m);
+  if (rc >= 0)
+    return rc;
 
   /* The statistics of every column the table's candidates filter on, once
      for the table (needs the texts: PROCESS) */
@@ -1926,21 +1947,10 @@ static int column_stats_record(THD *thd, TABLE_LIST *tables, TABLE *table,
   const char *names[PA_DIGEST_MAX_COLUMNS];
   int k= 0;
 
-  pa_walk w= pa_model_skip(thd, tables, res, db_name);
-  if (w != PA_WALK_BUILD)
-    return pa_walk_return(w);
-  pa_statement_begin(thd, table);
-  if (!(c= qa_context(thd, table)))
-    return 1;
-  if (!c->ok || !c->process)
-    return 0;
-  pa_workload_find(&c->digests.w, db_name->str, table_name->str, &first,
-                   &last);
-  if (first == last)
-    return 0;
-  w= pa_model_build(thd, tables, table, db_name, table_name, true, &m);
-  if (w != PA_WALK_BUILD)
-    return pa_walk_return(w);
+  int rc= qa_table_begin(thd, tables, table, res, db_name, table_name,
+                         true, &c, &first, &last, &m);
+  if (rc >= 0)
+    return rc;
   /* one local connection for the statement's table reads and the
      statistics */
   pa_colstats_conn conn= {NULL, false, false, false};
