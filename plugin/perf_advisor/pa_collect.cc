@@ -12,6 +12,7 @@
 #include "pa_collect.h"
 
 #include <mysql/service_sql.h>
+#include <sql_acl.h>
 #include <sql_connect.h>
 #include <set_var.h>
 #include <protocol.h>
@@ -79,6 +80,23 @@ bool pa_pfs_enabled(THD *thd)
   return !is_null && v != 0;
 }
 
+bool pa_caller_reads_table(THD *thd, const char *db, const char *name)
+{
+#ifndef NO_EMBEDDED_ACCESS_CHECKS
+  TABLE_LIST tl;
+  LEX_CSTRING d= {db, strlen(db)}, t= {name, strlen(name)};
+  tl.reset();
+  tl.init_one_table(&d, &t, NULL, TL_READ);
+  tl.grant.privilege= NO_ACL;
+  if (check_access(thd, SELECT_ACL, db, &tl.grant.privilege, NULL, 0, 1) ||
+      check_grant(thd, SELECT_ACL, &tl, false, 1, true))
+    return false;
+  return (tl.grant.privilege & SELECT_ACL) != NO_ACL;
+#else
+  return true;
+#endif
+}
+
 static uint64_t to_u64(const char *s)
 {
   return s ? (uint64_t) strtoull(s, NULL, 10) : 0;
@@ -111,6 +129,69 @@ static MYSQL_RES *run(THD *thd, MYSQL *mysql, const char *what,
   return res;
 }
 
+/* The queries of pa_collect_pfs(), in the order of their columns. */
+static const char q_rules[]= "SELECT OBJECT_SCHEMA, OBJECT_NAME, ENABLED"
+                             " FROM performance_schema.setup_objects"
+                             " WHERE OBJECT_TYPE='TABLE'";
+static const char q_digests[]=
+    "SELECT SCHEMA_NAME, DIGEST_TEXT, COUNT_STAR, AVG_TIMER_WAIT, DIGEST,"
+    " SUM_TIMER_WAIT, SUM_ROWS_EXAMINED, SUM_ERRORS"
+    " FROM performance_schema.events_statements_summary_by_digest"
+    " WHERE DIGEST_TEXT IS NOT NULL";
+
+/*
+  The rows of one query, read in turn: rows_open() runs it and allots the
+  array they go to, rows_next() fetches each row, rows_close() frees the
+  result.  A reader keeps a row by kept++; rows_close() returns how many
+  it kept.
+*/
+struct pfs_rows
+{
+  MYSQL_RES *res;
+  MYSQL_ROW row;                 /* the current row, after rows_next() */
+  size_t n;                      /* rows the query returned */
+  size_t kept;                   /* rows the reader kept, the next slot */
+};
+
+/* Room on root for one elem_size element per row (one at least); NULL
+   when out of memory. */
+static void *rows_alloc(pfs_rows *r, MEM_ROOT *root, size_t elem_size)
+{
+  return alloc_root(root, (r->n ? r->n : 1) * elem_size);
+}
+
+/*
+  Run query and allot *rows (rows_alloc()).  false when the query failed
+  (with a warning) or out of memory; nothing is then left open.
+*/
+static bool rows_open(pfs_rows *r, THD *thd, MYSQL *mysql, MEM_ROOT *root,
+                      const char *what, const char *query, size_t elem_size,
+                      void **rows)
+{
+  if (!(r->res= run(thd, mysql, what, query)))
+    return false;
+  r->n= (size_t) mysql_num_rows(r->res);
+  r->kept= 0;
+  if (!(*rows= rows_alloc(r, root, elem_size)))
+  {
+    mysql_free_result(r->res);
+    return false;
+  }
+  return true;
+}
+
+/* The next row into r->row; false after the last. */
+static bool rows_next(pfs_rows *r)
+{
+  return r->kept < r->n && (r->row= mysql_fetch_row(r->res));
+}
+
+static size_t rows_close(pfs_rows *r)
+{
+  mysql_free_result(r->res);
+  return r->kept;
+}
+
 static bool read_state(THD *thd, MYSQL *mysql, pa_pfs_data *out)
 {
   MYSQL_RES *res;
@@ -141,31 +222,23 @@ static bool read_state(THD *thd, MYSQL *mysql, pa_pfs_data *out)
 static bool read_rules(THD *thd, MYSQL *mysql, MEM_ROOT *root,
                        pa_pfs_data *out)
 {
-  MYSQL_RES *res;
-  MYSQL_ROW row;
-  size_t n, i= 0;
+  pfs_rows r;
 
-  if (!(res= run(thd, mysql, "reading setup_objects",
-                 "SELECT OBJECT_SCHEMA, OBJECT_NAME, ENABLED"
-                 " FROM performance_schema.setup_objects"
-                 " WHERE OBJECT_TYPE='TABLE'")))
+  if (!rows_open(&r, thd, mysql, root, "reading setup_objects", q_rules,
+                 sizeof(*out->rules), (void **) &out->rules))
     return false;
-  n= (size_t) mysql_num_rows(res);
-  out->rules= (pa_pfs_object_rule *) alloc_root(
-      root, (n ? n : 1) * sizeof(pa_pfs_object_rule));
-  while (out->rules && (row= mysql_fetch_row(res)) && i < n)
+  while (rows_next(&r))
   {
-    pa_pfs_object_rule *r= &out->rules[i];
-    if (!row[0] || !row[1] || !row[2] ||
-        !(r->schema= strdup_root(root, row[0])) ||
-        !(r->name= strdup_root(root, row[1])))
+    pa_pfs_object_rule *o= &out->rules[r.kept];
+    if (!r.row[0] || !r.row[1] || !r.row[2] ||
+        !(o->schema= strdup_root(root, r.row[0])) ||
+        !(o->name= strdup_root(root, r.row[1])))
       continue;
-    r->enabled= !strcmp(row[2], "YES");
-    i++;
+    o->enabled= !strcmp(r.row[2], "YES");
+    r.kept++;
   }
-  mysql_free_result(res);
-  out->n_rules= i;
-  return out->rules != NULL;
+  out->n_rules= rows_close(&r);
+  return true;
 }
 
 /*
@@ -176,58 +249,45 @@ static bool read_io(THD *thd, MYSQL *mysql, MEM_ROOT *root, const char *what,
                     const char *query, bool with_index, pa_pfs_io_row **rows,
                     size_t *n_rows)
 {
-  MYSQL_RES *res;
-  MYSQL_ROW row;
-  size_t n, i= 0;
+  pfs_rows r;
   uint first= with_index ? 3 : 2;
 
-  if (!(res= run(thd, mysql, what, query)))
+  if (!rows_open(&r, thd, mysql, root, what, query, sizeof(**rows),
+                 (void **) rows))
     return false;
-  n= (size_t) mysql_num_rows(res);
-  *rows= (pa_pfs_io_row *) alloc_root(root, (n ? n : 1) *
-                                              sizeof(pa_pfs_io_row));
-  while (*rows && (row= mysql_fetch_row(res)) && i < n)
+  while (rows_next(&r))
   {
-    pa_pfs_io_row *r= &(*rows)[i];
-    if (!row[0] || !row[1] || !(r->schema= strdup_root(root, row[0])) ||
-        !(r->name= strdup_root(root, row[1])))
+    pa_pfs_io_row *o= &(*rows)[r.kept];
+    if (!r.row[0] || !r.row[1] || !(o->schema= strdup_root(root, r.row[0])) ||
+        !(o->name= strdup_root(root, r.row[1])))
       continue;
-    r->index= NULL;
-    if (with_index && row[2] && !(r->index= strdup_root(root, row[2])))
+    o->index= NULL;
+    if (with_index && r.row[2] && !(o->index= strdup_root(root, r.row[2])))
       continue;
     for (uint k= 0; k < PA_USAGE_COUNTERS; k++)
-      r->raw[k]= to_u64(row[first + k]);
-    i++;
+      o->raw[k]= to_u64(r.row[first + k]);
+    r.kept++;
   }
-  mysql_free_result(res);
-  *n_rows= i;
-  return *rows != NULL;
+  *n_rows= rows_close(&r);
+  return true;
 }
 
 static bool read_digests(THD *thd, MYSQL *mysql, MEM_ROOT *root,
                          pa_pfs_data *out)
 {
-  MYSQL_RES *res;
-  MYSQL_ROW row;
-  size_t n, i= 0;
+  pfs_rows r;
 
-  if (!(res= run(thd, mysql, "reading statement digests",
-                 "SELECT SCHEMA_NAME, DIGEST_TEXT, COUNT_STAR, AVG_TIMER_WAIT,"
-                 " DIGEST, SUM_TIMER_WAIT, SUM_ROWS_EXAMINED, SUM_ERRORS"
-                 " FROM performance_schema.events_statements_summary_by_digest"
-                 " WHERE DIGEST_TEXT IS NOT NULL")))
+  if (!rows_open(&r, thd, mysql, root, "reading statement digests",
+                 q_digests, sizeof(*out->digests), (void **) &out->digests))
     return false;
-  n= (size_t) mysql_num_rows(res);
-  out->digests= (pa_digest_stat *) alloc_root(root, (n ? n : 1) *
-                                                      sizeof(pa_digest_stat));
-  out->digest_ids= (pa_pfs_digest_id *) alloc_root(
-      root, (n ? n : 1) * sizeof(pa_pfs_digest_id));
-  while (out->digests && out->digest_ids && (row= mysql_fetch_row(res)) &&
-         i < n)
+  out->digest_ids= (pa_pfs_digest_id *) rows_alloc(&r, root,
+                                                   sizeof(*out->digest_ids));
+  while (out->digest_ids && rows_next(&r))
   {
-    pa_pfs_digest_id *id= &out->digest_ids[i];
-    unsigned long *len= mysql_fetch_lengths(res);
-    pa_digest_stat *d= &out->digests[i];
+    MYSQL_ROW row= r.row;
+    pa_pfs_digest_id *id= &out->digest_ids[r.kept];
+    unsigned long *len= mysql_fetch_lengths(r.res);
+    pa_digest_stat *d= &out->digests[r.kept];
     d->schema= row[0] ? strdup_root(root, row[0]) : NULL;
     if (!(d->text= (const char *) memdup_root(root, row[1], len[1])))
       break;
@@ -241,11 +301,10 @@ static bool read_digests(THD *thd, MYSQL *mysql, MEM_ROOT *root,
     id->fig.errors= to_u64(row[7]);
     if (!id->digest)
       break;
-    i++;
+    r.kept++;
   }
-  mysql_free_result(res);
-  out->n_digests= i;
-  return out->digests != NULL && out->digest_ids != NULL;
+  out->n_digests= rows_close(&r);
+  return out->digest_ids != NULL;
 }
 
 /* Whether the statement that reads has been killed (NULL: a thread). */

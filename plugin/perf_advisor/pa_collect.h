@@ -83,6 +83,13 @@ MYSQL *pa_local_connect(THD *thd);
 bool pa_pfs_enabled(THD *thd);
 
 /*
+  Whether thd's user has SELECT on the whole table db.name: globally, on
+  the schema or on the table (a grant on some of its columns is not
+  enough).  True in a server built without access checks.
+*/
+bool pa_caller_reads_table(THD *thd, const char *db, const char *name);
+
+/*
   Read performance_schema into out, memory from root.  false (with a
   warning on thd, when there is one) when it cannot be read, and false
   when thd is killed between two of its reads (out is then incomplete).

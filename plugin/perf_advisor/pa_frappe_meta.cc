@@ -49,26 +49,6 @@ static bool table_exists(THD *thd, const LEX_CSTRING *db, const char *name)
   return ha_table_exists(thd, db, &t);
 }
 
-/* Whether the caller has SELECT on the whole table db.name (global,
-   schema or table privilege; a grant on some columns is not enough). */
-static bool caller_reads(THD *thd, const LEX_CSTRING *db, const char *name)
-{
-#ifndef NO_EMBEDDED_ACCESS_CHECKS
-  TABLE_LIST tl;
-  LEX_CSTRING t= {name, strlen(name)};
-  tl.reset();
-  tl.init_one_table(db, &t, NULL, TL_READ);
-  tl.grant.privilege= NO_ACL;
-  if (check_access(thd, SELECT_ACL, db->str, &tl.grant.privilege, NULL, 0,
-                   1) ||
-      check_grant(thd, SELECT_ACL, &tl, false, 1, true))
-    return false;
-  return (tl.grant.privilege & SELECT_ACL) != NO_ACL;
-#else
-  return true;
-#endif
-}
-
 /* has[] of db's metadata tables; whether it is a Frappe site the caller
    may read (site: whether it is a Frappe site at all). */
 static bool site_readable(THD *thd, const LEX_CSTRING *db, bool *has,
@@ -78,7 +58,8 @@ static bool site_readable(THD *thd, const LEX_CSTRING *db, bool *has,
     has[i]= table_exists(thd, db, meta_table_names[i]);
   *site= has[MT_DOCTYPE] && has[MT_DOCFIELD];
   for (int i= 0; *site && i < MT_COUNT; i++)
-    if (has[i] && !caller_reads(thd, db, meta_table_names[i]))
+    if (has[i] &&
+        !pa_caller_reads_table(thd, db->str, meta_table_names[i]))
       return false;
   return *site;
 }

@@ -290,24 +290,6 @@ void pa_peers_init(pa_peers *c)
   c->n= 0;
 }
 
-/* Whether the caller has SELECT on the whole table db.name. */
-static bool caller_reads(THD *thd, const char *db, const char *name)
-{
-#ifndef NO_EMBEDDED_ACCESS_CHECKS
-  TABLE_LIST tl;
-  LEX_CSTRING d= {db, strlen(db)}, t= {name, strlen(name)};
-  tl.reset();
-  tl.init_one_table(&d, &t, NULL, TL_READ);
-  tl.grant.privilege= NO_ACL;
-  if (check_access(thd, SELECT_ACL, db, &tl.grant.privilege, NULL, 0, 1) ||
-      check_grant(thd, SELECT_ACL, &tl, false, 1, true))
-    return false;
-  return (tl.grant.privilege & SELECT_ACL) != NO_ACL;
-#else
-  return true;
-#endif
-}
-
 static void peer_gone(THD *thd, pa_peer_state *p, const char *why)
 {
   p->gone= true;
@@ -423,7 +405,7 @@ size_t pa_peers_load(THD *thd, pa_peers *c, MEM_ROOT *root)
 
     if (p->gone)
       continue;
-    if (!caller_reads(thd, p->name.db, p->name.table))
+    if (!pa_caller_reads_table(thd, p->name.db, p->name.table))
     {
       peer_gone(thd, p, "no SELECT privilege on the table");
       continue;

@@ -515,6 +515,16 @@ static void json_rows_write(json_rows *r, pa_buf *b)
   pa_buf_puts(b, "]");
 }
 
+/* The call's result: s (len bytes) copied to st->result, not NULL. */
+static char *result(udf_state *st, const char *s, size_t len,
+                    unsigned long *length, unsigned char *is_null)
+{
+  st->result.copy(s, len, &my_charset_utf8mb4_bin);
+  *length= st->result.length();
+  *is_null= 0;
+  return (char *) st->result.ptr();
+}
+
 static char *finish(udf_state *st, pa_buf *b, unsigned long *length,
                     unsigned char *is_null, unsigned char *error)
 {
@@ -525,10 +535,7 @@ static char *finish(udf_state *st, pa_buf *b, unsigned long *length,
     *error= 1;
     return NULL;
   }
-  st->result.copy(s, b->len, &my_charset_utf8mb4_bin);
-  *length= st->result.length();
-  *is_null= 0;
-  return (char *) st->result.ptr();
+  return result(st, s, b->len, length, is_null);
 }
 
 /*
@@ -568,6 +575,22 @@ static int split_columns(char *spec, const char **out, int max)
       return -1;
     out[n++]= start;
   }
+  return n;
+}
+
+/*
+  split_columns() of a UDF's columns argument into at most
+  PA_INDEX_MAX_COLS items; -1 with the error set, naming udf and what an
+  item is, when they are too many or one is empty.
+*/
+static int split_arg(const char *udf, const char *what, char *spec,
+                     const char **out)
+{
+  int n= split_columns(spec, out, PA_INDEX_MAX_COLS);
+  if (n <= 0)
+    my_printf_error(ER_UNKNOWN_ERROR,
+                    "%s: columns must be 1 to %d %s separated by commas",
+                    MYF(0), udf, PA_INDEX_MAX_COLS, what);
   return n;
 }
 
@@ -624,12 +647,8 @@ MYSQL_PLUGIN_EXPORT char *perf_index_name(UDF_INIT *initid, UDF_ARGS *args,
 
   if ((*is_null= !table || !spec))
     return NULL;
-  if ((n= split_columns(spec, cols, PA_INDEX_MAX_COLS)) <= 0)
+  if ((n= split_arg("perf_index_name", "names", spec, cols)) <= 0)
   {
-    my_printf_error(ER_UNKNOWN_ERROR,
-                    "perf_index_name: columns must be 1 to %d names "
-                    "separated by commas",
-                    MYF(0), PA_INDEX_MAX_COLS);
     *error= 1;
     return NULL;
   }
@@ -640,9 +659,7 @@ MYSQL_PLUGIN_EXPORT char *perf_index_name(UDF_INIT *initid, UDF_ARGS *args,
     *error= 1;
     return NULL;
   }
-  st->result.copy(name, strlen(name), &my_charset_utf8mb4_bin);
-  *length= st->result.length();
-  return (char *) st->result.ptr();
+  return result(st, name, strlen(name), length, is_null);
 }
 
 /* ---- perf_index_ddl(schema, table, columns [, 'UNIQUE']) ------------- */
@@ -820,12 +837,8 @@ MYSQL_PLUGIN_EXPORT char *perf_index_ddl(UDF_INIT *initid, UDF_ARGS *args,
     *error= 1;
     return NULL;
   }
-  if ((n= split_columns(spec, items, PA_INDEX_MAX_COLS)) <= 0)
+  if ((n= split_arg("perf_index_ddl", "key parts", spec, items)) <= 0)
   {
-    my_printf_error(ER_UNKNOWN_ERROR,
-                    "perf_index_ddl: columns must be 1 to %d key parts "
-                    "separated by commas",
-                    MYF(0), PA_INDEX_MAX_COLS);
     *error= 1;
     return NULL;
   }
@@ -907,10 +920,7 @@ MYSQL_PLUGIN_EXPORT char *perf_index_ddl(UDF_INIT *initid, UDF_ARGS *args,
     *error= 1;
     return NULL;
   }
-  st->result.copy(ddl, strlen(ddl), &my_charset_utf8mb4_bin);
-  *length= st->result.length();
-  *is_null= 0;
-  return (char *) st->result.ptr();
+  return result(st, ddl, strlen(ddl), length, is_null);
 }
 
 /* The JSON UDFs: a document of up to 16 MiB, or NULL; never constant (the
