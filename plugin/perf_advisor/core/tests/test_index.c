@@ -11,6 +11,7 @@
 #include "pa_index.h"
 #include "pa_test.h"
 
+#include <stdlib.h>
 #include <time.h>
 
 #define PRI 1 /* PRIMARY KEY (and unique) */
@@ -116,752 +117,329 @@ static int run(void) { return pa_index_analyze(&T, NULL, V); }
 #define UNSAFE(i) CHECK(!pa_index_drop_safe(&V[i]))
 #define BLOCKERS(i, b) CHECK(V[i].blockers == (b))
 
+/*
+  One table and what the analysis must say of it, checked by scenario().
+  indexes: "name=cols" items separated by "; ", each optionally behind
+  flags and a colon: P PRIMARY, U UNIQUE, I IGNORED, H HASH, F FULLTEXT,
+  S SPATIAL ("UH:lu=blob_col").  fks: the same without flags; NULL: none.
+  expect: the checks in order, separated by spaces, each on the index
+  named by its first digit i:
+    i-          not redundant (NONE)
+    iDj iLj iKj duplicate, left_prefix, pk_suffix of index j (EXPECT)
+    is iu       drop-safe, or not (SAFE, UNSAFE)
+    i=LETTERS   exactly these blockers: P primary, U unique, F foreign
+                key, H hint, C covering; 0 none (BLOCKERS)
+    i+L i!L     blocker L set, not set
+    icJ ifJ     covers, fk == J (a number, -1 for none)
+*/
+struct scenario
+{
+  int clustered_pk;
+  const char *indexes, *fks, *expect;
+};
+
+static unsigned blocker_bits(const char *p, size_t n)
+{
+  unsigned bits= 0;
+  for (size_t k= 0; k < n; k++)
+    switch (p[k])
+    {
+    case 'P': bits|= PA_BLOCK_PRIMARY; break;
+    case 'U': bits|= PA_BLOCK_UNIQUE; break;
+    case 'F': bits|= PA_BLOCK_FK; break;
+    case 'H': bits|= PA_BLOCK_HINT; break;
+    case 'C': bits|= PA_BLOCK_COVERING; break;
+    }
+  return bits;
+}
+
+/* Add the items of spec: indexes, or foreign keys when fk. */
+static void load_items(const char *spec, int fk)
+{
+  while (spec && *spec)
+  {
+    const char *end= strstr(spec, "; ");
+    size_t len= end ? (size_t) (end - spec) : strlen(spec);
+    const char *colon= memchr(spec, ':', len);
+    const char *eq= memchr(spec, '=', len);
+    const char *name= colon && colon < eq ? colon + 1 : spec;
+    char n[PA_IDENT_BYTES], cols[256];
+    enum pa_index_type type= PA_IDX_BTREE;
+    int flags= 0;
+
+    for (const char *f= spec; f < name - 1; f++)
+      switch (*f)
+      {
+      case 'P': flags|= PRI; break;
+      case 'U': flags|= UNI; break;
+      case 'I': flags|= IGN; break;
+      case 'H': type= PA_IDX_HASH; break;
+      case 'F': type= PA_IDX_FULLTEXT; break;
+      case 'S': type= PA_IDX_SPATIAL; break;
+      }
+    set_name(n, name, (size_t) (eq - name));
+    snprintf(cols, sizeof(cols), "%.*s", (int) (spec + len - eq - 1),
+             eq + 1);
+    if (fk)
+      add_fk(n, cols);
+    else
+      add(n, type, flags, cols);
+    spec= end ? end + 2 : NULL;
+  }
+}
+
+/* Build the table of c, analyse it and run its checks. */
+static void scenario(const struct scenario *c)
+{
+  const char *p= c->expect;
+  int failed= pa_test_failed;
+
+  reset(c->clustered_pk);
+  load_items(c->indexes, 0);
+  load_items(c->fks, 1);
+  CHECK(run() == 0);
+  while (*p)
+  {
+    int i= *p - '0';
+    const char *arg= p + 2;
+    size_t n= strcspn(arg, " ");
+    switch (p[1])
+    {
+    case '-': NONE(i); break;
+    case 'D': EXPECT(i, PA_RED_DUPLICATE, atoi(arg)); break;
+    case 'L': EXPECT(i, PA_RED_LEFT_PREFIX, atoi(arg)); break;
+    case 'K': EXPECT(i, PA_RED_PK_SUFFIX, atoi(arg)); break;
+    case 's': SAFE(i); break;
+    case 'u': UNSAFE(i); break;
+    case '=': BLOCKERS(i, blocker_bits(arg, n)); break;
+    case '+': CHECK(V[i].blockers & blocker_bits(arg, n)); break;
+    case '!': CHECK(!(V[i].blockers & blocker_bits(arg, n))); break;
+    case 'c': CHECK(V[i].covers == atoi(arg)); break;
+    case 'f': CHECK(V[i].fk == atoi(arg)); break;
+    default: CHECK(!"a known check");
+    }
+    p= arg + strcspn(arg, " ");
+    p+= *p == ' ';
+  }
+  if (pa_test_failed != failed)
+    fprintf(stderr, "  in the table {%s} fks {%s}, checks \"%s\"\n",
+            c->indexes, c->fks ? c->fks : "", c->expect);
+}
+
+#define RUN_SCENARIOS(cases)                                                 \
+  for (size_t k_= 0; k_ < sizeof(cases) / sizeof((cases)[0]); k_++)         \
+  scenario(&(cases)[k_])
+
 /* Rule 2. */
 static void test_duplicate(void)
 {
-  /* KEY(a) twice: the later one; case of names does not matter */
-  reset(1);
-  key("k1", 0, "a");
-  key("k2", 0, "A");
-  CHECK(run() == 0);
-  NONE(0);
-  EXPECT(1, PA_RED_DUPLICATE, 0);
-  BLOCKERS(0, PA_BLOCK_COVERING);
-  CHECK(V[0].covers == 1);
-  UNSAFE(0);
-  SAFE(1);
-  BLOCKERS(1, 0);
-  CHECK(V[1].covers == -1);
-  CHECK(V[1].fk == -1);
-
-  /* KEY(a) + UNIQUE(a): the KEY, in either order */
-  reset(1);
-  key("k", 0, "a");
-  key("u", UNI, "a");
-  CHECK(run() == 0);
-  EXPECT(0, PA_RED_DUPLICATE, 1);
-  NONE(1);
-  SAFE(0);
-  BLOCKERS(1, PA_BLOCK_UNIQUE | PA_BLOCK_COVERING);
-  reset(1);
-  key("u", UNI, "a");
-  key("k", 0, "a");
-  CHECK(run() == 0);
-  NONE(0);
-  EXPECT(1, PA_RED_DUPLICATE, 0);
-
-  /* UNIQUE(a) twice: the later one, still blocked by its constraint */
-  reset(1);
-  key("u1", UNI, "a");
-  key("u2", UNI, "a");
-  CHECK(run() == 0);
-  NONE(0);
-  EXPECT(1, PA_RED_DUPLICATE, 0);
-  BLOCKERS(1, PA_BLOCK_UNIQUE);
-  UNSAFE(1);
-
-  /* three copies: 2nd and 3rd against the 1st */
-  reset(1);
-  key("k1", 0, "a,b");
-  key("k2", 0, "a,b");
-  key("k3", 0, "a,b");
-  CHECK(run() == 0);
-  NONE(0);
-  EXPECT(1, PA_RED_DUPLICATE, 0);
-  EXPECT(2, PA_RED_DUPLICATE, 0);
-  CHECK(V[0].covers == 1);
-  SAFE(1);
-  SAFE(2);
-
-  /* three copies, the unique one in the middle keeps */
-  reset(1);
-  key("k1", 0, "a");
-  key("u", UNI, "a");
-  key("k3", 0, "a");
-  CHECK(run() == 0);
-  EXPECT(0, PA_RED_DUPLICATE, 1);
-  NONE(1);
-  EXPECT(2, PA_RED_DUPLICATE, 1);
-
-  /* PRIMARY(a) + KEY(a): the KEY; PRIMARY never, wherever it is */
-  reset(1);
-  key("PRIMARY", PRI, "a");
-  key("k", 0, "a");
-  CHECK(run() == 0);
-  NONE(0);
-  EXPECT(1, PA_RED_DUPLICATE, 0);
-  BLOCKERS(0, PA_BLOCK_PRIMARY | PA_BLOCK_UNIQUE | PA_BLOCK_COVERING);
-  reset(0);
-  key("k", 0, "a");
-  key("u", UNI, "a");
-  key("PRIMARY", PRI, "a");
-  CHECK(run() == 0);
-  EXPECT(0, PA_RED_DUPLICATE, 2);
-  EXPECT(1, PA_RED_DUPLICATE, 2);
-  NONE(2);
-  UNSAFE(1);
-
-  /* same parts with prefixes */
-  reset(1);
-  key("k1", 0, "s(10),t");
-  key("k2", 0, "s(10),t");
-  CHECK(run() == 0);
-  EXPECT(1, PA_RED_DUPLICATE, 0);
-
-  /* different prefix, DESC or type: not duplicates */
-  reset(1);
-  key("k1", 0, "s(10)");
-  key("k2", 0, "s(11)");
-  key("k3", 0, "t");
-  key("k4", 0, "t DESC");
-  add("h", PA_IDX_HASH, 0, "t");
-  CHECK(run() == 0);
-  EXPECT(0, PA_RED_LEFT_PREFIX, 1);
-  NONE(1);
-  NONE(2);
-  NONE(3);
-  NONE(4);
+  static const struct scenario cases[]= {
+      /* KEY(a) twice: the later one; case of names does not matter */
+      {1, "k1=a; k2=A", NULL, "0- 1D0 0=C 0c1 0u 1s 1=0 1c-1 1f-1"},
+      /* KEY(a) + UNIQUE(a): the KEY, in either order */
+      {1, "k=a; U:u=a", NULL, "0D1 1- 0s 1=UC"},
+      {1, "U:u=a; k=a", NULL, "0- 1D0"},
+      /* UNIQUE(a) twice: the later one, still blocked by its constraint */
+      {1, "U:u1=a; U:u2=a", NULL, "0- 1D0 1=U 1u"},
+      /* three copies: 2nd and 3rd against the 1st */
+      {1, "k1=a,b; k2=a,b; k3=a,b", NULL, "0- 1D0 2D0 0c1 1s 2s"},
+      /* three copies, the unique one in the middle keeps */
+      {1, "k1=a; U:u=a; k3=a", NULL, "0D1 1- 2D1"},
+      /* PRIMARY(a) + KEY(a): the KEY; PRIMARY never, wherever it is */
+      {1, "P:PRIMARY=a; k=a", NULL, "0- 1D0 0=PUC"},
+      {0, "k=a; U:u=a; P:PRIMARY=a", NULL, "0D2 1D2 2- 1u"},
+      /* same parts with prefixes */
+      {1, "k1=s(10),t; k2=s(10),t", NULL, "1D0"},
+      /* different prefix, DESC or type: not duplicates */
+      {1, "k1=s(10); k2=s(11); k3=t; k4=t DESC; H:h=t",
+       NULL, "0L1 1- 2- 3- 4-"}};
+  RUN_SCENARIOS(cases);
 }
 
 /* Rule 1 for ignored indexes, and rule 2 with them. */
 static void test_ignored(void)
 {
-  /* an ignored index never covers */
-  reset(1);
-  key("k1", 0, "a");
-  key("k2", IGN, "a,b");
-  CHECK(run() == 0);
-  NONE(0);
-  NONE(1);
-  SAFE(0);
-  SAFE(1);
-
-  /* but it can be redundant */
-  reset(1);
-  key("k1", IGN, "a");
-  key("k2", 0, "a,b");
-  CHECK(run() == 0);
-  EXPECT(0, PA_RED_LEFT_PREFIX, 1);
-  NONE(1);
-  BLOCKERS(1, PA_BLOCK_COVERING);
-
-  /* duplicates: the copy the optimizer uses keeps, whatever the order */
-  reset(1);
-  key("k1", IGN, "a");
-  key("k2", 0, "a");
-  CHECK(run() == 0);
-  EXPECT(0, PA_RED_DUPLICATE, 1);
-  NONE(1);
-
-  /* even over a unique copy: it is reported, and keeps its constraint */
-  reset(1);
-  key("u", UNI | IGN, "a");
-  key("k", 0, "a");
-  CHECK(run() == 0);
-  EXPECT(0, PA_RED_DUPLICATE, 1);
-  NONE(1);
-  UNSAFE(0);
-
-  /* all copies ignored: nothing can cover, nothing reported */
-  reset(1);
-  key("k1", IGN, "a");
-  key("k2", IGN, "a");
-  CHECK(run() == 0);
-  NONE(0);
-  NONE(1);
+  static const struct scenario cases[]= {
+      /* an ignored index never covers */
+      {1, "k1=a; I:k2=a,b", NULL, "0- 1- 0s 1s"},
+      /* but it can be redundant */
+      {1, "I:k1=a; k2=a,b", NULL, "0L1 1- 1=C"},
+      /* duplicates: the copy the optimizer uses keeps, whatever the order */
+      {1, "I:k1=a; k2=a", NULL, "0D1 1-"},
+      /* even over a unique copy: it is reported, and keeps its constraint */
+      {1, "UI:u=a; k=a", NULL, "0D1 1- 0u"},
+      /* all copies ignored: nothing can cover, nothing reported */
+      {1, "I:k1=a; I:k2=a", NULL, "0- 1-"}};
+  RUN_SCENARIOS(cases);
 }
 
 /* Rule 3. */
 static void test_left_prefix(void)
 {
-  reset(1);
-  key("k1", 0, "a");
-  key("k2", 0, "a,b");
-  CHECK(run() == 0);
-  EXPECT(0, PA_RED_LEFT_PREFIX, 1);
-  NONE(1);
-  SAFE(0);
-  UNSAFE(1);
-
-  /* the shortest covering index; chains are reported link by link */
-  reset(1);
-  key("ab", 0, "a,b");
-  key("abc", 0, "a,b,c");
-  key("a", 0, "a");
-  CHECK(run() == 0);
-  EXPECT(0, PA_RED_LEFT_PREFIX, 1);
-  NONE(1);
-  EXPECT(2, PA_RED_LEFT_PREFIX, 0);
-  UNSAFE(0); /* covers a */
-  UNSAFE(1);
-  SAFE(2);
-
-  /* shortest, then earliest */
-  reset(1);
-  key("abc", 0, "a,b,c");
-  key("ax", 0, "a,x");
-  key("ay", 0, "a,y");
-  key("a", 0, "a");
-  CHECK(run() == 0);
-  EXPECT(3, PA_RED_LEFT_PREFIX, 1);
-  NONE(2);
-
-  /* PRIMARY(a,b) + UNIQUE(a): reported, blocked, nothing drop-safe */
-  reset(1);
-  key("PRIMARY", PRI, "a,b");
-  key("u", UNI, "a");
-  CHECK(run() == 0);
-  NONE(0);
-  EXPECT(1, PA_RED_LEFT_PREFIX, 0);
-  BLOCKERS(1, PA_BLOCK_UNIQUE);
-  UNSAFE(0);
-  UNSAFE(1);
-
-  /* a PRIMARY is never reported, even as a prefix of a wider index */
-  reset(0);
-  key("PRIMARY", PRI, "a");
-  key("k", 0, "a,b");
-  CHECK(run() == 0);
-  NONE(0);
-  NONE(1);
+  static const struct scenario cases[]= {
+      {1, "k1=a; k2=a,b", NULL, "0L1 1- 0s 1u"},
+      /* the shortest covering index; chains are reported link by link
+         (ab covers a) */
+      {1, "ab=a,b; abc=a,b,c; a=a", NULL, "0L1 1- 2L0 0u 1u 2s"},
+      /* shortest, then earliest */
+      {1, "abc=a,b,c; ax=a,x; ay=a,y; a=a", NULL, "3L1 2-"},
+      /* PRIMARY(a,b) + UNIQUE(a): reported, blocked, nothing drop-safe */
+      {1, "P:PRIMARY=a,b; U:u=a", NULL, "0- 1L0 1=U 0u 1u"},
+      /* a PRIMARY is never reported, even as a prefix of a wider index */
+      {0, "P:PRIMARY=a; k=a,b", NULL, "0- 1-"}};
+  RUN_SCENARIOS(cases);
 }
 
 /* Rule 3, prefix key parts. */
 static void test_prefix(void)
 {
-  /* pt-duplicate-key-checker's bug: KEY(s) is not redundant to s(10) */
-  reset(1);
-  key("s10", 0, "s(10)");
-  key("s", 0, "s");
-  CHECK(run() == 0);
-  EXPECT(0, PA_RED_LEFT_PREFIX, 1);
-  NONE(1);
-  reset(1);
-  key("s", 0, "s");
-  key("s10", 0, "s(10)");
-  CHECK(run() == 0);
-  NONE(0);
-  EXPECT(1, PA_RED_LEFT_PREFIX, 0);
-
-  /* a longer prefix covers a shorter one, not the reverse */
-  reset(1);
-  key("s10", 0, "s(10)");
-  key("s20", 0, "s(20)");
-  CHECK(run() == 0);
-  EXPECT(0, PA_RED_LEFT_PREFIX, 1);
-  NONE(1);
-  reset(1);
-  key("s20", 0, "s(20)");
-  key("s10", 0, "s(10)");
-  CHECK(run() == 0);
-  NONE(0);
-  EXPECT(1, PA_RED_LEFT_PREFIX, 0);
-
-  /* only the last part may differ */
-  reset(1);
-  key("s10t", 0, "s(10),t");
-  key("st", 0, "s,t");
-  CHECK(run() == 0);
-  NONE(0);
-  NONE(1);
-
-  /* a prefix last part of a shorter index: covered by a whole column or a
-     longer prefix in the wider one, not by a shorter prefix */
-  reset(1);
-  key("s10", 0, "s(10)");
-  key("st", 0, "s,t");
-  key("s5t", 0, "s(5),t");
-  key("s", 0, "s");
-  CHECK(run() == 0);
-  EXPECT(0, PA_RED_LEFT_PREFIX, 3);
-  NONE(1);
-  NONE(2);
-  EXPECT(3, PA_RED_LEFT_PREFIX, 1);
-
-  /* same prefix twice: rule 2 */
-  reset(1);
-  key("a", 0, "s(10)");
-  key("b", 0, "s(10)");
-  CHECK(run() == 0);
-  EXPECT(1, PA_RED_DUPLICATE, 0);
+  static const struct scenario cases[]= {
+      /* pt-duplicate-key-checker's bug: KEY(s) is not redundant to s(10) */
+      {1, "s10=s(10); s=s", NULL, "0L1 1-"},
+      {1, "s=s; s10=s(10)", NULL, "0- 1L0"},
+      /* a longer prefix covers a shorter one, not the reverse */
+      {1, "s10=s(10); s20=s(20)", NULL, "0L1 1-"},
+      {1, "s20=s(20); s10=s(10)", NULL, "0- 1L0"},
+      /* only the last part may differ */
+      {1, "s10t=s(10),t; st=s,t", NULL, "0- 1-"},
+      /* a prefix last part of a shorter index: covered by a whole column or a
+         longer prefix in the wider one, not by a shorter prefix */
+      {1, "s10=s(10); st=s,t; s5t=s(5),t; s=s", NULL, "0L3 1- 2- 3L1"},
+      /* same prefix twice: rule 2 */
+      {1, "a=s(10); b=s(10)", NULL, "1D0"}};
+  RUN_SCENARIOS(cases);
 }
 
 /* Rule 3, DESC key parts. */
 static void test_desc(void)
 {
-  /* sys.schema_redundant_indexes' bug */
-  reset(1);
-  key("k1", 0, "a,b DESC");
-  key("k2", 0, "a,b");
-  CHECK(run() == 0);
-  NONE(0);
-  NONE(1);
-
-  reset(1);
-  key("k1", 0, "a DESC");
-  key("k2", 0, "a DESC,b");
-  CHECK(run() == 0);
-  EXPECT(0, PA_RED_LEFT_PREFIX, 1);
-
-  reset(1);
-  key("k1", 0, "a");
-  key("k2", 0, "a DESC,b");
-  CHECK(run() == 0);
-  NONE(0);
-  NONE(1);
+  static const struct scenario cases[]= {
+      /* sys.schema_redundant_indexes' bug */
+      {1, "k1=a,b DESC; k2=a,b", NULL, "0- 1-"},
+      {1, "k1=a DESC; k2=a DESC,b", NULL, "0L1"},
+      {1, "k1=a; k2=a DESC,b", NULL, "0- 1-"}};
+  RUN_SCENARIOS(cases);
 }
 
 /* Rules 2 and 3 by index type. */
 static void test_types(void)
 {
-  reset(1);
-  add("ft", PA_IDX_FULLTEXT, 0, "a");
-  key("k", 0, "a");
-  CHECK(run() == 0);
-  NONE(0);
-  NONE(1);
-
-  reset(1);
-  add("ft1", PA_IDX_FULLTEXT, 0, "a");
-  add("ft2", PA_IDX_FULLTEXT, 0, "a");
-  CHECK(run() == 0);
-  EXPECT(1, PA_RED_DUPLICATE, 0);
-
-  reset(1);
-  add("ft1", PA_IDX_FULLTEXT, 0, "a");
-  add("ft2", PA_IDX_FULLTEXT, 0, "a,b");
-  CHECK(run() == 0);
-  NONE(0);
-  NONE(1);
-
-  reset(1);
-  add("sp1", PA_IDX_SPATIAL, 0, "g");
-  add("sp2", PA_IDX_SPATIAL, 0, "g");
-  CHECK(run() == 0);
-  EXPECT(1, PA_RED_DUPLICATE, 0);
-
-  reset(0);
-  add("h1", PA_IDX_HASH, 0, "a");
-  add("h2", PA_IDX_HASH, 0, "a,b");
-  CHECK(run() == 0);
-  NONE(0);
-  NONE(1);
-
-  reset(0);
-  add("h", PA_IDX_HASH, 0, "a");
-  key("b", 0, "a");
-  CHECK(run() == 0);
-  NONE(0);
-  NONE(1);
-
-  /* a BTREE is no left prefix of a HASH, nor the reverse */
-  reset(0);
-  key("b", 0, "a");
-  add("h", PA_IDX_HASH, 0, "a,b");
-  CHECK(run() == 0);
-  NONE(0);
-
-  /* MariaDB's long UNIQUE is a HASH: unique, duplicate of its twin */
-  reset(1);
-  add("lu1", PA_IDX_HASH, UNI, "blob_col");
-  add("lu2", PA_IDX_HASH, UNI, "blob_col");
-  CHECK(run() == 0);
-  EXPECT(1, PA_RED_DUPLICATE, 0);
-  BLOCKERS(1, PA_BLOCK_UNIQUE);
+  static const struct scenario cases[]= {
+      {1, "F:ft=a; k=a", NULL, "0- 1-"},
+      {1, "F:ft1=a; F:ft2=a", NULL, "1D0"},
+      {1, "F:ft1=a; F:ft2=a,b", NULL, "0- 1-"},
+      {1, "S:sp1=g; S:sp2=g", NULL, "1D0"},
+      {0, "H:h1=a; H:h2=a,b", NULL, "0- 1-"},
+      {0, "H:h=a; b=a", NULL, "0- 1-"},
+      /* a BTREE is no left prefix of a HASH, nor the reverse */
+      {0, "b=a; H:h=a,b", NULL, "0-"},
+      /* MariaDB's long UNIQUE is a HASH: unique, duplicate of its twin */
+      {1, "HU:lu1=blob_col; HU:lu2=blob_col", NULL, "1D0 1=U"}};
+  RUN_SCENARIOS(cases);
 }
 
 /* Rule 4, and rule 5 between the rules. */
 static void test_pk_suffix(void)
 {
-  /* InnoDB: KEY(a,id) is stored as KEY(a) is */
-  reset(1);
-  key("PRIMARY", PRI, "id");
-  key("a_id", 0, "a,id");
-  key("a", 0, "a");
-  CHECK(run() == 0);
-  NONE(0);
-  EXPECT(1, PA_RED_PK_SUFFIX, 2);
-  NONE(2);
-  SAFE(1);
-  BLOCKERS(2, PA_BLOCK_COVERING);
-
-  /* MyISAM: no clustered key, so plain rule 3 */
-  reset(0);
-  key("PRIMARY", PRI, "id");
-  key("a_id", 0, "a,id");
-  key("a", 0, "a");
-  CHECK(run() == 0);
-  NONE(1);
-  EXPECT(2, PA_RED_LEFT_PREFIX, 1);
-
-  /* no partner */
-  reset(1);
-  key("PRIMARY", PRI, "id");
-  key("a_id", 0, "a,id");
-  CHECK(run() == 0);
-  NONE(0);
-  NONE(1);
-
-  /* two primary key columns, all of them or the first only */
-  reset(1);
-  key("PRIMARY", PRI, "a,b");
-  key("c_a_b", 0, "c,a,b");
-  key("c", 0, "c");
-  CHECK(run() == 0);
-  EXPECT(1, PA_RED_PK_SUFFIX, 2);
-  NONE(2);
-  reset(1);
-  key("PRIMARY", PRI, "a,b");
-  key("c_a", 0, "c,a");
-  key("c", 0, "c");
-  CHECK(run() == 0);
-  EXPECT(1, PA_RED_PK_SUFFIX, 2);
-
-  /* b is not a leading part of the primary key */
-  reset(1);
-  key("PRIMARY", PRI, "a,b");
-  key("c_b", 0, "c,b");
-  key("c", 0, "c");
-  CHECK(run() == 0);
-  NONE(1);
-  EXPECT(2, PA_RED_LEFT_PREFIX, 1);
-
-  /* P must be whole, ascending primary key columns */
-  reset(1);
-  key("PRIMARY", PRI, "id");
-  key("a_id10", 0, "a,id(10)");
-  key("a_iddesc", 0, "a,id DESC");
-  key("a", 0, "a");
-  CHECK(run() == 0);
-  NONE(1);
-  NONE(2);
-  EXPECT(3, PA_RED_LEFT_PREFIX, 1);
-  reset(1);
-  key("PRIMARY", PRI, "id DESC");
-  key("a_id", 0, "a,id DESC");
-  key("a", 0, "a");
-  CHECK(run() == 0);
-  NONE(1);
-  EXPECT(2, PA_RED_LEFT_PREFIX, 1);
-
-  /* C must equal the partner exactly, prefixes included */
-  reset(1);
-  key("PRIMARY", PRI, "id");
-  key("s_id", 0, "s(10),id");
-  key("s10", 0, "s(10)");
-  key("s", 0, "s");
-  CHECK(run() == 0);
-  EXPECT(1, PA_RED_PK_SUFFIX, 2);
-  EXPECT(2, PA_RED_LEFT_PREFIX, 3); /* s(10) is a prefix of s in turn */
-  NONE(3);
-
-  /* unique (C,P), non-unique C: nothing for the pair */
-  reset(1);
-  key("PRIMARY", PRI, "id");
-  key("u_a_id", UNI, "a,id");
-  key("a", 0, "a");
-  CHECK(run() == 0);
-  NONE(1);
-  NONE(2);
-  SAFE(2);
-
-  /* unique (C,P), unique C: reported, still blocked */
-  reset(1);
-  key("PRIMARY", PRI, "id");
-  key("u_a_id", UNI, "a,id");
-  key("k_a", 0, "a");
-  key("u_a", UNI, "a");
-  CHECK(run() == 0);
-  EXPECT(1, PA_RED_PK_SUFFIX, 3);
-  BLOCKERS(1, PA_BLOCK_UNIQUE);
-  EXPECT(2, PA_RED_DUPLICATE, 3);
-
-  /* non-unique (C,P), unique C */
-  reset(1);
-  key("PRIMARY", PRI, "id");
-  key("a_id", 0, "a,id");
-  key("u_a", UNI, "a");
-  CHECK(run() == 0);
-  EXPECT(1, PA_RED_PK_SUFFIX, 2);
-  SAFE(1);
-
-  /* an ignored C cannot cover; it is then a plain left prefix */
-  reset(1);
-  key("PRIMARY", PRI, "id");
-  key("a_id", 0, "a,id");
-  key("a", IGN, "a");
-  CHECK(run() == 0);
-  NONE(1);
-  EXPECT(2, PA_RED_LEFT_PREFIX, 1);
-
-  /* an ignored (C,P) can be reported */
-  reset(1);
-  key("PRIMARY", PRI, "id");
-  key("a_id", IGN, "a,id");
-  key("a", 0, "a");
-  CHECK(run() == 0);
-  EXPECT(1, PA_RED_PK_SUFFIX, 2);
-
-  /* C empty: a prefix of the primary key is rule 3 */
-  reset(1);
-  key("PRIMARY", PRI, "a,b");
-  key("a", 0, "a");
-  CHECK(run() == 0);
-  EXPECT(1, PA_RED_LEFT_PREFIX, 0);
-
-  /* precedence: duplicate, then left_prefix, then pk_suffix */
-  reset(1);
-  key("PRIMARY", PRI, "id");
-  key("a_id", 0, "a,id");
-  key("a_id2", 0, "a,id");
-  key("a", 0, "a");
-  CHECK(run() == 0);
-  EXPECT(1, PA_RED_PK_SUFFIX, 3);
-  EXPECT(2, PA_RED_DUPLICATE, 1);
-  NONE(3);
-  reset(1);
-  key("PRIMARY", PRI, "id");
-  key("a_id", 0, "a,id");
-  key("a_id_z", 0, "a,id,z");
-  key("a", 0, "a");
-  CHECK(run() == 0);
-  EXPECT(1, PA_RED_LEFT_PREFIX, 2);
-  NONE(2);
-  EXPECT(3, PA_RED_LEFT_PREFIX, 2);
-  reset(1);
-  key("PRIMARY", PRI, "id");
-  key("a_id", 0, "a,id");
-  key("a", 0, "a");
-  key("a2", 0, "a");
-  CHECK(run() == 0);
-  EXPECT(1, PA_RED_PK_SUFFIX, 2);
-  NONE(2);
-  EXPECT(3, PA_RED_DUPLICATE, 2);
-
-  /* a cycle: (id) < (id,a(10)) < (id,a) = (id) as stored; the shorter
-     index of the pk_suffix pair keeps, the others chain to it */
-  reset(1);
-  key("PRIMARY", PRI, "a");
-  key("id", 0, "id");
-  key("id_a10", 0, "id,a(10)");
-  key("id_a", 0, "id,a");
-  CHECK(run() == 0);
-  NONE(1);
-  EXPECT(2, PA_RED_LEFT_PREFIX, 3);
-  EXPECT(3, PA_RED_PK_SUFFIX, 1);
-  SAFE(2);
-  UNSAFE(3);
-  UNSAFE(1);
-  /* MyISAM: only the prefix chain */
-  T.clustered_pk= 0;
-  CHECK(run() == 0);
-  EXPECT(1, PA_RED_LEFT_PREFIX, 2);
-  EXPECT(2, PA_RED_LEFT_PREFIX, 3);
-  NONE(3);
-
-  /* a clustered engine without a PRIMARY: rule 4 cannot fire */
-  reset(1);
-  key("u_id", UNI, "id");
-  key("a_id", 0, "a,id");
-  key("a", 0, "a");
-  CHECK(run() == 0);
-  NONE(1);
-  EXPECT(2, PA_RED_LEFT_PREFIX, 1);
+  static const struct scenario cases[]= {
+      /* InnoDB: KEY(a,id) is stored as KEY(a) is */
+      {1, "P:PRIMARY=id; a_id=a,id; a=a", NULL, "0- 1K2 2- 1s 2=C"},
+      /* MyISAM: no clustered key, so plain rule 3 */
+      {0, "P:PRIMARY=id; a_id=a,id; a=a", NULL, "1- 2L1"},
+      /* no partner */
+      {1, "P:PRIMARY=id; a_id=a,id", NULL, "0- 1-"},
+      /* two primary key columns, all of them or the first only */
+      {1, "P:PRIMARY=a,b; c_a_b=c,a,b; c=c", NULL, "1K2 2-"},
+      {1, "P:PRIMARY=a,b; c_a=c,a; c=c", NULL, "1K2"},
+      /* b is not a leading part of the primary key */
+      {1, "P:PRIMARY=a,b; c_b=c,b; c=c", NULL, "1- 2L1"},
+      /* P must be whole, ascending primary key columns */
+      {1, "P:PRIMARY=id; a_id10=a,id(10); a_iddesc=a,id DESC; a=a",
+       NULL, "1- 2- 3L1"},
+      {1, "P:PRIMARY=id DESC; a_id=a,id DESC; a=a", NULL, "1- 2L1"},
+      /* C must equal the partner exactly, prefixes included; s(10) is a
+         prefix of s in turn */
+      {1, "P:PRIMARY=id; s_id=s(10),id; s10=s(10); s=s", NULL, "1K2 2L3 3-"},
+      /* unique (C,P), non-unique C: nothing for the pair */
+      {1, "P:PRIMARY=id; U:u_a_id=a,id; a=a", NULL, "1- 2- 2s"},
+      /* unique (C,P), unique C: reported, still blocked */
+      {1, "P:PRIMARY=id; U:u_a_id=a,id; k_a=a; U:u_a=a", NULL, "1K3 1=U 2D3"},
+      /* non-unique (C,P), unique C */
+      {1, "P:PRIMARY=id; a_id=a,id; U:u_a=a", NULL, "1K2 1s"},
+      /* an ignored C cannot cover; it is then a plain left prefix */
+      {1, "P:PRIMARY=id; a_id=a,id; I:a=a", NULL, "1- 2L1"},
+      /* an ignored (C,P) can be reported */
+      {1, "P:PRIMARY=id; I:a_id=a,id; a=a", NULL, "1K2"},
+      /* C empty: a prefix of the primary key is rule 3 */
+      {1, "P:PRIMARY=a,b; a=a", NULL, "1L0"},
+      /* precedence: duplicate, then left_prefix, then pk_suffix */
+      {1, "P:PRIMARY=id; a_id=a,id; a_id2=a,id; a=a", NULL, "1K3 2D1 3-"},
+      {1, "P:PRIMARY=id; a_id=a,id; a_id_z=a,id,z; a=a", NULL, "1L2 2- 3L2"},
+      {1, "P:PRIMARY=id; a_id=a,id; a=a; a2=a", NULL, "1K2 2- 3D2"},
+      /* a cycle: (id) < (id,a(10)) < (id,a) = (id) as stored; the shorter
+         index of the pk_suffix pair keeps, the others chain to it */
+      {1, "P:PRIMARY=a; id=id; id_a10=id,a(10); id_a=id,a",
+       NULL, "1- 2L3 3K1 2s 3u 1u"},
+      /* MyISAM: only the prefix chain */
+      {0, "P:PRIMARY=a; id=id; id_a10=id,a(10); id_a=id,a",
+       NULL, "1L2 2L3 3-"},
+      /* a clustered engine without a PRIMARY: rule 4 cannot fire */
+      {1, "U:u_id=id; a_id=a,id; a=a", NULL, "1- 2L1"}};
+  RUN_SCENARIOS(cases);
 }
 
 /* Rule 6, foreign keys. */
 static void test_fk(void)
 {
-  /* the only index of a foreign key */
-  reset(1);
-  key("cust", 0, "cust");
-  add_fk("fk_cust", "cust");
-  CHECK(run() == 0);
-  BLOCKERS(0, PA_BLOCK_FK);
-  CHECK(V[0].fk == 0);
-  UNSAFE(0);
-
-  /* redundant to an index that serves it too: droppable */
-  reset(1);
-  key("cust", 0, "cust");
-  key("cust_date", 0, "cust,posting_date");
-  add_fk("fk_cust", "CUST");
-  CHECK(run() == 0);
-  EXPECT(0, PA_RED_LEFT_PREFIX, 1);
-  SAFE(0);
-  CHECK(V[0].fk == -1);
-  BLOCKERS(1, PA_BLOCK_COVERING);
-
-  /* a prefix part serves no foreign key */
-  reset(1);
-  key("cust_x", 0, "cust,x");
-  key("cust10", 0, "cust(10)");
-  add_fk("fk_cust", "cust");
-  CHECK(run() == 0);
-  BLOCKERS(0, PA_BLOCK_FK | PA_BLOCK_COVERING);
-  CHECK(V[0].fk == 0);
-  EXPECT(1, PA_RED_LEFT_PREFIX, 0);
-  SAFE(1);
-
-  /* leading columns in constraint order, whole */
-  reset(1);
-  key("abc", 0, "a,b,c");
-  key("ba", 0, "b,a");
-  key("a", 0, "a");
-  add_fk("fk_ab", "a,b");
-  CHECK(run() == 0);
-  CHECK(V[0].blockers & PA_BLOCK_FK);
-  CHECK(!(V[1].blockers & PA_BLOCK_FK));
-  CHECK(!(V[2].blockers & PA_BLOCK_FK));
-  SAFE(1);
-  EXPECT(2, PA_RED_LEFT_PREFIX, 0);
-  SAFE(2);
-
-  /* two indexes that could serve it: each alone may go, not both; the
-     first one is kept */
-  reset(1);
-  key("cust_a", 0, "cust,a");
-  key("cust_b", 0, "cust,b");
-  add_fk("fk_cust", "cust");
-  CHECK(run() == 0);
-  BLOCKERS(0, PA_BLOCK_FK);
-  CHECK(V[0].fk == 0);
-  SAFE(1);
-  /* unless one of them is kept anyway */
-  reset(1);
-  key("cust_a", 0, "cust,a");
-  key("cust_b", UNI, "cust,b");
-  add_fk("fk_cust", "cust");
-  CHECK(run() == 0);
-  SAFE(0);
-  BLOCKERS(1, PA_BLOCK_UNIQUE);
-
-  /* InnoDB checks foreign keys with ignored indexes too */
-  reset(1);
-  key("a", IGN, "a");
-  add_fk("fk_a", "a");
-  CHECK(run() == 0);
-  BLOCKERS(0, PA_BLOCK_FK);
-  reset(1);
-  key("a", 0, "a");
-  key("a_ign", IGN, "a,b");
-  add_fk("fk_a", "a");
-  CHECK(run() == 0);
-  NONE(0);
-  BLOCKERS(0, PA_BLOCK_FK); /* the first of two serving indexes */
-  SAFE(1);
-
-  /* DESC parts serve (InnoDB ignores the order); HASH does not */
-  reset(1);
-  key("a_desc", 0, "a DESC");
-  add("h", PA_IDX_HASH, 0, "a");
-  add_fk("fk_a", "a");
-  CHECK(run() == 0);
-  BLOCKERS(0, PA_BLOCK_FK);
-  SAFE(1);
-
-  /* a PRIMARY serving a parent-side key gets the blocker too */
-  reset(1);
-  key("PRIMARY", PRI, "id");
-  add_fk("fk_child_parent", "id");
-  CHECK(run() == 0);
-  BLOCKERS(0, PA_BLOCK_PRIMARY | PA_BLOCK_UNIQUE | PA_BLOCK_FK);
-
-  /* covering index that does not serve it: the redundant one is blocked.
-     KEY(a) is stored as (a,id) but only may serve fk(a,id); (a,id DESC)
-     serves it too, so a_id is not the only one. */
-  reset(1);
-  key("PRIMARY", PRI, "id");
-  key("a_id", 0, "a,id");
-  key("a", 0, "a");
-  key("a_iddesc", 0, "a,id DESC");
-  add_fk("fk_a_id", "a,id");
-  CHECK(run() == 0);
-  EXPECT(1, PA_RED_PK_SUFFIX, 2);
-  BLOCKERS(1, PA_BLOCK_FK);
-  CHECK(V[1].fk == 0);
-  EXPECT(2, PA_RED_LEFT_PREFIX, 3);
-  BLOCKERS(2, PA_BLOCK_COVERING);
-  NONE(3);
-  BLOCKERS(3, PA_BLOCK_COVERING);
-  /* the same with an ignored copy of (a,id): it is the duplicate, and
-     a_id is kept as the covering index of it */
-  reset(1);
-  key("PRIMARY", PRI, "id");
-  key("a_id", 0, "a,id");
-  key("a", 0, "a");
-  key("a_id_ign", IGN, "a,id");
-  add_fk("fk_a_id", "a,id");
-  CHECK(run() == 0);
-  EXPECT(1, PA_RED_PK_SUFFIX, 2);
-  BLOCKERS(1, PA_BLOCK_FK | PA_BLOCK_COVERING);
-  EXPECT(3, PA_RED_DUPLICATE, 1);
-  SAFE(3);
-
-  /* InnoDB appends the primary key: KEY(a) is the index of fk(a,id) */
-  reset(1);
-  key("PRIMARY", PRI, "id");
-  key("a", 0, "a");
-  add_fk("fk_a_id", "a,id");
-  CHECK(run() == 0);
-  BLOCKERS(1, PA_BLOCK_FK);
-  reset(1);
-  key("PRIMARY", PRI, "id,a");
-  key("a", 0, "a");
-  add_fk("fk_a_id", "a,id");
-  CHECK(run() == 0);
-  BLOCKERS(1, PA_BLOCK_FK);
-  reset(1);
-  key("PRIMARY", PRI, "id");
-  key("a", 0, "a");
-  add_fk("fk_a_b", "a,b");
-  CHECK(run() == 0);
-  SAFE(1);
-  /* ... with no PRIMARY the clustered key is unknown: keep it */
-  reset(1);
-  key("a", 0, "a");
-  add_fk("fk_a_b", "a,b");
-  CHECK(run() == 0);
-  BLOCKERS(0, PA_BLOCK_FK);
-  /* ... and not at all on a non-clustered engine */
-  reset(0);
-  key("PRIMARY", PRI, "id");
-  key("a", 0, "a");
-  add_fk("fk_a_id", "a,id");
-  CHECK(run() == 0);
-  SAFE(1);
-  /* ... but a declared (a,id) index serves it for sure */
-  reset(1);
-  key("PRIMARY", PRI, "id");
-  key("a", 0, "a");
-  key("a_id_z", 0, "a,id,z");
-  add_fk("fk_a_id", "a,id");
-  CHECK(run() == 0);
-  EXPECT(1, PA_RED_LEFT_PREFIX, 2);
-  SAFE(1);
-  BLOCKERS(2, PA_BLOCK_FK | PA_BLOCK_COVERING);
-
-  /* non-ASCII names that may differ only in case: kept */
-  reset(1);
-  key("k", 0, "\xc3\xa4rger");  /* lower-case a umlaut */
-  add_fk("fk", "\xc3\x84rger"); /* upper-case A umlaut */
-  CHECK(run() == 0);
-  BLOCKERS(0, PA_BLOCK_FK);
-  reset(1);
-  key("k", 0, "\xc3\xa4rger");
-  add_fk("fk", "\xc3\x84rgerX");
-  CHECK(run() == 0);
-  SAFE(0);
-
-  /* several foreign keys: fk names the first that blocks */
-  reset(1);
-  key("a_b", 0, "a,b");
-  add_fk("fk_x", "x");
-  add_fk("fk_ab", "a,b");
-  add_fk("fk_a", "a");
-  CHECK(run() == 0);
-  BLOCKERS(0, PA_BLOCK_FK);
-  CHECK(V[0].fk == 1);
+  static const struct scenario cases[]= {
+      /* the only index of a foreign key */
+      {1, "cust=cust", "fk_cust=cust", "0=F 0f0 0u"},
+      /* redundant to an index that serves it too: droppable */
+      {1, "cust=cust; cust_date=cust,posting_date",
+       "fk_cust=CUST", "0L1 0s 0f-1 1=C"},
+      /* a prefix part serves no foreign key */
+      {1, "cust_x=cust,x; cust10=cust(10)", "fk_cust=cust", "0=FC 0f0 1L0 1s"},
+      /* leading columns in constraint order, whole */
+      {1, "abc=a,b,c; ba=b,a; a=a", "fk_ab=a,b", "0+F 1!F 2!F 1s 2L0 2s"},
+      /* two indexes that could serve it: each alone may go, not both; the
+         first one is kept */
+      {1, "cust_a=cust,a; cust_b=cust,b", "fk_cust=cust", "0=F 0f0 1s"},
+      /* unless one of them is kept anyway */
+      {1, "cust_a=cust,a; U:cust_b=cust,b", "fk_cust=cust", "0s 1=U"},
+      /* InnoDB checks foreign keys with ignored indexes too; a is the
+         first of two serving indexes */
+      {1, "I:a=a", "fk_a=a", "0=F"},
+      {1, "a=a; I:a_ign=a,b", "fk_a=a", "0- 0=F 1s"},
+      /* DESC parts serve (InnoDB ignores the order); HASH does not */
+      {1, "a_desc=a DESC; H:h=a", "fk_a=a", "0=F 1s"},
+      /* a PRIMARY serving a parent-side key gets the blocker too */
+      {1, "P:PRIMARY=id", "fk_child_parent=id", "0=PUF"},
+      /* covering index that does not serve it: the redundant one is blocked.
+         KEY(a) is stored as (a,id) but only may serve fk(a,id); (a,id DESC)
+         serves it too, so a_id is not the only one. */
+      {1, "P:PRIMARY=id; a_id=a,id; a=a; a_iddesc=a,id DESC",
+       "fk_a_id=a,id", "1K2 1=F 1f0 2L3 2=C 3- 3=C"},
+      /* the same with an ignored copy of (a,id): it is the duplicate, and
+         a_id is kept as the covering index of it */
+      {1, "P:PRIMARY=id; a_id=a,id; a=a; I:a_id_ign=a,id",
+       "fk_a_id=a,id", "1K2 1=FC 3D1 3s"},
+      /* InnoDB appends the primary key: KEY(a) is the index of fk(a,id) */
+      {1, "P:PRIMARY=id; a=a", "fk_a_id=a,id", "1=F"},
+      {1, "P:PRIMARY=id,a; a=a", "fk_a_id=a,id", "1=F"},
+      {1, "P:PRIMARY=id; a=a", "fk_a_b=a,b", "1s"},
+      /* ... with no PRIMARY the clustered key is unknown: keep it */
+      {1, "a=a", "fk_a_b=a,b", "0=F"},
+      /* ... and not at all on a non-clustered engine */
+      {0, "P:PRIMARY=id; a=a", "fk_a_id=a,id", "1s"},
+      /* ... but a declared (a,id) index serves it for sure */
+      {1, "P:PRIMARY=id; a=a; a_id_z=a,id,z", "fk_a_id=a,id", "1L2 1s 2=FC"},
+      /* non-ASCII names that may differ only in case (a lower-case and an
+         upper-case a umlaut): kept */
+      {1, "k=\xc3\xa4rger", "fk=\xc3\x84rger", "0=F"},
+      {1, "k=\xc3\xa4rger", "fk=\xc3\x84rgerX", "0s"},
+      /* several foreign keys: fk names the first that blocks */
+      {1, "a_b=a,b", "fk_x=x; fk_ab=a,b; fk_a=a", "0=F 0f1"}};
+  RUN_SCENARIOS(cases);
 }
 
 /* Rules 6-8: hints, covering, drop safety. */
