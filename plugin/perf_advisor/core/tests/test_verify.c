@@ -174,60 +174,66 @@ static struct pa_verify_digest dg(struct pa_digest_figures b,
 
 #define MS 1000000000ULL
 
+/* Before, after, the effect they must give under TH. */
+struct effect_case
+{
+  struct pa_digest_figures before, after;
+  enum pa_digest_effect want;
+};
+
 static void test_effect(void)
 {
+  static const struct effect_case cases[]= {
+      /* 10 ms -> 13 ms: +30 % and +3 ms: regressed */
+      {{100, 100 * 10 * MS, 100, 0}, {20, 20 * 13 * MS, 20, 0},
+       PA_EFFECT_REGRESSED},
+      /* 10 ms -> 12 ms: +20 %: not enough */
+      {{100, 100 * 10 * MS, 100, 0}, {20, 20 * 12 * MS, 20, 0},
+       PA_EFFECT_NONE},
+      /* 2 ms -> 2.9 ms: +45 % but +0.9 ms: not enough */
+      {{10, 10 * 2 * MS, 10, 0}, {20, 20 * 29 * MS / 10, 20, 0},
+       PA_EFFECT_NONE},
+      /* 2 ms -> 3.1 ms: +55 % and +1.1 ms */
+      {{10, 10 * 2 * MS, 10, 0}, {20, 20 * 31 * MS / 10, 20, 0},
+       PA_EFFECT_REGRESSED},
+      /* 20 ms -> 10 ms: helped by latency */
+      {{10, 10 * 20 * MS, 10, 0}, {20, 20 * 10 * MS, 20, 0}, PA_EFFECT_HELPED},
+      /* 1.5 ms -> 1 ms: 50 % faster but 0.5 ms, same rows: none */
+      {{10, 15 * MS, 10, 0}, {10, 10 * MS, 10, 0}, PA_EFFECT_NONE},
+      /* rows examined per execution 1000 -> 1: helped whatever the latency
+         (as long as it did not regress) */
+      {{10, 10 * MS, 10000, 0}, {10, 10 * MS, 10, 0}, PA_EFFECT_HELPED},
+      /* rows 100 -> 80 (+25 % of 80 is exactly 100): not more than 25 % */
+      {{10, 10 * MS, 1000, 0}, {10, 10 * MS, 800, 0}, PA_EFFECT_NONE},
+      {{10, 10 * MS, 1000, 0}, {10, 10 * MS, 790, 0}, PA_EFFECT_HELPED},
+      /* rows fell, latency regressed: regressed wins */
+      {{10, 10 * 10 * MS, 10000, 0}, {10, 10 * 20 * MS, 10, 0},
+       PA_EFFECT_REGRESSED},
+      /* rows rose: no regression signal by itself */
+      {{10, 10 * MS, 10, 0}, {10, 10 * MS, 10000, 0}, PA_EFFECT_NONE},
+      /* errors: none before, some after */
+      {{10, 10 * MS, 10, 0}, {5, 5 * MS, 0, 5}, PA_EFFECT_FAILING},
+      /* the same error rate as before: not failing (it always failed 1 in
+         2) */
+      {{10, 10 * MS, 10, 5}, {10, 10 * MS, 10, 5}, PA_EFFECT_NONE},
+      /* a higher rate */
+      {{10, 10 * MS, 10, 5}, {10, 10 * MS, 10, 6}, PA_EFFECT_FAILING},
+      /* new statement shape that fails */
+      {{0, 0, 0, 0}, {3, 3, 0, 3}, PA_EFFECT_FAILING},
+      /* new statement shape that works: nothing to compare */
+      {{0, 0, 0, 0}, {3, 3 * 100 * MS, 30, 0}, PA_EFFECT_NONE},
+      /* no execution after */
+      {{10, 10 * MS, 10, 0}, {0, 0, 0, 0}, PA_EFFECT_NONE}};
   struct pa_verify_digest d;
-  /* 10 ms -> 13 ms: +30 % and +3 ms: regressed */
-  d= dg(fig(100, 100 * 10 * MS, 100, 0), fig(20, 20 * 13 * MS, 20, 0), 1);
-  CHECK(pa_verify_digest_effect(&d, &TH) == PA_EFFECT_REGRESSED);
-  /* 10 ms -> 12 ms: +20 %: not enough */
-  d= dg(fig(100, 100 * 10 * MS, 100, 0), fig(20, 20 * 12 * MS, 20, 0), 1);
-  CHECK(pa_verify_digest_effect(&d, &TH) == PA_EFFECT_NONE);
-  /* 2 ms -> 2.9 ms: +45 % but +0.9 ms: not enough */
-  d= dg(fig(10, 10 * 2 * MS, 10, 0), fig(20, 20 * 29 * MS / 10, 20, 0), 1);
-  CHECK(pa_verify_digest_effect(&d, &TH) == PA_EFFECT_NONE);
-  /* 2 ms -> 3.1 ms: +55 % and +1.1 ms */
-  d= dg(fig(10, 10 * 2 * MS, 10, 0), fig(20, 20 * 31 * MS / 10, 20, 0), 1);
-  CHECK(pa_verify_digest_effect(&d, &TH) == PA_EFFECT_REGRESSED);
-  /* 20 ms -> 10 ms: helped by latency */
-  d= dg(fig(10, 10 * 20 * MS, 10, 0), fig(20, 20 * 10 * MS, 20, 0), 1);
-  CHECK(pa_verify_digest_effect(&d, &TH) == PA_EFFECT_HELPED);
-  /* 1.5 ms -> 1 ms: 50 % faster but 0.5 ms, same rows: none */
-  d= dg(fig(10, 15 * MS, 10, 0), fig(10, 10 * MS, 10, 0), 1);
-  CHECK(pa_verify_digest_effect(&d, &TH) == PA_EFFECT_NONE);
-  /* rows examined per execution 1000 -> 1: helped whatever the latency
-     (as long as it did not regress) */
-  d= dg(fig(10, 10 * MS, 10000, 0), fig(10, 10 * MS, 10, 0), 1);
-  CHECK(pa_verify_digest_effect(&d, &TH) == PA_EFFECT_HELPED);
-  /* rows 100 -> 80 (+25 % of 80 is exactly 100): not more than 25 % */
-  d= dg(fig(10, 10 * MS, 1000, 0), fig(10, 10 * MS, 800, 0), 1);
-  CHECK(pa_verify_digest_effect(&d, &TH) == PA_EFFECT_NONE);
-  d= dg(fig(10, 10 * MS, 1000, 0), fig(10, 10 * MS, 790, 0), 1);
-  CHECK(pa_verify_digest_effect(&d, &TH) == PA_EFFECT_HELPED);
-  /* rows fell, latency regressed: regressed wins */
-  d= dg(fig(10, 10 * 10 * MS, 10000, 0), fig(10, 10 * 20 * MS, 10, 0), 1);
-  CHECK(pa_verify_digest_effect(&d, &TH) == PA_EFFECT_REGRESSED);
-  /* rows rose: no regression signal by itself */
-  d= dg(fig(10, 10 * MS, 10, 0), fig(10, 10 * MS, 10000, 0), 1);
-  CHECK(pa_verify_digest_effect(&d, &TH) == PA_EFFECT_NONE);
-  /* errors: none before, some after */
-  d= dg(fig(10, 10 * MS, 10, 0), fig(5, 5 * MS, 0, 5), 1);
-  CHECK(pa_verify_digest_effect(&d, &TH) == PA_EFFECT_FAILING);
-  /* the same error rate as before: not failing (it always failed 1 in 2) */
-  d= dg(fig(10, 10 * MS, 10, 5), fig(10, 10 * MS, 10, 5), 1);
-  CHECK(pa_verify_digest_effect(&d, &TH) == PA_EFFECT_NONE);
-  /* a higher rate */
-  d= dg(fig(10, 10 * MS, 10, 5), fig(10, 10 * MS, 10, 6), 1);
-  CHECK(pa_verify_digest_effect(&d, &TH) == PA_EFFECT_FAILING);
-  /* new statement shape that fails */
-  d= dg(fig(0, 0, 0, 0), fig(3, 3, 0, 3), 1);
-  CHECK(pa_verify_digest_effect(&d, &TH) == PA_EFFECT_FAILING);
-  /* new statement shape that works: nothing to compare */
-  d= dg(fig(0, 0, 0, 0), fig(3, 3 * 100 * MS, 30, 0), 1);
-  CHECK(pa_verify_digest_effect(&d, &TH) == PA_EFFECT_NONE);
-  /* no execution after */
-  d= dg(fig(10, 10 * MS, 10, 0), fig(0, 0, 0, 0), 1);
-  CHECK(pa_verify_digest_effect(&d, &TH) == PA_EFFECT_NONE);
+  size_t k;
+
+  for (k= 0; k < sizeof(cases) / sizeof(cases[0]); k++)
+  {
+    d= dg(cases[k].before, cases[k].after, 1);
+    CHECK(pa_verify_digest_effect(&d, &TH) == cases[k].want);
+    if (pa_verify_digest_effect(&d, &TH) != cases[k].want)
+      fprintf(stderr, "  in effect case %zu\n", k);
+  }
   /* a negative percentage counts as 0 */
   {
     struct pa_verify_thresholds t= TH;
@@ -395,20 +401,25 @@ struct got
   int seen;
 };
 
+/* Count one more record in *count; non-zero: the sink fails on this one. */
+static int take(struct got *g, int *count)
+{
+  if (++g->seen == g->stop_at)
+    return 1;
+  (*count)++;
+  return 0;
+}
+
 static int on_def(void *ctx, const char *schema, const char *table,
                   const struct pa_index_snap *s, const char *create_sql)
 {
   struct got *g= ctx;
   (void) schema;
   (void) table;
-  if (++g->seen == g->stop_at)
+  if (take(g, s ? &g->defs : &g->opens))
     return 1;
   if (!s)
-  {
-    g->opens++;
     return 0;
-  }
-  g->defs++;
   g->s= *s;
   strcpy(g->last_sql, create_sql);
   return 0;
@@ -417,9 +428,8 @@ static int on_def(void *ctx, const char *schema, const char *table,
 static int on_change(void *ctx, const struct pa_change *c)
 {
   struct got *g= ctx;
-  if (++g->seen == g->stop_at)
+  if (take(g, &g->changes))
     return 1;
-  g->changes++;
   g->c= *c;
   strcpy(g->last_sql, c->undo_sql);
   g->c.undo_sql= NULL;
@@ -429,11 +439,30 @@ static int on_change(void *ctx, const struct pa_change *c)
 static int on_digest(void *ctx, const struct pa_verify_digest *d)
 {
   struct got *g= ctx;
-  if (++g->seen == g->stop_at)
-    return 1;
-  g->digests++;
-  g->d= *d;
-  return 0;
+  int stop= take(g, &g->digests);
+  if (!stop)
+    g->d= *d;
+  return stop;
+}
+
+/* A change of schema.table's index, with its verdict so far. */
+static struct pa_change change(uint64_t id, int64_t changed_at,
+                               const char *schema, const char *table,
+                               const char *index, enum pa_change_kind kind,
+                               enum pa_verdict verdict,
+                               enum pa_pending_reason reason)
+{
+  struct pa_change c;
+  memset(&c, 0, sizeof(c));
+  c.id= id;
+  c.changed_at= changed_at;
+  strcpy(c.schema, schema);
+  strcpy(c.table, table);
+  strcpy(c.index, index);
+  c.kind= kind;
+  c.verdict= verdict;
+  c.reason= reason;
+  return c;
 }
 
 static void build(struct img *m, const char *undo)
@@ -450,16 +479,9 @@ static void build(struct img *m, const char *undo)
   add(m, pa_verify_format_def(m->buf + m->len, sizeof(m->buf) - m->len,
                               "db", "t\nx", &s,
                               "CREATE INDEX `k` ON `t` (`a`)"));
-  memset(&c, 0, sizeof(c));
-  c.id= 7;
-  c.changed_at= 1700000100;
-  strcpy(c.schema, "db");
-  strcpy(c.table, "t\nx");
-  strcpy(c.index, "k\tweird\\name");
-  c.kind= PA_CHANGE_IGNORED;
+  c= change(7, 1700000100, "db", "t\nx", "k\tweird\\name",
+             PA_CHANGE_IGNORED, PA_VERDICT_BROKE, PA_PENDING_NONE);
   strcpy(c.rec_id, "0123456789abcdef");
-  c.verdict= PA_VERDICT_BROKE;
-  c.reason= PA_PENDING_NONE;
   c.verdict_at= 1700000200;
   c.undo_sql= undo;
   add(m, pa_verify_format_change(m->buf + m->len, sizeof(m->buf) - m->len,
@@ -575,70 +597,84 @@ static long parse_body(const char *header, const char *lines, long records)
 #define H "perf_advisor-changes 1 100 10\n"
 #define DG "0123456789abcdef0123456789abcdef"
 
+/* A file of header and lines holding records records, and what
+   pa_verify_parse() must return of it. */
+struct body_case
+{
+  const char *header, *lines;
+  long records, want;
+};
+
 static void test_file_records(void)
 {
-  /* well-formed single records */
-  CHECK(parse_body(H, "", 0) == 0);
-  CHECK(parse_body(H, "D\tdb\tt\t\t0\t0\t\n", 1) == 1);
-  CHECK(parse_body(H, "D\tdb\tt\tk\t5\t1\tCREATE\n", 1) == 1);
-  CHECK(parse_body(H, "C\t1\t5\tdb\tt\tk\t1\t\t0\t1\t0\t\n", 1) == 1);
-  CHECK(parse_body(H,
-                   "C\t1\t5\tdb\tt\tk\t1\t\t0\t1\t0\t\n"
-                   "G\tdb\t" DG "\t1\t2\t3\t4\t1\t2\t3\t4\t1\t2\t3\t4\t1\n",
-                   2) == 2);
-  /* a record count that does not match */
-  CHECK(parse_body(H, "D\tdb\tt\t\t0\t0\t\n", 2) == -1);
-  /* header: next id 0, missing fields */
-  CHECK(parse_body("perf_advisor-changes 1 100 0\n", "", 0) == -1);
-  CHECK(parse_body("perf_advisor-changes 1 100\n", "", 0) == -1);
-  CHECK(parse_body("perf_advisor-changes 2 100 1\n", "", 0) == -1);
-  /* unknown record kind */
-  CHECK(parse_body(H, "X\tdb\n", 1) == -1);
-  /* D: empty schema, flag out of range, opening record with data */
-  CHECK(parse_body(H, "D\t\tt\tk\t5\t1\t\n", 1) == -1);
-  CHECK(parse_body(H, "D\tdb\tt\tk\t5\t2\t\n", 1) == -1);
-  CHECK(parse_body(H, "D\tdb\tt\t\t5\t0\t\n", 1) == -1);
-  CHECK(parse_body(H, "D\tdb\tt\tk\t5\t0\tx\ty\n", 1) == -1);
-  CHECK(parse_body(H, "D\tdb\tt\tk\t-5\t0\t\n", 1) == -1);
-  CHECK(parse_body(H, "D\tdb\tt\tk\\q\t5\t0\t\n", 1) == -1);
-  /* C: id 0, id not below next id, ids not growing, kind 0 and 5,
-     verdict 6, pending without reason, verdict with reason, a verdict
-     without its time, a bad recommendation id, an empty index name */
-  CHECK(parse_body(H, "C\t0\t5\tdb\tt\tk\t1\t\t0\t1\t0\t\n", 1) == -1);
-  CHECK(parse_body(H, "C\t10\t5\tdb\tt\tk\t1\t\t0\t1\t0\t\n", 1) == -1);
-  CHECK(parse_body(H,
-                   "C\t3\t5\tdb\tt\tk\t1\t\t0\t1\t0\t\n"
-                   "C\t3\t5\tdb\tt\tk\t1\t\t0\t1\t0\t\n",
-                   2) == -1);
-  CHECK(parse_body(H, "C\t1\t5\tdb\tt\tk\t0\t\t0\t1\t0\t\n", 1) == -1);
-  CHECK(parse_body(H, "C\t1\t5\tdb\tt\tk\t5\t\t0\t1\t0\t\n", 1) == -1);
-  CHECK(parse_body(H, "C\t1\t5\tdb\tt\tk\t1\t\t6\t0\t9\t\n", 1) == -1);
-  CHECK(parse_body(H, "C\t1\t5\tdb\tt\tk\t1\t\t0\t0\t0\t\n", 1) == -1);
-  CHECK(parse_body(H, "C\t1\t5\tdb\tt\tk\t1\t\t1\t1\t9\t\n", 1) == -1);
-  CHECK(parse_body(H, "C\t1\t5\tdb\tt\tk\t1\t\t1\t0\t0\t\n", 1) == -1);
-  CHECK(parse_body(H, "C\t1\t5\tdb\tt\tk\t1\t\t1\t0\t9\t\n", 1) == 1);
-  CHECK(parse_body(H, "C\t1\t5\tdb\tt\tk\t1\tXYZ\t0\t1\t0\t\n", 1) == -1);
-  CHECK(parse_body(H,
-                   "C\t1\t5\tdb\tt\tk\t1\t0123456789ABCDEF\t0\t1\t0\t\n",
-                   1) == -1);
-  CHECK(parse_body(H, "C\t1\t5\tdb\tt\t\t1\t\t0\t1\t0\t\n", 1) == -1);
-  CHECK(parse_body(H, "C\t1\t5\tdb\tt\tk\t1\t\t0\t4\t0\t\n", 1) == -1);
-  /* G: before any C, a bad digest, seen 2, a missing figure */
-  CHECK(parse_body(H,
-                   "G\tdb\t" DG "\t1\t2\t3\t4\t1\t2\t3\t4\t1\t2\t3\t4\t1\n",
-                   1) == -1);
-  CHECK(parse_body(H,
-                   "C\t1\t5\tdb\tt\tk\t1\t\t0\t1\t0\t\n"
-                   "G\tdb\tXYZ\t1\t2\t3\t4\t1\t2\t3\t4\t1\t2\t3\t4\t1\n",
-                   2) == -1);
-  CHECK(parse_body(H,
-                   "C\t1\t5\tdb\tt\tk\t1\t\t0\t1\t0\t\n"
-                   "G\tdb\t" DG "\t1\t2\t3\t4\t1\t2\t3\t4\t1\t2\t3\t4\t2\n",
-                   2) == -1);
-  CHECK(parse_body(H,
-                   "C\t1\t5\tdb\tt\tk\t1\t\t0\t1\t0\t\n"
-                   "G\tdb\t" DG "\t1\t2\t3\t4\t1\t2\t3\t4\t1\t2\t3\t1\n",
-                   2) == -1);
+  static const struct body_case cases[]= {
+      /* well-formed single records */
+      {H, "", 0, 0},
+      {H, "D\tdb\tt\t\t0\t0\t\n", 1, 1},
+      {H, "D\tdb\tt\tk\t5\t1\tCREATE\n", 1, 1},
+      {H, "C\t1\t5\tdb\tt\tk\t1\t\t0\t1\t0\t\n", 1, 1},
+      {H,
+       "C\t1\t5\tdb\tt\tk\t1\t\t0\t1\t0\t\n"
+       "G\tdb\t" DG "\t1\t2\t3\t4\t1\t2\t3\t4\t1\t2\t3\t4\t1\n",
+       2, 2},
+      /* a record count that does not match */
+      {H, "D\tdb\tt\t\t0\t0\t\n", 2, -1},
+      /* header: next id 0, missing fields */
+      {"perf_advisor-changes 1 100 0\n", "", 0, -1},
+      {"perf_advisor-changes 1 100\n", "", 0, -1},
+      {"perf_advisor-changes 2 100 1\n", "", 0, -1},
+      /* unknown record kind */
+      {H, "X\tdb\n", 1, -1},
+      /* D: empty schema, flag out of range, opening record with data */
+      {H, "D\t\tt\tk\t5\t1\t\n", 1, -1},
+      {H, "D\tdb\tt\tk\t5\t2\t\n", 1, -1},
+      {H, "D\tdb\tt\t\t5\t0\t\n", 1, -1},
+      {H, "D\tdb\tt\tk\t5\t0\tx\ty\n", 1, -1},
+      {H, "D\tdb\tt\tk\t-5\t0\t\n", 1, -1},
+      {H, "D\tdb\tt\tk\\q\t5\t0\t\n", 1, -1},
+      /* C: id 0, id not below next id, ids not growing, kind 0 and 5,
+         verdict 6, pending without reason, verdict with reason, a verdict
+         without its time, a bad recommendation id, an empty index name */
+      {H, "C\t0\t5\tdb\tt\tk\t1\t\t0\t1\t0\t\n", 1, -1},
+      {H, "C\t10\t5\tdb\tt\tk\t1\t\t0\t1\t0\t\n", 1, -1},
+      {H,
+       "C\t3\t5\tdb\tt\tk\t1\t\t0\t1\t0\t\n"
+       "C\t3\t5\tdb\tt\tk\t1\t\t0\t1\t0\t\n",
+       2, -1},
+      {H, "C\t1\t5\tdb\tt\tk\t0\t\t0\t1\t0\t\n", 1, -1},
+      {H, "C\t1\t5\tdb\tt\tk\t5\t\t0\t1\t0\t\n", 1, -1},
+      {H, "C\t1\t5\tdb\tt\tk\t1\t\t6\t0\t9\t\n", 1, -1},
+      {H, "C\t1\t5\tdb\tt\tk\t1\t\t0\t0\t0\t\n", 1, -1},
+      {H, "C\t1\t5\tdb\tt\tk\t1\t\t1\t1\t9\t\n", 1, -1},
+      {H, "C\t1\t5\tdb\tt\tk\t1\t\t1\t0\t0\t\n", 1, -1},
+      {H, "C\t1\t5\tdb\tt\tk\t1\t\t1\t0\t9\t\n", 1, 1},
+      {H, "C\t1\t5\tdb\tt\tk\t1\tXYZ\t0\t1\t0\t\n", 1, -1},
+      {H, "C\t1\t5\tdb\tt\tk\t1\t0123456789ABCDEF\t0\t1\t0\t\n", 1, -1},
+      {H, "C\t1\t5\tdb\tt\t\t1\t\t0\t1\t0\t\n", 1, -1},
+      {H, "C\t1\t5\tdb\tt\tk\t1\t\t0\t4\t0\t\n", 1, -1},
+      /* G: before any C, a bad digest, seen 2, a missing figure */
+      {H, "G\tdb\t" DG "\t1\t2\t3\t4\t1\t2\t3\t4\t1\t2\t3\t4\t1\n", 1, -1},
+      {H,
+       "C\t1\t5\tdb\tt\tk\t1\t\t0\t1\t0\t\n"
+       "G\tdb\tXYZ\t1\t2\t3\t4\t1\t2\t3\t4\t1\t2\t3\t4\t1\n",
+       2, -1},
+      {H,
+       "C\t1\t5\tdb\tt\tk\t1\t\t0\t1\t0\t\n"
+       "G\tdb\t" DG "\t1\t2\t3\t4\t1\t2\t3\t4\t1\t2\t3\t4\t2\n",
+       2, -1},
+      {H,
+       "C\t1\t5\tdb\tt\tk\t1\t\t0\t1\t0\t\n"
+       "G\tdb\t" DG "\t1\t2\t3\t4\t1\t2\t3\t4\t1\t2\t3\t1\n",
+       2, -1}};
+  size_t k;
+
+  for (k= 0; k < sizeof(cases) / sizeof(cases[0]); k++)
+  {
+    long got= parse_body(cases[k].header, cases[k].lines, cases[k].records);
+    CHECK(got == cases[k].want);
+    if (got != cases[k].want)
+      fprintf(stderr, "  in record case %zu: %s\n", k, cases[k].lines);
+  }
 }
 
 static void *sys_alloc(void *ctx, size_t bytes)
@@ -655,15 +691,8 @@ static void test_render(void)
   struct pa_rec_list l;
   char *ev;
 
-  memset(&c, 0, sizeof(c));
-  c.id= 3;
-  c.changed_at= 1000;
-  strcpy(c.schema, "db");
-  strcpy(c.table, "t");
-  strcpy(c.index, "k");
-  c.kind= PA_CHANGE_IGNORED;
-  c.verdict= PA_VERDICT_PENDING;
-  c.reason= PA_PENDING_FEW_EXECUTIONS;
+  c= change(3, 1000, "db", "t", "k", PA_CHANGE_IGNORED, PA_VERDICT_PENDING,
+             PA_PENDING_FEW_EXECUTIONS);
   c.undo_sql= "ALTER TABLE `db`.`t` ALTER INDEX `k` NOT IGNORED";
   d[0]= dg(fig(4, 4 * MS, 400, 0), fig(2, 6 * MS, 2, 2), 1);
   d[1]= dg(fig(0, 0, 0, 0), fig(0, 0, 0, 0), 0);
@@ -792,12 +821,8 @@ static void test_gate(void)
   struct pa_change c;
   struct pa_rec r, r0;
 
-  memset(&c, 0, sizeof(c));
-  c.id= 7;
-  c.changed_at= 1000;
-  c.kind= PA_CHANGE_IGNORED;
-  c.verdict= PA_VERDICT_PENDING;
-  c.reason= PA_PENDING_FEW_EXECUTIONS;
+  c= change(7, 1000, "", "", "", PA_CHANGE_IGNORED, PA_VERDICT_PENDING,
+             PA_PENDING_FEW_EXECUTIONS);
 
   /* the gate alone, case by case */
   CHECK(pa_verify_soft_drop_gate(NULL, 3600, 5000) == PA_GATE_OPEN);
