@@ -30,6 +30,32 @@ static struct pa_rec *find(struct pa_rec_list *l, const char *type,
   return NULL;
 }
 
+/* A fresh list l, then the table rules of t under h into it. */
+static int table_rules(const struct pa_rule_table *t,
+                       const struct pa_thresholds *h, struct pa_rec_list *l)
+{
+  pa_rec_list_init(l, &alloc);
+  return pa_rules_table(t, h, l);
+}
+
+/* A fresh list l, then the statement rules of d under h into it. */
+static int digest_rules(const struct pa_rule_digest *d,
+                        const struct pa_thresholds *h, struct pa_rec_list *l)
+{
+  pa_rec_list_init(l, &alloc);
+  return pa_rules_digest(d, h, l);
+}
+
+/* A fresh list l, then the rules of d on its table at pos into it. */
+static int digest_table_rules(const struct pa_rule_digest *d, int pos,
+                              const struct pa_rule_table *t,
+                              const struct pa_thresholds *h,
+                              struct pa_rec_list *l)
+{
+  pa_rec_list_init(l, &alloc);
+  return pa_rules_digest_table(d, pos, t, h, l);
+}
+
 static void base_table(struct pa_rule_table *t)
 {
   memset(t, 0, sizeof(*t));
@@ -56,8 +82,7 @@ static void test_indexing(void)
   struct pa_rec *r;
 
   base_table(&t);
-  pa_rec_list_init(&l, &alloc);
-  CHECK(pa_rules_table(&t, &th, &l) == 0);
+  CHECK(table_rules(&t, &th, &l) == 0);
   r= find(&l, "indexing", NULL);
   CHECK(r != NULL);
   if (r)
@@ -73,24 +98,20 @@ static void test_indexing(void)
   }
   /* silent: small table, well indexed, not scanned, or no evidence */
   t.facts.rows= 100000;
-  pa_rec_list_init(&l, &alloc);
-  pa_rules_table(&t, &th, &l);
+  table_rules(&t, &th, &l);
   CHECK(find(&l, "indexing", NULL) == NULL);
   base_table(&t);
   t.facts.index_length= 12ULL << 20;
   pa_table_compute(&t.facts, &t.metrics);
-  pa_rec_list_init(&l, &alloc);
-  pa_rules_table(&t, &th, &l);
+  table_rules(&t, &th, &l);
   CHECK(find(&l, "indexing", NULL) == NULL);
   base_table(&t);
   t.full_scan_reads= 1000;
-  pa_rec_list_init(&l, &alloc);
-  pa_rules_table(&t, &th, &l);
+  table_rules(&t, &th, &l);
   CHECK(find(&l, "indexing", NULL) == NULL);
   base_table(&t);
   t.io_known= 0;
-  pa_rec_list_init(&l, &alloc);
-  pa_rules_table(&t, &th, &l);
+  table_rules(&t, &th, &l);
   CHECK(find(&l, "indexing", NULL) == NULL);
 }
 
@@ -131,6 +152,7 @@ static void test_drops(void)
   CHECK(pa_index_analyze(def, NULL, v) == 0);
   for (int i= 0; i < def->n_indexes; i++)
   {
+    memset(&x[i], 0, sizeof(x[i])); /* no peers, nothing left unset */
     x[i].def= &def->indexes[i];
     x[i].verdict= &v[i];
     x[i].status= PA_USAGE_UNUSED;
@@ -146,8 +168,7 @@ static void test_drops(void)
   base_table(&t);
   t.def= def;
   t.indexes= x;
-  pa_rec_list_init(&l, &alloc);
-  CHECK(pa_rules_table(&t, &th, &l) == 0);
+  CHECK(table_rules(&t, &th, &l) == 0);
 
   /* redundant: account is a left prefix of account_date */
   r= find(&l, "redundant_index", "account");
@@ -183,16 +204,14 @@ static void test_drops(void)
   /* unknown usage is no evidence */
   for (int i= 0; i < def->n_indexes; i++)
     x[i].status= PA_USAGE_UNKNOWN;
-  pa_rec_list_init(&l, &alloc);
-  pa_rules_table(&t, &th, &l);
+  table_rules(&t, &th, &l);
   CHECK(find(&l, "index_cleanup", NULL) == NULL);
   CHECK(find(&l, "redundant_index", "account") != NULL);
 
   /* an index already ignored: drop it, with a CREATE INDEX to undo */
   def->indexes[3].is_ignored= 1;
   x[3].status= PA_USAGE_UNUSED;
-  pa_rec_list_init(&l, &alloc);
-  pa_rules_table(&t, &th, &l);
+  table_rules(&t, &th, &l);
   r= find(&l, "index_cleanup", "we`ird");
   CHECK(r != NULL);
   if (r)
@@ -381,8 +400,7 @@ static void test_drop_messages(void)
   base_table(&t);
   t.def= def;
   t.indexes= x;
-  pa_rec_list_init(&l, &alloc);
-  CHECK(pa_rules_table(&t, &h, &l) == 0);
+  CHECK(table_rules(&t, &h, &l) == 0);
   pa_rec_sort(&l);
 
   r= find(&l, "redundant_index", "c2");
@@ -426,14 +444,12 @@ static void test_drop_messages(void)
 
   /* a window of a whole cycle needs no hint; nor does a hint switched off */
   x[4].observed_seconds= 31 * 86400;
-  pa_rec_list_init(&l, &alloc);
-  pa_rules_table(&t, &h, &l);
+  table_rules(&t, &h, &l);
   r= find(&l, "index_cleanup", "party");
   CHECK(r && strstr(r->message, "31 days") && !strstr(r->message, "cycle"));
   x[4].observed_seconds= 9 * 86400;
   h.business_cycle_days= 0;
-  pa_rec_list_init(&l, &alloc);
-  pa_rules_table(&t, &h, &l);
+  table_rules(&t, &h, &l);
   r= find(&l, "index_cleanup", "party");
   CHECK(r && !strstr(r->message, "cycle"));
 
@@ -444,8 +460,7 @@ static void test_drop_messages(void)
         {"db-2", 1, 1, 0, PA_USAGE_UNUSED}};
     x[4].nodes= nodes;
     x[4].n_nodes= 2;
-    pa_rec_list_init(&l, &alloc);
-    pa_rules_table(&t, &h, &l);
+    table_rules(&t, &h, &l);
     r= find(&l, "index_cleanup", "party");
     CHECK(r && strstr(r->message, "was not read in 9.0 days on any of the "
                                   "2 nodes but is selective"));
@@ -486,8 +501,7 @@ static void test_drop_group(void)
   t.name= "tabSales Invoice Item";
   t.def= def;
   t.indexes= x;
-  pa_rec_list_init(&l, &alloc);
-  CHECK(pa_rules_table(&t, &th, &l) == 0);
+  CHECK(table_rules(&t, &th, &l) == 0);
   CHECK(find(&l, "index_cleanup", "party") == NULL);
   CHECK(find(&l, "index_cleanup", "status") != NULL);
   CHECK(find(&l, "index_cleanup", "tiny") == NULL);
@@ -530,18 +544,15 @@ static void test_drop_group(void)
                             "\"unused_selective\"") != NULL);
   /* the same group, the same id; another group, another id */
   memcpy(id, r->id, sizeof(id));
-  pa_rec_list_init(&l, &alloc);
-  pa_rules_table(&t, &th, &l);
+  table_rules(&t, &th, &l);
   CHECK(find_id(&l, id));
   x[3].status= PA_USAGE_USED;
-  pa_rec_list_init(&l, &alloc);
-  pa_rules_table(&t, &th, &l);
+  table_rules(&t, &th, &l);
   CHECK(!find_id(&l, id));
   /* two left: still a group; one left: its own row again */
   CHECK(has_action(&l, "ignore_then_drop_indexes"));
   x[2].status= PA_USAGE_UNKNOWN;
-  pa_rec_list_init(&l, &alloc);
-  pa_rules_table(&t, &th, &l);
+  table_rules(&t, &th, &l);
   CHECK(!has_action(&l, "ignore_then_drop_indexes"));
   r= find(&l, "index_cleanup", "party");
   CHECK(r && !strcmp(r->action, "ignore_then_drop_index"));
@@ -558,8 +569,7 @@ static void test_drop_group(void)
     snprintf(def->indexes[i].cols[0].name, PA_IDENT_BYTES, "c%d", i);
   }
   rule_indexes(def, v, x, NULL, 9);
-  pa_rec_list_init(&l, &alloc);
-  CHECK(pa_rules_table(&t, &th, &l) == 0);
+  CHECK(table_rules(&t, &th, &l) == 0);
   {
     int groups= 0, names= 0;
     for (size_t i= 0; i < l.n; i++)
@@ -591,8 +601,7 @@ static void test_fragmentation(void)
   base_table(&t);
   t.facts.data_free= 300ULL << 20;
   pa_table_compute(&t.facts, &t.metrics);
-  pa_rec_list_init(&l, &alloc);
-  pa_rules_table(&t, &th, &l);
+  table_rules(&t, &th, &l);
   r= find(&l, "fragmentation", NULL);
   CHECK(r != NULL);
   if (r)
@@ -607,16 +616,14 @@ static void test_fragmentation(void)
   t.facts.data_length= 1ULL << 20;
   t.facts.data_free= 6ULL << 20;
   pa_table_compute(&t.facts, &t.metrics);
-  pa_rec_list_init(&l, &alloc);
-  pa_rules_table(&t, &th, &l);
+  table_rules(&t, &th, &l);
   CHECK(find(&l, "fragmentation", NULL) == NULL);
   /* free space of a shared tablespace (ibdata1) is not the table's */
   base_table(&t);
   t.facts.data_free= 300ULL << 20;
   t.data_free_shared= 1;
   pa_table_compute(&t.facts, &t.metrics);
-  pa_rec_list_init(&l, &alloc);
-  pa_rules_table(&t, &th, &l);
+  table_rules(&t, &th, &l);
   CHECK(find(&l, "fragmentation", NULL) == NULL);
 }
 
@@ -648,8 +655,7 @@ static void test_digests(void)
          "SELECT * FROM `tabItem` WHERE `name` IN ( SELECT `item_code` "
          "FROM `tabBin` ) ORDER BY RAND ( ) LIMIT ?, ?");
   slow.slow_query_ps= 1000000000ULL; /* 1 ms */
-  pa_rec_list_init(&l, &alloc);
-  CHECK(pa_rules_digest(&d, &slow, &l) == 0);
+  CHECK(digest_rules(&d, &slow, &l) == 0);
   r= find(&l, "query_optimization", NULL);
   CHECK(r != NULL);
   if (r)
@@ -662,8 +668,7 @@ static void test_digests(void)
   CHECK(l.n == 4); /* slow, in_subquery, order_by_rand, deep_offset */
   /* the default 1 s threshold: not slow, and a fast IN (SELECT ...) is
      no finding (MariaDB makes most of them semi-joins) */
-  pa_rec_list_init(&l, &alloc);
-  pa_rules_digest(&d, &th, &l);
+  digest_rules(&d, &th, &l);
   CHECK(find(&l, "query_optimization", NULL) == NULL);
   CHECK(l.n == 2); /* order_by_rand, deep_offset */
   CHECK(!has_action(&l, "rewrite_subquery_as_join"));
@@ -672,30 +677,25 @@ static void test_digests(void)
          "SELECT `a` . `x` FROM `a` JOIN `b` ON `b` . `id` = `a` . `b_id` "
          "JOIN `c` ON `c` . `id` = `b` . `c_id` JOIN `d` ON `d` . `id` = "
          "`c` . `d_id` JOIN `e` ON `e` . `id` = `d` . `e_id`");
-  pa_rec_list_init(&l, &alloc);
-  pa_rules_digest(&d, &slow, &l);
+  digest_rules(&d, &slow, &l);
   r= find(&l, "query_pattern", NULL);
   CHECK(r != NULL && !strcmp(r->action, "reduce_joins_or_denormalize"));
   CHECK(r != NULL && strstr(r->message, "5.0 ms on average") != NULL);
   /* ... but not when it is fast */
-  pa_rec_list_init(&l, &alloc);
-  pa_rules_digest(&d, &th, &l);
+  digest_rules(&d, &th, &l);
   CHECK(l.n == 0);
 
   digest(&d, &an, "INSERT INTO `tabVersion` ( `name` , `data` ) VALUES (...)");
-  pa_rec_list_init(&l, &alloc);
-  pa_rules_digest(&d, &th, &l);
+  digest_rules(&d, &th, &l);
   r= find(&l, "query_pattern", NULL);
   CHECK(r != NULL && !strcmp(r->action, "batch_inserts"));
   d.exec_count= 10;
-  pa_rec_list_init(&l, &alloc);
-  pa_rules_digest(&d, &th, &l);
+  digest_rules(&d, &th, &l);
   CHECK(l.n == 0);
 
   /* a healthy statement: nothing */
   digest(&d, &an, "SELECT `name` FROM `tabItem` WHERE `name` = ?");
-  pa_rec_list_init(&l, &alloc);
-  pa_rules_digest(&d, &th, &l);
+  digest_rules(&d, &th, &l);
   CHECK(l.n == 0);
 }
 
@@ -718,8 +718,7 @@ static void test_digest_table(void)
   digest(&d, &an,
          "SELECT * FROM `tabGL Entry` WHERE DATE ( `posting_date` ) = ? AND "
          "`remarks` LIKE '%foo' AND YEAR ( `creation` ) = ?");
-  pa_rec_list_init(&l, &alloc);
-  CHECK(pa_rules_digest_table(&d, 0, &t, &slow, &l) == 0);
+  CHECK(digest_table_rules(&d, 0, &t, &slow, &l) == 0);
   CHECK(l.n == 3); /* select *, leading wildcard, function on posting_date */
   CHECK(l.n == 3 && has_action(&l, "select_needed_columns"));
   r= find(&l, "query_pattern", "posting_date");
@@ -731,17 +730,14 @@ static void test_digest_table(void)
               strstr(l.recs[i].message, "creation"));
   /* a fast SELECT * (5 ms, under the default 1 s) is no finding: an ORM
      fetching rows by key */
-  pa_rec_list_init(&l, &alloc);
-  pa_rules_digest_table(&d, 0, &t, &th, &l);
+  digest_table_rules(&d, 0, &t, &th, &l);
   CHECK(l.n == 2 && !has_action(&l, "select_needed_columns"));
   /* a narrow table: SELECT * is fine */
   t.n_columns= 5;
-  pa_rec_list_init(&l, &alloc);
-  pa_rules_digest_table(&d, 0, &t, &slow, &l);
+  digest_table_rules(&d, 0, &t, &slow, &l);
   CHECK(l.n == 2 && !has_action(&l, "select_needed_columns"));
   /* out-of-range table position */
-  pa_rec_list_init(&l, &alloc);
-  CHECK(pa_rules_digest_table(&d, 5, &t, &th, &l) == 0 && l.n == 0);
+  CHECK(digest_table_rules(&d, 5, &t, &th, &l) == 0 && l.n == 0);
   free(def);
 }
 
