@@ -369,6 +369,22 @@ static const char *stmt(struct cfg *c, const char *fmt, ...)
   return p;
 }
 
+/* d's statement sets variable var from its value now, from, to to; the
+   rollback sets it back. */
+static void set_global(struct cfg *c, struct draft *d, const char *var,
+                       uint64_t to, uint64_t from)
+{
+  d->sql= stmt(c, "SET GLOBAL %s = %" PRIu64, var, to);
+  d->rollback= stmt(c, "SET GLOBAL %s = %" PRIu64, var, from);
+}
+
+/* The same for a switch: SET GLOBAL var = ON, and back to OFF. */
+static void switch_on(struct cfg *c, struct draft *d, const char *var)
+{
+  d->sql= stmt(c, "SET GLOBAL %s = ON", var);
+  d->rollback= stmt(c, "SET GLOBAL %s = OFF", var);
+}
+
 static void draft_emit(struct cfg *c, struct draft *d, const char *type,
                        const char *rule, enum pa_priority prio,
                        const char *action, double benefit)
@@ -400,6 +416,26 @@ static void ev_u64(struct draft *d, const char *key, uint64_t v)
     pa_json_u64(&d->j, key, v);
   else
     pa_json_null(&d->j, key);
+}
+
+/* A cache's hit ratio and the thresholds it was held to. */
+static void ev_hit_ratio(struct draft *d, double hit, double min,
+                         uint64_t min_requests)
+{
+  pa_json_dbl(&d->j, "hit_ratio", hit);
+  pa_json_dbl(&d->j, "min_hit_ratio", min);
+  pa_json_u64(&d->j, "min_read_requests", min_requests);
+}
+
+/* A suggested size of target bytes, up from now: stated, and its growth
+   taken from the memory headroom. */
+static void ev_grow(struct cfg *c, struct draft *d, uint64_t target,
+                    uint64_t now)
+{
+  if (!target)
+    return;
+  pa_json_u64(&d->j, "suggested_bytes", target);
+  spend(c, target - now);
 }
 
 static void ev_switch(struct draft *d, const char *key, int v)
@@ -443,6 +479,25 @@ static void put_size(struct pa_buf *b, uint64_t v)
 static void put_pct(struct pa_buf *b, double ratio)
 {
   pa_buf_printf(b, "%.2f%%", ratio * 100.0);
+}
+
+/* 1 - misses / requests, misses capped at requests; requests > 0. */
+static double hit_ratio(uint64_t misses, uint64_t requests)
+{
+  return 1.0 - (double) min_u64(misses, requests) / (double) requests;
+}
+
+/* "The <cache> hit ratio is H (1 - <misses> M / <requests> R), below MIN" */
+static void put_hit_ratio(struct pa_buf *b, const char *cache, double hit,
+                          const char *misses_name, uint64_t misses,
+                          const char *requests_name, uint64_t requests,
+                          double min)
+{
+  pa_buf_printf(b, "The %s hit ratio is ", cache);
+  put_pct(b, hit);
+  pa_buf_printf(b, " (1 - %s %" PRIu64 " / %s %" PRIu64 "), below ",
+                misses_name, misses, requests_name, requests);
+  put_pct(b, min);
 }
 
 /* Why a rule that wants more memory gives no size. */
@@ -494,7 +549,7 @@ static void rule_buffer_pool_small(struct cfg *c)
     if (bp >= ram_cap)
       return;
   }
-  hit= 1.0 - (double) min_u64(rd, rr) / (double) rr;
+  hit= hit_ratio(rd, rr);
   if (hit >= t->min_hit_ratio_buffer_pool)
     return;
 
@@ -514,14 +569,10 @@ static void rule_buffer_pool_small(struct cfg *c)
 
   draft_begin(c, &d, "buffer_pool_small");
   ev_memory(c, &d);
-  pa_buf_puts(&d.msg, "The InnoDB buffer pool hit ratio is ");
-  put_pct(&d.msg, hit);
-  pa_buf_printf(&d.msg,
-                " (1 - Innodb_buffer_pool_reads %" PRIu64
-                " / Innodb_buffer_pool_read_requests %" PRIu64
-                "), below ",
-                rd, rr);
-  put_pct(&d.msg, t->min_hit_ratio_buffer_pool);
+  put_hit_ratio(&d.msg, "InnoDB buffer pool", hit,
+                "Innodb_buffer_pool_reads", rd,
+                "Innodb_buffer_pool_read_requests", rr,
+                t->min_hit_ratio_buffer_pool);
   pa_buf_puts(&d.msg, ", and innodb_buffer_pool_size = ");
   put_size(&d.msg, bp);
   if (big)
@@ -570,9 +621,7 @@ static void rule_buffer_pool_small(struct cfg *c)
     {
       pa_buf_puts(&d.msg, " The variable is dynamic; the resize runs in the"
                           " background.");
-      d.sql= stmt(c, "SET GLOBAL innodb_buffer_pool_size = %" PRIu64, target);
-      d.rollback=
-          stmt(c, "SET GLOBAL innodb_buffer_pool_size = %" PRIu64, bp);
+      set_global(c, &d, "innodb_buffer_pool_size", target, bp);
     }
   }
   else
@@ -582,18 +631,13 @@ static void rule_buffer_pool_small(struct cfg *c)
   ev_u64(&d, "innodb_buffer_pool_size_max", s->innodb_buffer_pool_size_max);
   pa_json_u64(&d.j, "Innodb_buffer_pool_read_requests", rr);
   pa_json_u64(&d.j, "Innodb_buffer_pool_reads", rd);
-  pa_json_dbl(&d.j, "hit_ratio", hit);
-  pa_json_dbl(&d.j, "min_hit_ratio", t->min_hit_ratio_buffer_pool);
-  pa_json_u64(&d.j, "min_read_requests", t->min_buffer_pool_read_requests);
+  ev_hit_ratio(&d, hit, t->min_hit_ratio_buffer_pool,
+               t->min_buffer_pool_read_requests);
   pa_json_u64(&d.j, "small_buffer_pool_bytes", t->small_buffer_pool_bytes);
   ev_u64(&d, "innodb_data_bytes", data);
   ev_u64(&d, "innodb_stats_tables", s->innodb_stats_tables);
   pa_json_dbl(&d.j, "ram_fraction", t->buffer_pool_ram_fraction);
-  if (target)
-  {
-    pa_json_u64(&d.j, "suggested_bytes", target);
-    spend(c, target - bp);
-  }
+  ev_grow(c, &d, target, bp);
   draft_emit(c, &d, TYPE_CONFIG, "buffer_pool_small", PA_PRIO_HIGH,
              d.sql ? ACT_SET : (target ? ACT_RESTART : ACT_REVIEW),
              1.0 - hit);
@@ -666,8 +710,7 @@ static void rule_tmp_table_mismatch(struct cfg *c)
                   " headroom per connection), rounded down to 1 MiB; SET"
                   " GLOBAL applies to new connections.",
                   t->tmp_table_ram_fraction * 100.0);
-    d.sql= stmt(c, "SET GLOBAL %s = %" PRIu64, smaller_name, target);
-    d.rollback= stmt(c, "SET GLOBAL %s = %" PRIu64, smaller_name, eff);
+    set_global(c, &d, smaller_name, target, eff);
   }
   else
     put_no_size(c, &d.msg);
@@ -747,8 +790,7 @@ static void rule_redo_log_small(struct cfg *c)
     pa_buf_puts(&d.msg, " because it takes disk space and lengthens crash"
                         " recovery; the variable is dynamic and SET GLOBAL"
                         " waits for the online resize.");
-    d.sql= stmt(c, "SET GLOBAL innodb_log_file_size = %" PRIu64, target);
-    d.rollback= stmt(c, "SET GLOBAL innodb_log_file_size = %" PRIu64, size);
+    set_global(c, &d, "innodb_log_file_size", target, size);
   }
   else
   {
@@ -782,8 +824,7 @@ static void rule_file_per_table(struct cfg *c)
               " or truncated. Turn it on; it is dynamic and affects only"
               " tables created (or rebuilt with ALTER TABLE ... FORCE) from"
               " then on.");
-  d.sql= stmt(c, "SET GLOBAL innodb_file_per_table = ON");
-  d.rollback= stmt(c, "SET GLOBAL innodb_file_per_table = OFF");
+  switch_on(c, &d, "innodb_file_per_table");
   pa_json_i64(&d.j, "innodb_file_per_table", 0);
   draft_emit(c, &d, TYPE_CONFIG, "file_per_table_off", PA_PRIO_MEDIUM,
              ACT_SET, 0.0);
@@ -834,8 +875,7 @@ static void rule_max_connections(struct cfg *c)
                     target);
       put_size(&d.msg, c->per_conn);
       pa_buf_puts(&d.msg, ").");
-      d.sql= stmt(c, "SET GLOBAL max_connections = %" PRIu64, target);
-      d.rollback= stmt(c, "SET GLOBAL max_connections = %" PRIu64, mc);
+      set_global(c, &d, "max_connections", target, mc);
     }
     else
       put_no_size(c, &d.msg);
@@ -1045,8 +1085,7 @@ static void rule_usage_stats(struct cfg *c)
               " blind. userstat is dynamic: SET GLOBAL userstat = ON."
               " performance_schema = ON is not dynamic: set it in the config"
               " file and restart.");
-  d.sql= stmt(c, "SET GLOBAL userstat = ON");
-  d.rollback= stmt(c, "SET GLOBAL userstat = OFF");
+  switch_on(c, &d, "userstat");
   pa_json_i64(&d.j, "performance_schema", 0);
   pa_json_i64(&d.j, "userstat", 0);
   draft_emit(c, &d, TYPE_CONFIG, "usage_stats_off", PA_PRIO_HIGH, ACT_SET,
@@ -1129,9 +1168,7 @@ static void rule_buffer_pool_dump(struct cfg *c)
   if (dump_off)
   {
     pa_buf_puts(&d.msg, " innodb_buffer_pool_dump_at_shutdown is dynamic.");
-    d.sql= stmt(c, "SET GLOBAL innodb_buffer_pool_dump_at_shutdown = ON");
-    d.rollback=
-        stmt(c, "SET GLOBAL innodb_buffer_pool_dump_at_shutdown = OFF");
+    switch_on(c, &d, "innodb_buffer_pool_dump_at_shutdown");
   }
   if (load_off)
     pa_buf_puts(&d.msg, " innodb_buffer_pool_load_at_startup is not dynamic:"
@@ -1287,8 +1324,7 @@ static void rule_table_open_cache(struct cfg *c)
   if (known(s->open_files_limit))
     pa_buf_printf(&d.msg, " (%" PRIu64 ")", s->open_files_limit);
   pa_buf_puts(&d.msg, ".");
-  d.sql= stmt(c, "SET GLOBAL table_open_cache = %" PRIu64, target);
-  d.rollback= stmt(c, "SET GLOBAL table_open_cache = %" PRIu64, size);
+  set_global(c, &d, "table_open_cache", target, size);
   pa_json_u64(&d.j, "table_open_cache", size);
   pa_json_u64(&d.j, "Table_open_cache_hits", hits);
   pa_json_u64(&d.j, "Table_open_cache_misses", miss);
@@ -1341,8 +1377,7 @@ static void rule_thread_cache(struct cfg *c)
                 ". Raise it to %" PRIu64
                 " (2 x current, at most max_connections); it is dynamic.",
                 size, target);
-  d.sql= stmt(c, "SET GLOBAL thread_cache_size = %" PRIu64, target);
-  d.rollback= stmt(c, "SET GLOBAL thread_cache_size = %" PRIu64, size);
+  set_global(c, &d, "thread_cache_size", target, size);
   pa_json_u64(&d.j, "thread_cache_size", size);
   pa_json_u64(&d.j, "Threads_created", created);
   pa_json_u64(&d.j, "Connections", conns);
@@ -1388,8 +1423,7 @@ static void rule_table_definition_cache(struct cfg *c)
                 per_hour, s->Opened_table_definitions, s->uptime_s,
                 t->max_tdc_opens_per_hour, s->Open_table_definitions, size,
                 target);
-  d.sql= stmt(c, "SET GLOBAL table_definition_cache = %" PRIu64, target);
-  d.rollback= stmt(c, "SET GLOBAL table_definition_cache = %" PRIu64, size);
+  set_global(c, &d, "table_definition_cache", target, size);
   pa_json_u64(&d.j, "table_definition_cache", size);
   pa_json_u64(&d.j, "Open_table_definitions", s->Open_table_definitions);
   pa_json_u64(&d.j, "Opened_table_definitions", s->Opened_table_definitions);
@@ -1420,7 +1454,7 @@ static void rule_key_cache(struct cfg *c)
   if (!known(req) || !known(rd) || !known(size) || req == 0 ||
       req < t->min_key_read_requests)
     return;
-  hit= 1.0 - (double) min_u64(rd, req) / (double) req;
+  hit= hit_ratio(rd, req);
   if (hit >= t->min_hit_ratio_key_cache)
     return;
   full= known(s->Key_blocks_unused) && s->Key_blocks_unused == 0;
@@ -1435,13 +1469,8 @@ static void rule_key_cache(struct cfg *c)
 
   draft_begin(c, &d, "key_cache_low_hit");
   ev_memory(c, &d);
-  pa_buf_puts(&d.msg, "The MyISAM key cache hit ratio is ");
-  put_pct(&d.msg, hit);
-  pa_buf_printf(&d.msg,
-                " (1 - Key_reads %" PRIu64 " / Key_read_requests %" PRIu64
-                "), below ",
-                rd, req);
-  put_pct(&d.msg, t->min_hit_ratio_key_cache);
+  put_hit_ratio(&d.msg, "MyISAM key cache", hit, "Key_reads", rd,
+                "Key_read_requests", req, t->min_hit_ratio_key_cache);
   pa_buf_puts(&d.msg, ", with key_buffer_size = ");
   put_size(&d.msg, size);
   pa_buf_puts(&d.msg, ".");
@@ -1456,8 +1485,7 @@ static void rule_key_cache(struct cfg *c)
     put_size(&d.msg, target);
     pa_buf_puts(&d.msg, " (2 x current within the memory headroom); it is"
                         " dynamic.");
-    d.sql= stmt(c, "SET GLOBAL key_buffer_size = %" PRIu64, target);
-    d.rollback= stmt(c, "SET GLOBAL key_buffer_size = %" PRIu64, size);
+    set_global(c, &d, "key_buffer_size", target, size);
   }
   else
     put_no_size(c, &d.msg);
@@ -1466,14 +1494,9 @@ static void rule_key_cache(struct cfg *c)
   pa_json_u64(&d.j, "Key_read_requests", req);
   pa_json_u64(&d.j, "Key_reads", rd);
   ev_u64(&d, "Key_blocks_unused", s->Key_blocks_unused);
-  pa_json_dbl(&d.j, "hit_ratio", hit);
-  pa_json_dbl(&d.j, "min_hit_ratio", t->min_hit_ratio_key_cache);
-  pa_json_u64(&d.j, "min_read_requests", t->min_key_read_requests);
-  if (target)
-  {
-    pa_json_u64(&d.j, "suggested_bytes", target);
-    spend(c, target - size);
-  }
+  ev_hit_ratio(&d, hit, t->min_hit_ratio_key_cache,
+               t->min_key_read_requests);
+  ev_grow(c, &d, target, size);
   draft_emit(c, &d, TYPE_CACHE, "key_cache_low_hit", PA_PRIO_LOW,
              target ? ACT_SET : ACT_REVIEW, 1.0 - hit);
 }
