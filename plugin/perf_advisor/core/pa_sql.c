@@ -222,10 +222,15 @@ static int put_alter_table(struct pa_buf *b, const char *schema,
   return 1;
 }
 
-char *pa_sql_alter_indexes_ignored(const struct pa_alloc *a,
-                                   const char *schema, const char *table,
-                                   const char *const *indexes, int n,
-                                   int ignored)
+/*
+  "ALTER TABLE `schema`.`table` <verb> `i0`<suffix>, <verb> `i1`<suffix>..."
+  over the n names of indexes; NULL on a bad argument, a missing name,
+  PRIMARY when no_primary, or out of memory.
+*/
+static char *alter_each_index(const struct pa_alloc *a, const char *schema,
+                              const char *table, const char *const *indexes,
+                              int n, const char *verb, const char *suffix,
+                              int no_primary)
 {
   struct pa_buf b;
   int i;
@@ -237,12 +242,25 @@ char *pa_sql_alter_indexes_ignored(const struct pa_alloc *a,
     return NULL;
   for (i= 0; i < n; i++)
   {
-    pa_buf_puts(&b, i ? ", ALTER INDEX " : "ALTER INDEX ");
+    if (no_primary && indexes[i] && pa_ascii_ieq(indexes[i], "PRIMARY"))
+      return NULL;
+    if (i)
+      pa_buf_puts(&b, ", ");
+    pa_buf_puts(&b, verb);
     if (!put_ident(&b, indexes[i]))
       return NULL;
-    pa_buf_puts(&b, ignored ? " IGNORED" : " NOT IGNORED");
+    pa_buf_puts(&b, suffix);
   }
   return pa_buf_str(&b);
+}
+
+char *pa_sql_alter_indexes_ignored(const struct pa_alloc *a,
+                                   const char *schema, const char *table,
+                                   const char *const *indexes, int n,
+                                   int ignored)
+{
+  return alter_each_index(a, schema, table, indexes, n, "ALTER INDEX ",
+                          ignored ? " IGNORED" : " NOT IGNORED", 0);
 }
 
 char *pa_sql_alter_index_ignored(const struct pa_alloc *a, const char *schema,
@@ -256,23 +274,8 @@ char *pa_sql_drop_indexes(const struct pa_alloc *a, const char *schema,
                           const char *table, const char *const *indexes,
                           int n)
 {
-  struct pa_buf b;
-  int i;
-
-  if (!a || !indexes || n < 1 || n > PA_TABLE_MAX_INDEXES)
-    return NULL;
-  pa_buf_init(&b, a);
-  if (!put_alter_table(&b, schema, table))
-    return NULL;
-  for (i= 0; i < n; i++)
-  {
-    if (!indexes[i] || pa_ascii_ieq(indexes[i], "PRIMARY"))
-      return NULL;
-    pa_buf_puts(&b, i ? ", DROP INDEX " : "DROP INDEX ");
-    if (!put_ident(&b, indexes[i]))
-      return NULL;
-  }
-  return pa_buf_str(&b);
+  return alter_each_index(a, schema, table, indexes, n, "DROP INDEX ", "",
+                          1);
 }
 
 char *pa_sql_drop_index(const struct pa_alloc *a, const char *schema,
