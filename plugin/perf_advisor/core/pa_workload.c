@@ -25,23 +25,25 @@ static int ref_cmp_names(const struct pa_workload_ref *r, const char *schema,
   return c ? c : fold_cmp(r->name, name, fold);
 }
 
-/* qsort has no context argument: sorting happens twice, once per mode. */
-static int ref_cmp_exact(const void *pa, const void *pb)
+/* By schema, name (ASCII case folded when fold), then digest. */
+static int ref_cmp(const struct pa_workload_ref *a,
+                   const struct pa_workload_ref *b, int fold)
 {
-  const struct pa_workload_ref *a= pa, *b= pb;
-  int c= ref_cmp_names(a, b->schema, b->name, 0);
+  int c= ref_cmp_names(a, b->schema, b->name, fold);
   if (c)
     return c;
   return a->digest < b->digest ? -1 : a->digest > b->digest;
 }
 
-static int ref_cmp_folded(const void *pa, const void *pb)
+/* qsort has no context argument: one comparator per mode. */
+static int ref_cmp_exact(const void *a, const void *b)
 {
-  const struct pa_workload_ref *a= pa, *b= pb;
-  int c= ref_cmp_names(a, b->schema, b->name, 1);
-  if (c)
-    return c;
-  return a->digest < b->digest ? -1 : a->digest > b->digest;
+  return ref_cmp(a, b, 0);
+}
+
+static int ref_cmp_folded(const void *a, const void *b)
+{
+  return ref_cmp(a, b, 1);
 }
 
 int pa_workload_build(struct pa_workload *w,
