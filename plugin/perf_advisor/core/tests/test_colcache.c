@@ -135,54 +135,50 @@ static struct pa_colcache_col col(const char *name, double distinct,
   return c;
 }
 
+/* A column sampled with table_rows rows, the policy now, and whether the
+   column may be reused under it. */
+struct fresh_case
+{
+  uint64_t table_rows;
+  struct pa_colcache_policy p;  /* now, rows_known, rows, max_age, cap */
+  int fresh;
+};
+
 static void test_fresh(void)
 {
+  static const struct fresh_case cases[]= {
+      {5000, {1000, 1, 5000, 3600, 10000}, 1},
+      /* age: up to max_age seconds old */
+      {5000, {1000 + 3600, 1, 5000, 3600, 10000}, 1},
+      {5000, {1000 + 3601, 1, 5000, 3600, 10000}, 0},
+      /* a clock that went back */
+      {5000, {999, 1, 5000, 3600, 10000}, 0},
+      /* max_age 0: no reuse */
+      {5000, {1000, 1, 5000, 0, 10000}, 0},
+      /* another sample cap */
+      {5000, {1000, 1, 5000, 3600, 1000}, 0},
+      /* drift: 10 % either way is still fresh, more is not */
+      {5000, {1000, 1, 5500, 3600, 10000}, 1},
+      {5000, {1000, 1, 5501, 3600, 10000}, 0},
+      {5000, {1000, 1, 4500, 3600, 10000}, 1},
+      {5000, {1000, 1, 4499, 3600, 10000}, 0},
+      /* emptied, or filled from empty */
+      {5000, {1000, 1, 0, 3600, 10000}, 0},
+      {0, {1000, 1, 1, 3600, 10000}, 0},
+      {0, {1000, 1, 0, 3600, 10000}, 1},
+      /* row counts unknown: age alone decides */
+      {0, {1000, 0, 1000000, 3600, 10000}, 1},
+      /* huge counts do not overflow */
+      {UINT64_MAX - 5, {1000, 1, UINT64_MAX, 3600, 10000}, 1}};
   struct pa_colcache_col c= col("a", 10, 1000, 5000);
-  struct pa_colcache_policy p= {1000, 1, 5000, 3600, 10000};
-  CHECK(pa_colcache_fresh(&c, &p));
-  /* age: up to max_age seconds old */
-  p.now= 1000 + 3600;
-  CHECK(pa_colcache_fresh(&c, &p));
-  p.now= 1000 + 3601;
-  CHECK(!pa_colcache_fresh(&c, &p));
-  /* a clock that went back */
-  p.now= 999;
-  CHECK(!pa_colcache_fresh(&c, &p));
-  p.now= 1000;
-  /* max_age 0: no reuse */
-  p.max_age= 0;
-  CHECK(!pa_colcache_fresh(&c, &p));
-  p.max_age= 3600;
-  /* another sample cap */
-  p.cap= 1000;
-  CHECK(!pa_colcache_fresh(&c, &p));
-  p.cap= 10000;
-  /* drift: 10 % either way is still fresh, more is not */
-  p.rows= 5500;
-  CHECK(pa_colcache_fresh(&c, &p));
-  p.rows= 5501;
-  CHECK(!pa_colcache_fresh(&c, &p));
-  p.rows= 4500;
-  CHECK(pa_colcache_fresh(&c, &p));
-  p.rows= 4499;
-  CHECK(!pa_colcache_fresh(&c, &p));
-  /* emptied, or filled from empty */
-  p.rows= 0;
-  CHECK(!pa_colcache_fresh(&c, &p));
-  c.table_rows= 0;
-  p.rows= 1;
-  CHECK(!pa_colcache_fresh(&c, &p));
-  p.rows= 0;
-  CHECK(pa_colcache_fresh(&c, &p));
-  /* row counts unknown: age alone decides */
-  p.rows= 1000000;
-  p.rows_known= 0;
-  CHECK(pa_colcache_fresh(&c, &p));
-  /* huge counts do not overflow */
-  c.table_rows= UINT64_MAX - 5;
-  p.rows= UINT64_MAX;
-  p.rows_known= 1;
-  CHECK(pa_colcache_fresh(&c, &p));
+
+  for (size_t k= 0; k < sizeof(cases) / sizeof(cases[0]); k++)
+  {
+    c.table_rows= cases[k].table_rows;
+    CHECK(!pa_colcache_fresh(&c, &cases[k].p) == !cases[k].fresh);
+    if (!pa_colcache_fresh(&c, &cases[k].p) != !cases[k].fresh)
+      fprintf(stderr, "  in freshness case %zu\n", k);
+  }
 }
 
 static const unsigned char V1[16]= {1, 2, 3};
