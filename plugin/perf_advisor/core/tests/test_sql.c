@@ -52,25 +52,28 @@ static uint64_t fnv1a(const char *s)
 
 static void test_ident(void)
 {
+  static const char *const quoted[][2]= {
+      {"customer", "`customer`"},
+      {"a`b", "`a``b`"},
+      {"`", "````"},
+      {"``x``", "`````x`````"},
+      {"x`; DROP TABLE t; -- ", "`x``; DROP TABLE t; -- `"},
+      {"it's \"q\"", "`it's \"q\"`"},
+      {"/* c */ x", "`/* c */ x`"},
+      {"*/", "`*/`"},
+      {"a\nb\r\tc", "`a\nb\r\tc`"},
+      {" lead and trail ", "` lead and trail `"},
+      {"1e10", "`1e10`"},
+      {"select", "`select`"},
+      {"a\\b", "`a\\b`"},
+      {"fa\303\247ade", "`fa\303\247ade`"},
+      {"\xe2\x82\xac", "`\xe2\x82\xac`"},
+      {"\xe6\x97\xa5\xe6\x9c\xac", "`\xe6\x97\xa5\xe6\x9c\xac`"}};
   char long64[65], buf[200];
-  CHECK(eq(pa_sql_ident(&A, "customer"), "`customer`"));
-  CHECK(eq(pa_sql_ident(&A, "a`b"), "`a``b`"));
-  CHECK(eq(pa_sql_ident(&A, "`"), "````"));
-  CHECK(eq(pa_sql_ident(&A, "``x``"), "`````x`````"));
-  CHECK(eq(pa_sql_ident(&A, "x`; DROP TABLE t; -- "),
-           "`x``; DROP TABLE t; -- `"));
-  CHECK(eq(pa_sql_ident(&A, "it's \"q\""), "`it's \"q\"`"));
-  CHECK(eq(pa_sql_ident(&A, "/* c */ x"), "`/* c */ x`"));
-  CHECK(eq(pa_sql_ident(&A, "*/"), "`*/`"));
-  CHECK(eq(pa_sql_ident(&A, "a\nb\r\tc"), "`a\nb\r\tc`"));
-  CHECK(eq(pa_sql_ident(&A, " lead and trail "), "` lead and trail `"));
-  CHECK(eq(pa_sql_ident(&A, "1e10"), "`1e10`"));
-  CHECK(eq(pa_sql_ident(&A, "select"), "`select`"));
-  CHECK(eq(pa_sql_ident(&A, "a\\b"), "`a\\b`"));
-  CHECK(eq(pa_sql_ident(&A, "fa\303\247ade"), "`fa\303\247ade`"));
-  CHECK(eq(pa_sql_ident(&A, "\xe2\x82\xac"), "`\xe2\x82\xac`"));
-  CHECK(eq(pa_sql_ident(&A, "\xe6\x97\xa5\xe6\x9c\xac"),
-           "`\xe6\x97\xa5\xe6\x9c\xac`"));
+
+  /* eq() prints what it got and wanted */
+  for (size_t k= 0; k < sizeof(quoted) / sizeof(quoted[0]); k++)
+    CHECK(eq(pa_sql_ident(&A, quoted[k][0]), quoted[k][1]));
   memset(long64, 'n', 64);
   long64[64]= '\0';
   snprintf(buf, sizeof(buf), "`%s`", long64);
@@ -90,31 +93,36 @@ static void test_ident(void)
 
 static void test_string(void)
 {
-  CHECK(eq(pa_sql_string(&A, "plain"), "'plain'"));
-  CHECK(eq(pa_sql_string(&A, ""), "''"));
-  CHECK(eq(pa_sql_string(&A, "O'Brien"), "'O''Brien'"));
-  CHECK(eq(pa_sql_string(&A, "'"), "''''"));
-  CHECK(eq(pa_sql_string(&A, "'; DROP TABLE x; -- "),
-           "'''; DROP TABLE x; -- '"));
-  CHECK(eq(pa_sql_string(&A, "`x` \"y\" /* z */"), "'`x` \"y\" /* z */'"));
-  CHECK(eq(pa_sql_string(&A, "Fran\xc3\xa7ois \xe2\x82\xac \xe6\x97\xa5"),
-           "'Fran\xc3\xa7ois \xe2\x82\xac \xe6\x97\xa5'"));
-  /* a backslash: an escape or not depending on NO_BACKSLASH_ESCAPES */
-  CHECK(eq(pa_sql_string(&A, "a\\b"), "_utf8mb4 X'615C62'"));
-  CHECK(eq(pa_sql_string(&A, "\\'"), "_utf8mb4 X'5C27'"));
-  CHECK(eq(pa_sql_string(&A, "it's\\"), "_utf8mb4 X'697427735C'"));
-  /* control characters */
-  CHECK(eq(pa_sql_string(&A, "a\nb"), "_utf8mb4 X'610A62'"));
-  CHECK(eq(pa_sql_string(&A, "\t"), "_utf8mb4 X'09'"));
-  CHECK(eq(pa_sql_string(&A, "\x7f"), "_utf8mb4 X'7F'"));
-  CHECK(eq(pa_sql_string(&A, "\x1a"), "_utf8mb4 X'1A'"));
-  /* not UTF-8: kept byte for byte */
-  CHECK(eq(pa_sql_string(&A, "\xff\xfe"), "_utf8mb4 X'FFFE'"));
-  CHECK(eq(pa_sql_string(&A, "\xc3"), "_utf8mb4 X'C3'"));
-  CHECK(eq(pa_sql_string(&A, "\xc0\xaf"), "_utf8mb4 X'C0AF'")); /* overlong */
-  CHECK(eq(pa_sql_string(&A, "\xed\xa0\x80"), "_utf8mb4 X'EDA080'"));
-  /* four-byte UTF-8 is fine in a string (utf8mb4) */
-  CHECK(eq(pa_sql_string(&A, "\xf0\x9f\x98\x80"), "'\xf0\x9f\x98\x80'"));
+  static const char *const strings[][2]= {
+      {"plain", "'plain'"},
+      {"", "''"},
+      {"O'Brien", "'O''Brien'"},
+      {"'", "''''"},
+      {"'; DROP TABLE x; -- ", "'''; DROP TABLE x; -- '"},
+      {"`x` \"y\" /* z */", "'`x` \"y\" /* z */'"},
+      /* a backslash: an escape or not depending on NO_BACKSLASH_ESCAPES */
+      {"Fran\xc3\xa7ois \xe2\x82\xac \xe6\x97\xa5",
+       "'Fran\xc3\xa7ois \xe2\x82\xac \xe6\x97\xa5'"},
+      {"a\\b", "_utf8mb4 X'615C62'"},
+      {"\\'", "_utf8mb4 X'5C27'"},
+      /* control characters */
+      {"it's\\", "_utf8mb4 X'697427735C'"},
+      {"a\nb", "_utf8mb4 X'610A62'"},
+      {"\t", "_utf8mb4 X'09'"},
+      {"\x7f", "_utf8mb4 X'7F'"},
+      /* not UTF-8: kept byte for byte */
+      {"\x1a", "_utf8mb4 X'1A'"},
+      {"\xff\xfe", "_utf8mb4 X'FFFE'"},
+      {"\xc3", "_utf8mb4 X'C3'"},
+      /* overlong */
+      {"\xc0\xaf", "_utf8mb4 X'C0AF'"},
+      /* four-byte UTF-8 is fine in a string (utf8mb4) */
+      {"\xed\xa0\x80", "_utf8mb4 X'EDA080'"},
+      {"\xf0\x9f\x98\x80", "'\xf0\x9f\x98\x80'"}};
+
+  /* eq() prints what it got and wanted */
+  for (size_t k= 0; k < sizeof(strings) / sizeof(strings[0]); k++)
+    CHECK(eq(pa_sql_string(&A, strings[k][0]), strings[k][1]));
   CHECK(pa_sql_string(&A, NULL) == NULL);
 }
 
