@@ -161,21 +161,24 @@ static void *rows_alloc(pfs_rows *r, MEM_ROOT *root, size_t elem_size)
 }
 
 /*
-  Run query and allot the array its rows go to (rows_alloc()).  NULL when
-  the query failed (with a warning) or out of memory; nothing is then
-  left open.
+  Run query and allot *rows, the array its rows go to (rows_alloc()).
+  false when the query failed (with a warning) or out of memory; nothing
+  is then left open.
 */
-static void *rows_open(pfs_rows *r, THD *thd, MYSQL *mysql, MEM_ROOT *root,
-                       const char *what, const char *query, size_t elem_size)
+template <typename T>
+static bool rows_open(pfs_rows *r, THD *thd, MYSQL *mysql, MEM_ROOT *root,
+                      const char *what, const char *query, T **rows)
 {
-  void *rows;
   if (!(r->res= run(thd, mysql, what, query)))
-    return NULL;
+    return false;
   r->n= (size_t) mysql_num_rows(r->res);
   r->kept= 0;
-  if (!(rows= rows_alloc(r, root, elem_size)))
+  if (!(*rows= (T *) rows_alloc(r, root, sizeof(T))))
+  {
     mysql_free_result(r->res);
-  return rows;
+    return false;
+  }
+  return true;
 }
 
 /* The next row into r->row; false after the last. */
@@ -222,9 +225,8 @@ static bool read_rules(THD *thd, MYSQL *mysql, MEM_ROOT *root,
 {
   pfs_rows r;
 
-  if (!(out->rules= (pa_pfs_object_rule *) rows_open(
-            &r, thd, mysql, root, "reading setup_objects", q_rules,
-            sizeof(*out->rules))))
+  if (!rows_open(&r, thd, mysql, root, "reading setup_objects", q_rules,
+                 &out->rules))
     return false;
   while (rows_next(&r))
   {
@@ -251,8 +253,7 @@ static bool read_io(THD *thd, MYSQL *mysql, MEM_ROOT *root, const char *what,
   pfs_rows r;
   uint first= with_index ? 3 : 2;
 
-  if (!(*rows= (pa_pfs_io_row *) rows_open(&r, thd, mysql, root, what, query,
-                                           sizeof(**rows))))
+  if (!rows_open(&r, thd, mysql, root, what, query, rows))
     return false;
   while (rows_next(&r))
   {
@@ -276,9 +277,8 @@ static bool read_digests(THD *thd, MYSQL *mysql, MEM_ROOT *root,
 {
   pfs_rows r;
 
-  if (!(out->digests= (pa_digest_stat *) rows_open(
-            &r, thd, mysql, root, "reading statement digests", q_digests,
-            sizeof(*out->digests))))
+  if (!rows_open(&r, thd, mysql, root, "reading statement digests",
+                 q_digests, &out->digests))
     return false;
   out->digest_ids= (pa_pfs_digest_id *) rows_alloc(&r, root,
                                                    sizeof(*out->digest_ids));
