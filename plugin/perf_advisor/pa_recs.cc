@@ -26,6 +26,7 @@
 
 extern "C" {
 #include "pa_missing.h"
+#include "pa_missing_rec.h"
 #include "pa_select.h"
 #include "pa_sql.h"
 #include "pa_text.h"
@@ -147,11 +148,10 @@ struct recs_ctx
   double fill;               /* leaf fill of a new index */
 };
 
-/* A missing_index row and what the selection weighs. */
+/* A missing_index proposal, to be weighed and then rendered. */
 struct index_cand
 {
-  size_t rec;                /* position in list */
-  pa_select_item item;
+  pa_missing_rec_input in;   /* its row; in.item: what pa_select weighs */
   /* a whole-table report groups or sorts by its leading column: held back
      (report_risk()) */
   bool report_risk;
@@ -516,7 +516,6 @@ static int missing_index_recs(recs_ctx *c, pa_table_model *m,
 {
   pa_missing_digest md[PA_RECS_MAX_TABLE_DIGESTS];
   pa_missing_result res;
-  const pa_alloc *a= &c->alloc;
   pa_colstats *cs= (pa_colstats *) alloc_root(c->root, sizeof(*cs));
   THD *thd= current_thd;
 
@@ -560,203 +559,86 @@ static int missing_index_recs(recs_ctx *c, pa_table_model *m,
   {
     const pa_missing_proposal *pr= &res.props[p];
     const char *cols[PA_MISSING_MAX_COLS];
-    pa_index_col icols[PA_MISSING_MAX_COLS];
     bool ok= true, slow= false;
-    pa_buf colbuf, b;
-    pa_json j;
-    pa_rec *r;
 
+    /* The text may spell a column differently, or name one through an
+       alias the tokenizer resolved wrongly: only real columns. */
     for (int k= 0; k < pr->n_cols && ok; k++)
-    {
-      /* The text may spell a column differently, or name one through an
-         alias the tokenizer resolved wrongly: only real columns. */
-      if (!(cols[k]= pa_model_column(m->share, pr->cols[k])))
-        ok= false;
-      else
-      {
-        memset(&icols[k], 0, sizeof(icols[k]));
-        strmake(icols[k].name, cols[k], sizeof(icols[k].name) - 1);
-      }
-    }
+      ok= (cols[k]= pa_model_column(m->share, pr->cols[k])) != NULL;
     if (!ok)
       continue;
     enum width_basis basis= pk_basis;
     double key= 0;
     for (int k= 0; k < pr->n_cols; k++)
       key+= entry_bytes(m, cs, cols[k], &basis);
-    int saved_ideal;
-    pa_select_item item;
-    item.saved_ps= pa_select_saved_ps(pr, &saved_ideal);
-    item.write_ps= added_write_ps;
-    item.bytes= pa_select_index_bytes(
-        m->facts.sizes_known ? m->facts.rows : 0, key, m->def->clustered_pk,
-        pk, c->page_bytes, c->fill,
-        m->engine && !strcmp(m->engine, "InnoDB") ? 64 : 0);
-    item.verdict= PA_SELECT_CHOSEN;
     for (int k= 0; k < pr->n_digests; k++)
       slow|= c->digests.d[pr->digests[k]].stat.avg_ps > c->th.slow_query_ps;
-    if (!(r= pa_rec_new(&c->list)))
-      return -1;
     size_t risky[PA_MISSING_MAX_DIGESTS];
     int n_risky;
     int risk= plan_change_risk(pr, md, n, risky, &n_risky);
-    /* a proposal that may change other statements' plans is capped at
-       medium until its verification says more */
-    r->priority= slow && !risk ? PA_PRIO_HIGH : PA_PRIO_MEDIUM;
-    r->action= "create_index";
-    r->schema= m->db->str;
-    r->table= m->name->str;
-    pa_buf_init(&colbuf, a);
-    for (int k= 0; k < pr->n_cols; k++)
-      pa_buf_printf(&colbuf, "%s%s", k ? "," : "", cols[k]);
-    char *name= pa_sql_index_name(a, m->name->str, cols, pr->n_cols);
-    r->index= name;
-    pa_rec_set_id(r, "missing_index", m->db->str, m->name->str,
-                  pa_buf_str(&colbuf), (const char *) NULL);
-    r->sql= pa_sql_create_index(a, m->db->str, m->name->str, name, icols,
-                                pr->n_cols, 0);
-    r->rollback_sql= pa_sql_drop_index(a, m->db->str, m->name->str, name);
-    if (pr->est_rows_per_exec >= 0)
-      r->message= pa_strdupf(
-          a,
-          "Statements on %s.%s filter or sort by (%s) and no index starts "
-          "with those columns: %d statement pattern(s) ran %" PRIu64
-          " times, examining %.0f rows per execution; with the index "
-          "%s %.0f. Create index %s.",
-          m->db->str, m->name->str, pa_buf_str(&colbuf), pr->n_merged,
-          pr->exec_count, pr->now_rows_per_exec,
-          pr->est_upper_bound ? "at most" : "about",
-          pr->est_rows_per_exec, name);
-    else
-      r->message= pa_strdupf(
-          a,
-          "Statements on %s.%s filter or sort by (%s) and no index starts "
-          "with those columns: %d statement pattern(s) ran %" PRIu64
-          " times, examining %" PRIu64 " rows to send %" PRIu64
-          ". Create index %s.",
-          m->db->str, m->name->str, pa_buf_str(&colbuf), pr->n_merged,
-          pr->exec_count, pr->rows_examined, pr->rows_sent, name);
-    if (risk)
-      r->message= pa_strdupf(
-          a,
-          "%s It may change the plan of %d other statement pattern(s) "
-          "that filter on %s with a good index today, or group or sort by "
-          "it: compare their times after creating it.",
-          r->message, risk, cols[0]);
-    r->benefit= pr->score;
-    if (pr->est_rows_per_exec >= 0 && pr->now_rows_per_exec > 0 &&
-        pr->est_rows_per_exec < pr->now_rows_per_exec)
-      r->benefit_text= pa_strdupf(
-          a, "%.3f s of statement time; rows examined %s%.0f%% fewer",
-          (double) pr->sum_ps / 1e12, pr->est_upper_bound ? "at least " : "",
-          100.0 * (1.0 - pr->est_rows_per_exec / pr->now_rows_per_exec));
-    else
-      r->benefit_text= pa_strdupf(a, "%.3f s of statement time",
-                                  (double) pr->sum_ps / 1e12);
-    pa_buf_init(&b, a);
-    pa_json_begin(&j, &b);
-    pa_json_str(&j, "schema", m->db->str);
-    pa_json_str(&j, "table", m->name->str);
-    pa_json_str(&j, "columns", pa_buf_str(&colbuf));
-    pa_json_i64(&j, "equality_columns", pr->n_equality);
-    pa_json_dbl(&j, "score", pr->score);
-    pa_json_u64(&j, "exec_count", pr->exec_count);
-    pa_json_u64(&j, "rows_examined", pr->rows_examined);
-    pa_json_u64(&j, "rows_sent", pr->rows_sent);
-    pa_json_dbl(&j, "total_s", (double) pr->sum_ps / 1e12);
-    pa_json_dbl(&j, "rows_examined_per_exec", pr->now_rows_per_exec);
-    if (pr->est_rows_per_exec >= 0)
-    {
-      pa_json_dbl(&j, "est_rows_examined_per_exec", pr->est_rows_per_exec);
-      pa_json_str(&j, "estimate", pr->est_upper_bound ? "upper_bound"
-                                                      : "equality");
-    }
-    else
-      pa_json_raw(&j, "est_rows_examined_per_exec", "null");
-    if (m->facts.sizes_known)
-      pa_json_u64(&j, "table_rows", m->facts.rows);
-    {
-      pa_buf list;
-      pa_buf_init(&list, a);
-      pa_buf_puts(&list, "[");
-      for (int k= 0; k < pr->n_cols; k++)
-      {
-        const pa_missing_colstat *st=
-            pa_missing_colstat_find(cs->cols, cs->n, pr->cols[k]);
-        pa_json cj;
-        if (k)
-          pa_buf_puts(&list, ", ");
-        pa_json_begin(&cj, &list);
-        pa_json_str(&cj, "column", cols[k]);
-        if (st && st->distinct >= 0)
-          pa_json_dbl(&cj, "distinct", st->distinct);
-        if (st && st->null_frac >= 0)
-          pa_json_dbl(&cj, "null_fraction", st->null_frac);
-        if (st && st->top_share >= 0)
-          pa_json_dbl(&cj, "top_value_share", st->top_share);
-        pa_json_str(&cj, "source",
-                    pa_colstat_source_text(st ? cs->source[st - cs->cols]
-                                              : 0));
-        pa_json_end(&cj);
-      }
-      pa_buf_puts(&list, "]");
-      pa_json_raw(&j, "column_stats", pa_buf_str(&list));
-      if (cs->sampled_rows)
-        pa_json_u64(&j, "sampled_rows", cs->sampled_rows);
-    }
-    {
-      pa_buf list;
-      pa_buf_init(&list, a);
-      pa_buf_puts(&list, "[");
-      for (int k= 0; k < pr->n_digests; k++)
-      {
-        const pa_digest_full *d= &c->digests.d[pr->digests[k]];
-        pa_json dj;
-        if (k)
-          pa_buf_puts(&list, ", ");
-        pa_json_begin(&dj, &list);
-        pa_json_str(&dj, "digest", d->digest);
-        pa_json_str(&dj, "digest_text", d->text);
-        pa_json_u64(&dj, "exec_count", d->stat.exec_count);
-        pa_json_dbl(&dj, "avg_ms", (double) d->stat.avg_ps / 1e9);
-        pa_json_end(&dj);
-      }
-      pa_buf_puts(&list, "]");
-      pa_json_raw(&j, "digests", pa_buf_str(&list));
-    }
-    {
-      pa_buf list;
-      pa_buf_init(&list, a);
-      pa_buf_puts(&list, "[");
-      for (int k= 0; k < n_risky; k++)
-        pa_buf_printf(&list, "%s\"%s\"", k ? ", " : "",
-                      c->digests.d[risky[k]].digest);
-      pa_buf_puts(&list, "]");
-      pa_json_i64(&j, "plan_change_risk_statements", risk);
-      pa_json_raw(&j, "plan_change_risk_digests", pa_buf_str(&list));
-    }
-    pa_json_dbl(&j, "est_index_bytes", item.bytes);
-    pa_json_str(&j, "index_size_estimate",
-                m->facts.sizes_known ? width_basis_name(basis)
-                                     : "no_row_count");
-    pa_json_dbl(&j, "est_time_saved_s", item.saved_ps / 1e12);
-    pa_json_str(&j, "time_saved_estimate",
-                saved_ideal ? "ideal_upper_bound" : "rows_examined");
-    pa_json_dbl(&j, "est_write_time_added_s", item.write_ps / 1e12);
-    if (changes_known)
-      pa_json_dbl(&j, "rows_changed_per_hour", changed_per_hour);
-    else
-      pa_json_raw(&j, "rows_changed_per_hour", "null");
-    pa_json_end(&j);
-    r->evidence= pa_buf_str(&b);
-    if (!r->message || !r->sql || !r->evidence || !name)
-      return -1;
     if (!grow(c->root, (void **) &c->cands, c->n_cands, &c->cap_cands,
               sizeof(*c->cands)))
       return -1;
-    c->cands[c->n_cands].rec= (size_t) (r - c->list.recs);
-    c->cands[c->n_cands].report_risk= report_risk(pr, md, n, m, cs);
-    c->cands[c->n_cands++].item= item;
+
+    /* The row is rendered once its schema is weighed (select_indexes()):
+       keep what it shows, in copies the walk does not reuse. */
+    index_cand *ic= &c->cands[c->n_cands];
+    pa_missing_rec_input *in= &ic->in;
+    pa_missing_rec_column *rc= (pa_missing_rec_column *) alloc_root(
+        c->root, pr->n_cols * sizeof(*rc));
+    pa_missing_rec_digest *rd= (pa_missing_rec_digest *) alloc_root(
+        c->root, (pr->n_digests + 1) * sizeof(*rd));
+    const char **rk=
+        (const char **) alloc_root(c->root, (n_risky + 1) * sizeof(*rk));
+    memset((void *) in, 0, sizeof(*in));
+    if (!rc || !rd || !rk ||
+        !(in->schema= strdup_root(c->root, m->db->str)) ||
+        !(in->table= strdup_root(c->root, m->name->str)))
+      return -1;
+    for (int k= 0; k < pr->n_cols; k++)
+    {
+      const pa_missing_colstat *st=
+          pa_missing_colstat_find(cs->cols, cs->n, pr->cols[k]);
+      if (!(rc[k].name= strdup_root(c->root, cols[k])))
+        return -1;
+      rc[k].distinct= st ? st->distinct : -1;
+      rc[k].null_frac= st ? st->null_frac : -1;
+      rc[k].top_share= st ? st->top_share : -1;
+      rc[k].source=
+          pa_colstat_source_text(st ? cs->source[st - cs->cols] : 0);
+    }
+    for (int k= 0; k < pr->n_digests; k++)
+    {
+      const pa_digest_full *d= &c->digests.d[pr->digests[k]];
+      rd[k].digest= d->digest;
+      rd[k].text= d->text;
+      rd[k].exec_count= d->stat.exec_count;
+      rd[k].avg_ps= d->stat.avg_ps;
+    }
+    for (int k= 0; k < n_risky; k++)
+      rk[k]= c->digests.d[risky[k]].digest;
+    in->prop= pr;
+    in->cols= rc;
+    in->digests= rd;
+    in->sampled_rows= cs->sampled_rows;
+    in->rows_known= m->facts.sizes_known;
+    in->table_rows= m->facts.rows;
+    in->slow= slow;
+    in->risk= risk;
+    in->risk_digests= rk;
+    in->n_risk_digests= n_risky;
+    in->item.saved_ps= pa_select_saved_ps(pr, &in->saved_ideal);
+    in->item.write_ps= added_write_ps;
+    in->item.bytes= pa_select_index_bytes(
+        m->facts.sizes_known ? m->facts.rows : 0, key, m->def->clustered_pk,
+        pk, c->page_bytes, c->fill,
+        m->engine && !strcmp(m->engine, "InnoDB") ? 64 : 0);
+    in->item.verdict= PA_SELECT_CHOSEN;
+    in->size_estimate= width_basis_name(basis);
+    in->changes_known= changes_known;
+    in->rows_changed_per_hour= changed_per_hour;
+    ic->report_risk= report_risk(pr, md, n, m, cs);
+    c->n_cands++;
   }
   return 0;
 }
@@ -863,53 +745,41 @@ static double index_budget(const recs_ctx *c, const char *schema)
   return (double) pa_index_budget_pct / 100.0 * schema_bytes_of(c, schema);
 }
 
-/* Append fragment (JSON members: "k": v, ...) to the object evidence. */
-static const char *json_extend(const pa_alloc *a, const char *evidence,
-                               const char *fragment)
-{
-  size_t len= evidence ? strlen(evidence) : 0;
-  if (len < 2 || evidence[len - 1] != '}')
-    return evidence;
-  return pa_strdupf(a, "%.*s, %s}", (int) (len - 1), evidence, fragment);
-}
-
 /*
-  The workload-level choice (pa_select): per schema, the missing_index rows
-  weighed by time saved per byte against the budget.  The rows left out
-  leave the list; one low-priority row per schema names them, with their
-  SQL in its EVIDENCE, so no finding is lost.  Indexes smaller than
-  perf_advisor_min_index_bytes do not count against the budget.
+  The workload-level choice (pa_select): per schema, the missing_index
+  proposals weighed by time saved per byte against the budget.  The chosen
+  ones become rows; one low-priority row per schema names the ones left
+  out, with their SQL in its EVIDENCE, so no finding is lost.  Indexes
+  smaller than perf_advisor_min_index_bytes do not count against the
+  budget.
 */
 static int select_indexes(recs_ctx *c)
 {
   const pa_alloc *a= &c->alloc;
-  bool *drop;
 
   if (c->n_cands == 0)
     return 0;
-  size_t end= c->list.n;
-  if (!(drop= (bool *) alloc_root(c->root, end * sizeof(bool))))
-    return -1;
-  memset(drop, 0, end * sizeof(bool));
   bool *done= (bool *) alloc_root(c->root, c->n_cands * sizeof(bool));
   pa_select_item *items=
       (pa_select_item *) alloc_root(c->root, c->n_cands * sizeof(*items));
   size_t *pos= (size_t *) alloc_root(c->root, c->n_cands * sizeof(size_t));
-  if (!done || !items || !pos)
+  pa_missing_left_out *left= (pa_missing_left_out *) alloc_root(
+      c->root, c->n_cands * sizeof(*left));
+  if (!done || !items || !pos || !left)
     return -1;
   memset(done, 0, c->n_cands * sizeof(bool));
   for (size_t g= 0; g < c->n_cands; g++)
   {
     if (done[g])
       continue;
-    const char *schema= c->list.recs[c->cands[g].rec].schema;
-    double budget= index_budget(c, schema), chosen_bytes= 0, left_bytes= 0;
-    size_t n= 0;
+    const char *schema= c->cands[g].in.schema;
+    double budget= index_budget(c, schema), chosen_bytes= 0;
+    size_t n= 0, n_left= 0;
     for (size_t i= g; i < c->n_cands; i++)
-      if (!done[i] && !strcmp(c->list.recs[c->cands[i].rec].schema, schema))
+      if (!done[i] && !strcmp(c->cands[i].in.schema, schema))
       {
         done[i]= true;
-        items[n]= c->cands[i].item;
+        items[n]= c->cands[i].in.item;
         /* held back: weighed by nothing, never chosen */
         if (c->cands[i].report_risk)
           items[n].saved_ps= 0;
@@ -920,107 +790,35 @@ static int select_indexes(recs_ctx *c)
       }
     if (pa_select_indexes(items, n, budget, a) < 0)
       return -1;
-    int over= 0, no_gain= 0, held= 0;
-    pa_buf list;
-    pa_buf_init(&list, a);
-    pa_buf_puts(&list, "[");
+    /* the rows left out are rendered aside, for the schema's row only */
+    pa_rec_list aside;
+    pa_rec_list_init(&aside, a);
     for (size_t k= 0; k < n; k++)
     {
-      const index_cand *ic= &c->cands[pos[k]];
-      pa_rec *r= &c->list.recs[ic->rec];
-      const char *verdict= ic->report_risk
-                               ? "report_plan_risk"
-                               : pa_select_verdict_name(items[k].verdict);
-      const char *frag= pa_strdupf(
-          a, "\"selection\": \"%s\", \"index_budget_bytes\": %.0f",
-          verdict, budget);
-      if (!frag || !(r->evidence= json_extend(a, r->evidence, frag)))
+      index_cand *ic= &c->cands[pos[k]];
+      bool chosen= items[k].verdict == PA_SELECT_CHOSEN;
+      ic->in.selection= ic->report_risk
+                            ? "report_plan_risk"
+                            : pa_select_verdict_name(items[k].verdict);
+      ic->in.budget_bytes= budget;
+      if (!pa_missing_rec(chosen ? &c->list : &aside, &ic->in))
         return -1;
-      if (items[k].verdict == PA_SELECT_CHOSEN)
+      if (chosen)
+        chosen_bytes+= ic->in.item.bytes;
+      else
       {
-        chosen_bytes+= ic->item.bytes;
-        continue;
+        left[n_left].selection= ic->in.selection;
+        left[n_left++].item= ic->in.item;
       }
-      drop[ic->rec]= true;
-      left_bytes+= ic->item.bytes;
-      if (ic->report_risk)
-        held++;
-      else if (items[k].verdict == PA_SELECT_OVER_BUDGET)
-        over++;
-      else
-        no_gain++;
-      pa_json j;
-      if (list.len > 1)
-        pa_buf_puts(&list, ", ");
-      pa_json_begin(&j, &list);
-      pa_json_str(&j, "id", r->id);
-      pa_json_str(&j, "table", r->table);
-      pa_json_str(&j, "index", r->index);
-      pa_json_str(&j, "selection", verdict);
-      pa_json_str(&j, "message", r->message);
-      pa_json_dbl(&j, "est_index_bytes", ic->item.bytes);
-      pa_json_dbl(&j, "est_time_saved_s", ic->item.saved_ps / 1e12);
-      pa_json_dbl(&j, "est_write_time_added_s", ic->item.write_ps / 1e12);
-      pa_json_str(&j, "suggested_sql", r->sql);
-      pa_json_str(&j, "rollback_sql", r->rollback_sql);
-      pa_json_end(&j);
     }
-    pa_buf_puts(&list, "]");
-    if (over + no_gain + held == 0)
-      continue;
-    pa_rec *s= pa_rec_new(&c->list);
-    if (!s)
-      return -1;
-    s->priority= PA_PRIO_LOW;
-    s->type= "missing_index";
-    s->action= "review_left_out_indexes";
-    s->schema= schema;
-    pa_rec_set_id(s, "missing_index", schema, "left_out", (const char *) NULL);
-    {
-      char budget_text[64];
-      if (budget > 0)
-        snprintf(budget_text, sizeof(budget_text), "%.1f MiB",
-                 budget / 1048576.0);
-      else
-        snprintf(budget_text, sizeof(budget_text), "no limit");
-      s->message= pa_strdupf(
-          a,
-          "%d more index proposal(s) for schema %s were left out "
-          "(%.1f MiB estimated): %d did not fit the index budget (%s, "
-          "perf_advisor_index_budget_pct or _bytes; the %.1f MiB proposed "
-          "are the most statement time saved per byte), %d would add "
-          "more write time than they save, and %d lead with a column a "
-          "whole-table report groups or sorts by (the optimizer may read "
-          "the new index whole to skip its sort: create one only after "
-          "timing that report). Each is in EVIDENCE with its SQL; their "
-          "statements are in PERF_QUERY_ANALYSIS.",
-          over + no_gain + held, schema, left_bytes / 1048576.0, over,
-          budget_text, chosen_bytes / 1048576.0, no_gain, held);
-    }
-    s->benefit= 0;
-    pa_buf b;
-    pa_buf_init(&b, a);
-    pa_json j;
-    pa_json_begin(&j, &b);
-    pa_json_str(&j, "schema", schema);
-    pa_json_dbl(&j, "index_budget_bytes", budget);
-    pa_json_dbl(&j, "schema_bytes", schema_bytes_of(c, schema));
-    pa_json_dbl(&j, "proposed_bytes", chosen_bytes);
-    pa_json_i64(&j, "over_budget", over);
-    pa_json_i64(&j, "no_net_gain", no_gain);
-    pa_json_i64(&j, "report_plan_risk", held);
-    pa_json_raw(&j, "left_out", pa_buf_str(&list));
-    pa_json_end(&j);
-    s->evidence= pa_buf_str(&b);
-    if (!s->message || !s->evidence)
+    for (size_t k= 0; k < n_left; k++)
+      left[k].rec= &aside.recs[k];
+    if (n_left &&
+        !pa_missing_rec_left_out(&c->list, schema, budget,
+                                 schema_bytes_of(c, schema), chosen_bytes,
+                                 left, n_left))
       return -1;
   }
-  /* the rows left out leave the list (the summaries come after them) */
-  size_t w= 0;
-  for (size_t i= 0; i < c->list.n; i++)
-    if (i >= end || !drop[i])
-      c->list.recs[w++]= c->list.recs[i];
-  c->list.n= w;
   return 0;
 }
 

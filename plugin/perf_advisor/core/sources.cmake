@@ -16,6 +16,7 @@ SET(PA_CORE_SOURCES
   ${PA_CORE_DIR}/pa_config.c
   ${PA_CORE_DIR}/pa_missing.c
   ${PA_CORE_DIR}/pa_select.c
+  ${PA_CORE_DIR}/pa_missing_rec.c
   ${PA_CORE_DIR}/pa_colcache.c
   ${PA_CORE_DIR}/pa_rules.c
   ${PA_CORE_DIR}/pa_sql.c
