@@ -20,6 +20,7 @@
   then allowed, a wrong non-NULL result is not).
 */
 #include "pa_sql.h"
+#include "tests/pa_arena.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -29,44 +30,6 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define MAX_PARTS 9
-
-/* A malloc-backed arena with an optional failure point. */
-struct arena
-{
-  void **blocks;
-  size_t n, cap;
-  long fail_after; /* -1: never */
-};
-
-static void *arena_alloc(void *ctx, size_t bytes)
-{
-  struct arena *a= ctx;
-  void *p;
-  if (a->fail_after >= 0 && (long) a->n >= a->fail_after)
-    return NULL;
-  if (a->n == a->cap)
-  {
-    size_t cap= a->cap ? a->cap * 2 : 64;
-    void **nb= realloc(a->blocks, cap * sizeof(*nb));
-    if (!nb)
-      return NULL;
-    a->blocks= nb;
-    a->cap= cap;
-  }
-  if (!(p= malloc(bytes ? bytes : 1)))
-    return NULL;
-  a->blocks[a->n++]= p;
-  return p;
-}
-
-static void arena_free(struct arena *a)
-{
-  while (a->n > 0)
-    free(a->blocks[--a->n]);
-  free(a->blocks);
-  a->blocks= NULL;
-  a->cap= 0;
-}
 
 /*
   Parses one backquoted identifier at *p: returns its unquoted bytes in
@@ -491,7 +454,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   ar.fail_after= -1;
   run(part, n, &ar);
   arena_free(&ar);
-  ar.fail_after= (long) (size % 5);
+  ar.fail_after= (int) (size % 5);
   run(part, n, &ar);
   arena_free(&ar);
   free(copy);

@@ -398,7 +398,7 @@ static void json_row(MEM_ROOT *root, pa_buf *b, TABLE *t,
     if (!shown)
       continue;
     for (k= 0; k < NAME_LEN && f->field_name.str[k]; k++)
-      key[k]= (char) tolower((unsigned char) f->field_name.str[k]);
+      key[k]= (char) pa_ascii_lower((unsigned char) f->field_name.str[k]);
     key[k]= 0;
     if (!(text= field_text(root, f)))
       pa_json_null(&j, key);

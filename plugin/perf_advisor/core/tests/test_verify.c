@@ -677,15 +677,10 @@ static void test_file_records(void)
   }
 }
 
-static void *sys_alloc(void *ctx, size_t bytes)
-{
-  return arena_alloc(ctx, bytes);
-}
-
 static void test_render(void)
 {
   struct arena ar= PA_TEST_ARENA_INIT;
-  struct pa_alloc a= {sys_alloc, &ar};
+  struct pa_alloc a= {arena_alloc, &ar};
   struct pa_change c;
   struct pa_verify_digest d[2];
   struct pa_rec_list l;
@@ -788,7 +783,7 @@ static void test_render(void)
   /* out of memory */
   {
     struct arena tight= PA_TEST_ARENA_INIT;
-    struct pa_alloc ta= {sys_alloc, &tight};
+    struct pa_alloc ta= {arena_alloc, &tight};
     int fails= 0, ok= 0;
     for (int k= 0; k < 40; k++)
     {
@@ -817,7 +812,7 @@ static void test_render(void)
 static void test_gate(void)
 {
   struct arena ar= PA_TEST_ARENA_INIT;
-  struct pa_alloc a= {sys_alloc, &ar};
+  struct pa_alloc a= {arena_alloc, &ar};
   struct pa_change c;
   struct pa_rec r, r0;
 
@@ -910,7 +905,7 @@ static void test_gate(void)
   /* out of memory: -1, never a half-made row that offers a DROP */
   {
     struct arena tight= PA_TEST_ARENA_INIT;
-    struct pa_alloc ta= {sys_alloc, &tight};
+    struct pa_alloc ta= {arena_alloc, &tight};
     int fails= 0, ok= 0;
     c.verdict= PA_VERDICT_PENDING;
     for (int k= 0; k < 12; k++)
