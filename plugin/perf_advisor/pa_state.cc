@@ -871,10 +871,10 @@ static void read_table(THD *thd, MEM_ROOT *root, const TABLE_SHARE *share,
   }
 
   mysql_mutex_lock(&LOCK_pa_state);
-  src= pa_pfs_source && pa_pfs_object_enabled(pa_rules, pa_n_rules, db->str,
-                                              name->str)
-           ? PA_SRC_PFS
-           : userstat ? PA_SRC_USERSTAT : PA_SRC_NONE;
+  src= pa_stats_choose(pa_pfs_source,
+                       pa_pfs_object_enabled(pa_rules, pa_n_rules, db->str,
+                                             name->str),
+                       userstat);
   mysql_mutex_unlock(&LOCK_pa_state);
 
   if (src == PA_SRC_USERSTAT)

@@ -317,17 +317,9 @@ static struct st_mysql_sys_var *pa_system_variables[]= {
 /* Slow digests among a table's digests: count and worst average (ms). */
 static void slow_digests(const pa_state_table *st, pa_table_workload *out)
 {
-  uint64_t threshold= pa_state_slow_threshold_ps(), worst= 0;
   out->known= st->digests_known;
-  out->slow_digests= 0;
-  for (uint i= 0; i < st->n_digests; i++)
-    if (st->digest_avg_ps[i] > threshold)
-    {
-      out->slow_digests++;
-      if (st->digest_avg_ps[i] > worst)
-        worst= st->digest_avg_ps[i];
-    }
-  out->worst_avg_ms= (double) worst / 1e9;
+  pa_workload_slow(st->digest_avg_ps, st->n_digests,
+                   pa_state_slow_threshold_ps(), out);
 }
 
 /*********** INFORMATION_SCHEMA.PERF_TABLE_ANALYSIS *******************/

@@ -23,9 +23,10 @@ void pa_table_compute(const struct pa_table_facts *facts,
 const char *pa_stats_source_name(enum pa_stats_source src);
 
 /*
-  Choose the statistics source for one server state: performance_schema when
-  it is on and its table I/O instrument counts, else userstat when it is on,
-  else none.
+  Choose the statistics source of one table: performance_schema when it is
+  on and its table I/O instrument counts (pfs_enabled) and counts this
+  table (pfs_table_io_counts: pa_pfs_object_enabled()), else userstat when
+  it is on, else none.
 */
 enum pa_stats_source pa_stats_choose(int pfs_enabled, int pfs_table_io_counts,
                                      int userstat_enabled);

@@ -160,25 +160,18 @@ void pa_workload_find(const struct pa_workload *w, const char *schema,
   *last= lo;
 }
 
-void pa_workload_table(const struct pa_workload *w, const char *schema,
-                       const char *name, uint64_t threshold_ps,
-                       struct pa_table_workload *out)
+void pa_workload_slow(const uint64_t *avg_ps, size_t n, uint64_t threshold_ps,
+                      struct pa_table_workload *out)
 {
-  size_t first, last, i;
   uint64_t worst_ps= 0;
-
-  out->known= 1;
   out->slow_digests= 0;
-  out->worst_avg_ms= 0.0;
-  pa_workload_find(w, schema, name, &first, &last);
-  for (i= first; i < last; i++)
+  for (size_t i= 0; i < n; i++)
   {
-    const struct pa_digest_stat *d= &w->digests[w->refs[i].digest];
-    if (d->avg_ps <= threshold_ps)
+    if (avg_ps[i] <= threshold_ps)
       continue;
     out->slow_digests++;
-    if (d->avg_ps > worst_ps)
-      worst_ps= d->avg_ps;
+    if (avg_ps[i] > worst_ps)
+      worst_ps= avg_ps[i];
   }
   out->worst_avg_ms= (double) worst_ps / 1e9;
 }

@@ -62,13 +62,13 @@ int pa_workload_build(struct pa_workload *w,
                       int fold_case, const struct pa_alloc *a);
 
 /*
-  The slow-statement figures of one table: digests touching schema.name
-  whose average latency exceeds threshold_ps (picoseconds), and the worst
-  such average in milliseconds.  out->known is set to 1.
+  The slow-statement figures of one table from the average latencies of
+  its digests, avg_ps[0 .. n - 1] (picoseconds; NULL when n is 0): how
+  many exceed threshold_ps, and the highest such average in milliseconds
+  (0: none).  out->known is the caller's to set.
 */
-void pa_workload_table(const struct pa_workload *w, const char *schema,
-                       const char *name, uint64_t threshold_ps,
-                       struct pa_table_workload *out);
+void pa_workload_slow(const uint64_t *avg_ps, size_t n, uint64_t threshold_ps,
+                      struct pa_table_workload *out);
 
 /*
   First and one-past-last positions in w->refs of the entries for

@@ -17,6 +17,26 @@
         (uint64_t) ((avg_ms) * 1000000000.0)                                 \
   }
 
+/*
+  The digests attributed to schema.name (pa_workload_find()) whose average
+  exceeds threshold_ps (pa_workload_slow()), and in *worst_ms the highest
+  such average.
+*/
+static uint64_t slow(const struct pa_workload *w, const char *schema,
+                     const char *name, uint64_t threshold_ps,
+                     double *worst_ms)
+{
+  size_t first, last, n= 0;
+  uint64_t avg[16];
+  struct pa_table_workload t;
+  pa_workload_find(w, schema, name, &first, &last);
+  for (size_t i= first; i < last && n < 16; i++)
+    avg[n++]= w->digests[w->refs[i].digest].avg_ps;
+  pa_workload_slow(avg, n, threshold_ps, &t);
+  *worst_ms= t.worst_avg_ms;
+  return t.slow_digests;
+}
+
 static void test_attribution(void)
 {
   static const struct pa_digest_stat digests[]= {
@@ -41,61 +61,47 @@ static void test_attribution(void)
   struct arena ar= PA_TEST_ARENA_INIT;
   struct pa_alloc a= {arena_alloc, &ar};
   struct pa_workload w;
-  struct pa_table_workload t;
+  double worst;
   size_t first, last;
 
   CHECK(pa_workload_build(&w, digests, 7, 0, &a) == 0);
 
   /* threshold 1 s */
-  pa_workload_table(&w, "erp", "tabSales Invoice", 1000000000000ULL, &t);
-  CHECK(t.known);
-  CHECK(t.slow_digests == 1);
-  CHECK_NEAR(t.worst_avg_ms, 1500.0, 1e-6);
+  CHECK(slow(&w, "erp", "tabSales Invoice", 1000000000000ULL, &worst) == 1);
+  CHECK_NEAR(worst, 1500.0, 1e-6);
 
   /* threshold 0: every digest naming the table */
-  pa_workload_table(&w, "erp", "tabSales Invoice", 0, &t);
-  CHECK(t.slow_digests == 2);
-  pa_workload_table(&w, "erp", "tabCustomer", 0, &t);
-  CHECK(t.slow_digests == 1);
-  CHECK_NEAR(t.worst_avg_ms, 200.0, 1e-6);
+  CHECK(slow(&w, "erp", "tabSales Invoice", 0, &worst) == 2);
+  CHECK(slow(&w, "erp", "tabCustomer", 0, &worst) == 1);
+  CHECK_NEAR(worst, 200.0, 1e-6);
 
   /* qualified name wins over the default schema */
-  pa_workload_table(&w, "erp", "tabGL Entry", 0, &t);
-  CHECK(t.slow_digests == 1);
-  pa_workload_table(&w, "other", "tabGL Entry", 0, &t);
-  CHECK(t.slow_digests == 0);
-  CHECK_NEAR(t.worst_avg_ms, 0.0, 1e-12);
+  CHECK(slow(&w, "erp", "tabGL Entry", 0, &worst) == 1);
+  CHECK(slow(&w, "other", "tabGL Entry", 0, &worst) == 0);
+  CHECK_NEAR(worst, 0.0, 1e-12);
 
   /* no schema at all: cannot be attributed */
-  pa_workload_table(&w, "erp", "orphan", 0, &t);
-  CHECK(t.slow_digests == 0);
+  CHECK(slow(&w, "erp", "orphan", 0, &worst) == 0);
 
   /* self-join counts once */
   pa_workload_find(&w, "erp", "tabItem", &first, &last);
   CHECK(last - first == 1);
-  pa_workload_table(&w, "erp", "tabItem", 0, &t);
-  CHECK(t.slow_digests == 1);
+  CHECK(slow(&w, "erp", "tabItem", 0, &worst) == 1);
 
   /* UPDATE target and subquery table */
-  pa_workload_table(&w, "erp", "tabStock Ledger Entry", 0, &t);
-  CHECK(t.slow_digests == 1);
-  pa_workload_table(&w, "erp", "tabBin", 0, &t);
-  CHECK(t.slow_digests == 1);
+  CHECK(slow(&w, "erp", "tabStock Ledger Entry", 0, &worst) == 1);
+  CHECK(slow(&w, "erp", "tabBin", 0, &worst) == 1);
   /* threshold is "exceeds": equal is not slow */
-  pa_workload_table(&w, "erp", "tabBin", 50000000000ULL, &t);
-  CHECK(t.slow_digests == 0);
+  CHECK(slow(&w, "erp", "tabBin", 50000000000ULL, &worst) == 0);
 
   /* case-sensitive by default */
-  pa_workload_table(&w, "erp", "tabsales invoice", 0, &t);
-  CHECK(t.slow_digests == 0);
-  pa_workload_table(&w, "ERP", "tabSales Invoice", 0, &t);
-  CHECK(t.slow_digests == 0);
+  CHECK(slow(&w, "erp", "tabsales invoice", 0, &worst) == 0);
+  CHECK(slow(&w, "ERP", "tabSales Invoice", 0, &worst) == 0);
   arena_free(&ar);
 
   /* lower_case_table_names: folded */
   CHECK(pa_workload_build(&w, digests, 7, 1, &a) == 0);
-  pa_workload_table(&w, "ERP", "tabsales invoice", 0, &t);
-  CHECK(t.slow_digests == 2);
+  CHECK(slow(&w, "ERP", "tabsales invoice", 0, &worst) == 2);
   arena_free(&ar);
 }
 
@@ -104,22 +110,20 @@ static void test_edges(void)
   struct arena ar= PA_TEST_ARENA_INIT;
   struct pa_alloc a= {arena_alloc, &ar};
   struct pa_workload w;
-  struct pa_table_workload t;
+  double worst;
   static const struct pa_digest_stat one[]= {
       D("db", "SELECT * FROM `t`", 1, 10)};
   struct pa_digest_stat bad[2];
 
   /* no digests */
   CHECK(pa_workload_build(&w, NULL, 0, 0, &a) == 0);
-  pa_workload_table(&w, "db", "t", 0, &t);
-  CHECK(t.known && t.slow_digests == 0);
+  CHECK(slow(&w, "db", "t", 0, &worst) == 0);
 
   /* NULL text is skipped */
   memset(bad, 0, sizeof(bad));
   bad[1]= one[0];
   CHECK(pa_workload_build(&w, bad, 2, 0, &a) == 0);
-  pa_workload_table(&w, "db", "t", 0, &t);
-  CHECK(t.slow_digests == 1);
+  CHECK(slow(&w, "db", "t", 0, &worst) == 1);
   arena_free(&ar);
 
   /* every allocation failure point leaves an empty, valid index */
@@ -128,9 +132,8 @@ static void test_edges(void)
     int rc;
     ar.fail_after= k;
     rc= pa_workload_build(&w, one, 1, 0, &a);
-    pa_workload_table(&w, "db", "t", 0, &t);
     CHECK(rc == -1 || rc == 0);
-    CHECK(rc == 0 ? t.slow_digests == 1 : t.slow_digests == 0);
+    CHECK(slow(&w, "db", "t", 0, &worst) == (rc == 0 ? 1u : 0u));
     arena_free(&ar);
   }
 }
@@ -163,8 +166,30 @@ static void test_hints(void)
   arena_free(&ar);
 }
 
+static void test_slow(void)
+{
+  static const uint64_t avg[]= {5, 1000, 0, 999, 1000, 2000000000000ULL};
+  struct pa_table_workload t;
+  t.known= 7; /* the caller's: left as it is */
+  pa_workload_slow(avg, 6, 999, &t);
+  CHECK(t.known == 7);
+  CHECK(t.slow_digests == 3);
+  CHECK_NEAR(t.worst_avg_ms, 2000.0, 1e-9);
+  /* "exceeds": equal is not slow */
+  pa_workload_slow(avg, 6, 1000, &t);
+  CHECK(t.slow_digests == 1);
+  /* threshold 0: every digest that took any time */
+  pa_workload_slow(avg, 6, 0, &t);
+  CHECK(t.slow_digests == 5);
+  pa_workload_slow(avg, 6, UINT64_MAX, &t);
+  CHECK(t.slow_digests == 0 && t.worst_avg_ms == 0);
+  pa_workload_slow(NULL, 0, 0, &t);
+  CHECK(t.slow_digests == 0 && t.worst_avg_ms == 0);
+}
+
 int main(void)
 {
+  test_slow();
   test_hints();
   test_attribution();
   test_edges();
