@@ -1515,31 +1515,28 @@ static void no_proposal(Field **f, const pa_missing_digest *md,
   PERF_COLUMN_STATS): the walk's skip, the statement's context (*c), the
   table's digests [*first, *last) and its model (*m).  need_process: the
   fill shows only what the statement texts give (nothing without PROCESS).
-  Returns -1 when the table is to be filled, else what process_table
-  returns (0: nothing to fill, or the walk's answer).
+  PA_WALK_BUILD: fill the table; PA_WALK_SKIP: nothing to fill; else the
+  walk's answer.
 */
-static int qa_table_begin(THD *thd, TABLE_LIST *tables, TABLE *table,
-                          bool res, const LEX_CSTRING *db_name,
-                          const LEX_CSTRING *table_name, bool need_process,
-                          qa_ctx **c, size_t *first, size_t *last,
-                          pa_table_model **m)
+static pa_walk qa_table_begin(THD *thd, TABLE_LIST *tables, TABLE *table,
+                              bool res, const LEX_CSTRING *db_name,
+                              const LEX_CSTRING *table_name,
+                              bool need_process, qa_ctx **c, size_t *first,
+                              size_t *last, pa_table_model **m)
 {
   pa_walk w= pa_model_skip(thd, tables, res, db_name);
   if (w != PA_WALK_BUILD)
-    return pa_walk_return(w);
+    return w;
   pa_statement_begin(thd, table);
   if (!(*c= qa_context(thd, table)))
-    return 1;
+    return PA_WALK_STOP;
   if (!(*c)->ok || (need_process && !(*c)->process))
-    return 0;
+    return PA_WALK_SKIP;
   pa_workload_find(&(*c)->digests.w, db_name->str, table_name->str, first,
                    last);
   if (*first == *last)
-    return 0;
-  w= pa_model_build(thd, tables, table, db_name, table_name, true, m);
-  if (w != PA_WALK_BUILD)
-    return pa_walk_return(w);
-  return -1;
+    return PA_WALK_SKIP;
+  return pa_model_build(thd, tables, table, db_name, table_name, true, m);
 }
 
 static int qa_record(THD *thd, TABLE_LIST *tables, TABLE *table, bool res,
@@ -1551,10 +1548,10 @@ static int qa_record(THD *thd, TABLE_LIST *tables, TABLE *table, bool res,
   pa_table_model *m= NULL;
   pa_alloc a= {pa_root_alloc, &table->mem_root};
 
-  int rc= qa_table_begin(thd, tables, table, res, db_name, table_name,
-                         false, &c, &first, &last, &m);
-  if (rc >= 0)
-    return rc;
+  pa_walk w= qa_table_begin(thd, tables, table, res, db_name, table_name,
+                            false, &c, &first, &last, &m);
+  if (w != PA_WALK_BUILD)
+    return pa_walk_return(w);
 
   /* The statistics of every column the table's candidates filter on, once
      for the table (needs the texts: PROCESS) */
@@ -1745,10 +1742,10 @@ static int column_stats_record(THD *thd, TABLE_LIST *tables, TABLE *table,
   const char *names[PA_DIGEST_MAX_COLUMNS];
   int k= 0;
 
-  int rc= qa_table_begin(thd, tables, table, res, db_name, table_name,
-                         true, &c, &first, &last, &m);
-  if (rc >= 0)
-    return rc;
+  pa_walk w= qa_table_begin(thd, tables, table, res, db_name, table_name,
+                            true, &c, &first, &last, &m);
+  if (w != PA_WALK_BUILD)
+    return pa_walk_return(w);
   /* one local connection for the statement's table reads and the
      statistics */
   pa_colstats_conn conn= {NULL, false, false, false};
