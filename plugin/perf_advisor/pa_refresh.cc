@@ -20,10 +20,6 @@
 
 #include <sql_connect.h>
 
-extern "C" {
-#include "pa_sql.h"
-}
-
 static mysql_cond_t COND_pa_refreshed;
 /* Under LOCK_pa_state. */
 static bool pa_refreshing;           /* a reader of the live source runs */
@@ -46,18 +42,13 @@ void pa_refresh_deinit()
   mysql_cond_destroy(&COND_pa_refreshed);
 }
 
-/*
-  Where the window of an object first seen through performance_schema
-  begins.  performance_schema counts from the server start and lists a
-  table from its first open on, so when it lost nothing its counts of a
-  newly seen object cover the whole uptime; otherwise only from now.
-*/
+/* Where the window of an object first seen through performance_schema
+   begins (pa_usage_pfs_window_start). */
 static int64_t pfs_window_start(int64_t now)
 {
   mysql_mutex_assert_owner(&LOCK_pa_state);
-  return pa_pfs_complete && server_start_time && server_start_time < now
-             ? (int64_t) server_start_time
-             : now;
+  return pa_usage_pfs_window_start(pa_pfs_complete,
+                                   (int64_t) server_start_time, now);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -135,6 +126,41 @@ static void verify_observe_all(int64_t now, bool full)
   }
 }
 
+/*
+  Append a change of kind `kind` to index `index` of table t (db.name) to
+  the log, with its undo statement and the table's digests as they are
+  now (the "before").  false when out of memory.
+*/
+static bool log_change(const pa_tbl_rec *t, const char *db,
+                       const char *name, enum pa_change_kind kind,
+                       const char *index, const char *undo, int64_t now)
+{
+  pa_chg_rec *c= pa_store_chg_append();
+
+  mysql_mutex_assert_owner(&LOCK_pa_state);
+  if (!c)
+    return false;
+  c->c.id= pa_next_change_id++;
+  c->c.changed_at= now;
+  strmake(c->c.schema, db, sizeof(c->c.schema) - 1);
+  strmake(c->c.table, name, sizeof(c->c.table) - 1);
+  strmake(c->c.index, index, sizeof(c->c.index) - 1);
+  c->c.kind= kind;
+  c->c.verdict= PA_VERDICT_PENDING;
+  c->c.reason= t->n_dig ? PA_PENDING_FEW_EXECUTIONS : PA_PENDING_NO_STATEMENTS;
+  pa_store_chg_set_undo(c, undo);
+  if (t->dig_fig && t->n_dig &&
+      (c->dig= (pa_verify_digest *) my_malloc(
+           key_memory_pa_state, t->n_dig * sizeof(*c->dig), MYF(0))))
+  {
+    for (uint k= 0; k < t->n_dig; k++)
+      pa_verify_digest_init(&c->dig[k], t->dig_fig[k].schema,
+                            t->dig_fig[k].digest, &t->dig_fig[k].f);
+    c->n_dig= t->n_dig;
+  }
+  return true;
+}
+
 void pa_refresh_defs(MEM_ROOT *root, const LEX_CSTRING *db,
                      const LEX_CSTRING *name, uint n,
                      const pa_index_def *defs, const pa_index_snap *snap,
@@ -154,17 +180,7 @@ void pa_refresh_defs(MEM_ROOT *root, const LEX_CSTRING *db,
             root, (2 * (PA_TABLE_MAX_INDEXES + n) + 1) * sizeof(*ev))))
     return;
   for (uint i= 0; i < n; i++)
-  {
-    const pa_index_def *d= &defs[i];
-    /* FULLTEXT and SPATIAL need their keyword, a primary key ADD PRIMARY
-       KEY: none of them is undone by CREATE INDEX. */
-    create_sql[i]= !d->is_primary && (d->type == PA_IDX_BTREE ||
-                                      d->type == PA_IDX_HASH)
-                       ? pa_sql_create_index(&a, db->str, name->str,
-                                             d->name, d->cols, d->n_cols,
-                                             d->is_unique)
-                       : NULL;
-  }
+    create_sql[i]= pa_verify_recreate_sql(&a, db->str, name->str, &defs[i]);
 
   mysql_mutex_lock(&LOCK_pa_state);
   if (!(t= pa_store_tbl_get(key, len)) || pa_store_defs_same(t, n, snap))
@@ -182,46 +198,12 @@ void pa_refresh_defs(MEM_ROOT *root, const LEX_CSTRING *db,
     const pa_index_event *x= &ev[e];
     const char *index= x->after >= 0 ? snap[x->after].name
                                      : t->defs[x->before].name;
-    const char *undo= NULL;
-    pa_chg_rec *c;
-    switch (x->kind)
-    {
-    case PA_CHANGE_CREATED:
-    case PA_CHANGE_NOT_IGNORED:
-      undo= defs[x->after].is_primary
-                ? NULL
-                : pa_sql_alter_index_ignored(&a, db->str, name->str, index,
-                                             1);
+    const char *undo= pa_verify_undo_sql(
+        &a, db->str, name->str, x->kind, index,
+        x->after >= 0 && defs[x->after].is_primary,
+        x->before >= 0 && t->def_sql ? t->def_sql[x->before] : NULL);
+    if (!log_change(t, db->str, name->str, x->kind, index, undo, now))
       break;
-    case PA_CHANGE_IGNORED:
-      undo= pa_sql_alter_index_ignored(&a, db->str, name->str, index, 0);
-      break;
-    case PA_CHANGE_DROPPED:
-      undo= t->def_sql ? t->def_sql[x->before] : NULL;
-      break;
-    }
-    if (!(c= pa_store_chg_append()))
-      break;
-    c->c.id= pa_next_change_id++;
-    c->c.changed_at= now;
-    strmake(c->c.schema, db->str, sizeof(c->c.schema) - 1);
-    strmake(c->c.table, name->str, sizeof(c->c.table) - 1);
-    strmake(c->c.index, index, sizeof(c->c.index) - 1);
-    c->c.kind= x->kind;
-    c->c.verdict= PA_VERDICT_PENDING;
-    c->c.reason= t->n_dig ? PA_PENDING_FEW_EXECUTIONS
-                          : PA_PENDING_NO_STATEMENTS;
-    pa_store_chg_set_undo(c, undo);
-    /* The table's digests as they are now: the "before". */
-    if (t->dig_fig && t->n_dig &&
-        (c->dig= (pa_verify_digest *) my_malloc(
-             key_memory_pa_state, t->n_dig * sizeof(*c->dig), MYF(0))))
-    {
-      for (uint k= 0; k < t->n_dig; k++)
-        pa_verify_digest_init(&c->dig[k], t->dig_fig[k].schema,
-                              t->dig_fig[k].digest, &t->dig_fig[k].f);
-      c->n_dig= t->n_dig;
-    }
   }
   pa_store_defs_take(t, n, snap, create_sql);
 end:
@@ -531,27 +513,30 @@ void pa_refresh_all(THD *thd)
 /* ---------------------------------------------------------------------- */
 /* userstat                                                                */
 
-void pa_refresh_userstat_all()
+/* One row of a userstat hash, copied out under its lock: the hash key
+   ("db\0table\0" or "db\0table\0index\0") and its counters. */
+struct us_row
 {
-  int64_t now= pa_now();
-  uchar key[PA_STORE_KEY_BYTES];
-  struct row
-  {
-    uchar key[NAME_LEN * 3 + 3];
-    uint key_len;
-    uint64_t a, b;
-  };
-  row *rows;
+  uchar key[NAME_LEN * 3 + 3];
+  uint key_len;
+  uint64_t a, b;   /* rows read; rows changed (tables only) */
+};
+
+/* Fold TABLE_STATISTICS's rows read and changed into the tables. */
+static void fold_userstat_tables(int64_t now)
+{
+  us_row *rows;
   ulong n;
 
   mysql_mutex_lock(&LOCK_global_table_stats);
   n= global_table_stats.records;
-  rows= (row *) my_malloc(key_memory_pa_state, (n ? n : 1) * sizeof(row),
-                          MYF(0));
+  rows= (us_row *) my_malloc(key_memory_pa_state,
+                             (n ? n : 1) * sizeof(us_row), MYF(0));
   for (ulong i= 0; rows && i < n; i++)
   {
     TABLE_STATS *ts= (TABLE_STATS *) my_hash_element(&global_table_stats, i);
-    rows[i].key_len= (uint) MY_MIN(ts->table_name_length, sizeof(key));
+    rows[i].key_len=
+        (uint) MY_MIN(ts->table_name_length, (size_t) PA_STORE_KEY_BYTES);
     memcpy(rows[i].key, ts->table, rows[i].key_len);
     rows[i].a= ts->rows_read;
     rows[i].b= ts->rows_changed;
@@ -576,11 +561,19 @@ void pa_refresh_userstat_all()
   }
   mysql_mutex_unlock(&LOCK_pa_state);
   my_free(rows);
+}
+
+/* Fold INDEX_STATISTICS's rows read into the indexes. */
+static void fold_userstat_indexes(int64_t now)
+{
+  uchar key[PA_STORE_KEY_BYTES];
+  us_row *rows;
+  ulong n;
 
   mysql_mutex_lock(&LOCK_global_index_stats);
   n= global_index_stats.records;
-  rows= (row *) my_malloc(key_memory_pa_state, (n ? n : 1) * sizeof(row),
-                          MYF(0));
+  rows= (us_row *) my_malloc(key_memory_pa_state,
+                             (n ? n : 1) * sizeof(us_row), MYF(0));
   for (ulong i= 0; rows && i < n; i++)
   {
     INDEX_STATS *is= (INDEX_STATS *) my_hash_element(&global_index_stats, i);
@@ -616,6 +609,13 @@ void pa_refresh_userstat_all()
   my_free(rows);
 }
 
+void pa_refresh_userstat_all()
+{
+  int64_t now= pa_now();
+  fold_userstat_tables(now);
+  fold_userstat_indexes(now);
+}
+
 /* ---------------------------------------------------------------------- */
 /* One table, before a statement reads it                                  */
 
@@ -635,11 +635,9 @@ pa_tbl_rec *pa_refresh_table(const uchar *key, uint len,
     lists a table from its first open on, so when it lost nothing and
     instruments the table, absent means untouched: start observing now.
   */
-  if ((src == PA_SRC_USERSTAT || (src == PA_SRC_PFS && pa_pfs_complete)) &&
-      !t)
+  if (!t && pa_usage_covered(src, pa_pfs_complete, false))
     t= pa_store_tbl_get(key, len);
-  if (t && src != PA_SRC_NONE && (src == PA_SRC_USERSTAT || pa_pfs_complete ||
-                                  t->has_entry))
+  if (t && pa_usage_covered(src, pa_pfs_complete, t->has_entry))
   {
     bool fresh= !t->has_entry;
     pa_store_tbl_entry(t, src == PA_SRC_PFS ? pfs_window_start(now) : now);

@@ -285,7 +285,7 @@ void pa_store_read_table(const pa_tbl_rec *t, enum pa_stats_source src,
   memset((void *) out, 0, sizeof(*out));
   for (uint i= 0; i < n; i++)
     memset((void *) &idx_out[i], 0, sizeof(idx_out[i]));
-  /* pa_refresh_table gave every table a source covers its entry. */
+  /* pa_refresh_table gave its entry to every table a source covers. */
   out->known= t && src != PA_SRC_NONE && t->has_entry;
   out->source= out->known ? src : PA_SRC_NONE;
   out->complete= out->known && (src == PA_SRC_USERSTAT || pa_pfs_complete);

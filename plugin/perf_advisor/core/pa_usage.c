@@ -60,6 +60,20 @@ uint64_t pa_usage_window(const struct pa_usage_entry *e, int64_t now)
   return (uint64_t) (now - e->first_seen);
 }
 
+int pa_usage_covered(enum pa_stats_source src, int pfs_complete,
+                     int has_entry)
+{
+  return src != PA_SRC_NONE &&
+         (src == PA_SRC_USERSTAT || pfs_complete || has_entry);
+}
+
+int64_t pa_usage_pfs_window_start(int pfs_complete, int64_t server_start,
+                                  int64_t now)
+{
+  return pfs_complete && server_start && server_start < now ? server_start
+                                                            : now;
+}
+
 enum pa_usage_status pa_usage_status(const struct pa_usage_entry *e,
                                      int source_active, int constraint,
                                      int64_t now,

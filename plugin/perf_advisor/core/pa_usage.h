@@ -85,6 +85,28 @@ const char *pa_usage_status_name(enum pa_usage_status s);
 uint64_t pa_usage_window(const struct pa_usage_entry *e, int64_t now);
 
 /*
+  Whether a table's counters from source src are evidence now: a source
+  covers the table (src is not PA_SRC_NONE) and either it lost nothing
+  (userstat; performance_schema when pfs_complete) or the table already
+  has an entry (has_entry).  With has_entry 0 it is also the rule for a
+  table the store does not hold yet: performance_schema lists a table from
+  its first open on, so a source that lost nothing and does not list it
+  says the table is untouched, and observing it starts now.
+*/
+int pa_usage_covered(enum pa_stats_source src, int pfs_complete,
+                     int has_entry);
+
+/*
+  Where the window of an object first seen through performance_schema
+  begins, epoch seconds.  performance_schema counts from the server start
+  (server_start, epoch seconds; 0: unknown), so when it lost nothing
+  (pfs_complete) its counts of a newly seen object cover the whole uptime;
+  otherwise only from now.
+*/
+int64_t pa_usage_pfs_window_start(int pfs_complete, int64_t server_start,
+                                  int64_t now);
+
+/*
   On-disk format: a header line, one line per record, a trailer line:
 
     perf_advisor-usage 1 <server_start>\n

@@ -5,6 +5,8 @@
   perf_advisor core: closed-loop verification of index changes.
 */
 #include "pa_verify.h"
+#include "pa_index.h"
+#include "pa_sql.h"
 #include "pa_field.h"
 #include "pa_text.h"
 
@@ -72,6 +74,35 @@ const char *pa_change_kind_name(enum pa_change_kind k)
     return "ignored";
   case PA_CHANGE_NOT_IGNORED:
     return "not_ignored";
+  }
+  return NULL;
+}
+
+char *pa_verify_recreate_sql(const struct pa_alloc *a, const char *schema,
+                             const char *table, const struct pa_index_def *d)
+{
+  if (d->is_primary || (d->type != PA_IDX_BTREE && d->type != PA_IDX_HASH))
+    return NULL;
+  return pa_sql_create_index(a, schema, table, d->name, d->cols, d->n_cols,
+                             d->is_unique);
+}
+
+const char *pa_verify_undo_sql(const struct pa_alloc *a, const char *schema,
+                               const char *table, enum pa_change_kind kind,
+                               const char *index, int is_primary,
+                               const char *recreate_sql)
+{
+  switch (kind)
+  {
+  case PA_CHANGE_CREATED:
+  case PA_CHANGE_NOT_IGNORED:
+    return is_primary
+               ? NULL
+               : pa_sql_alter_index_ignored(a, schema, table, index, 1);
+  case PA_CHANGE_IGNORED:
+    return pa_sql_alter_index_ignored(a, schema, table, index, 0);
+  case PA_CHANGE_DROPPED:
+    return recreate_sql;
   }
   return NULL;
 }

@@ -71,6 +71,32 @@ int pa_verify_diff(const struct pa_index_snap *before, int n_before,
 
 const char *pa_change_kind_name(enum pa_change_kind k);
 
+struct pa_index_def;
+
+/*
+  The statement that makes index d of schema.table again once it is
+  dropped: its CREATE INDEX, on a's memory; NULL where CREATE INDEX cannot
+  make it (a primary key; FULLTEXT and SPATIAL need their keyword) or
+  memory ran out.
+*/
+char *pa_verify_recreate_sql(const struct pa_alloc *a, const char *schema,
+                             const char *table,
+                             const struct pa_index_def *d);
+
+/*
+  The statement that undoes a change of kind `kind` to index `index` of
+  schema.table: created and not_ignored -> ALTER INDEX ... IGNORED (none
+  for a primary key, is_primary: it cannot be ignored); ignored -> ALTER
+  INDEX ... NOT IGNORED; dropped -> recreate_sql, the
+  pa_verify_recreate_sql() of the index as it was (returned as it is; NULL
+  when it had none).  On a's memory; NULL when there is none or memory ran
+  out.
+*/
+const char *pa_verify_undo_sql(const struct pa_alloc *a, const char *schema,
+                               const char *table, enum pa_change_kind kind,
+                               const char *index, int is_primary,
+                               const char *recreate_sql);
+
 /* ---- verdicts ----------------------------------------------------------- */
 
 /* One digest's figures: cumulative sums, or their growth. */

@@ -232,11 +232,46 @@ static void test_format(void)
   CHECK(small[sizeof(small) - 1] == 0 && strlen(small) == 7);
 }
 
+/* Whether a source's counters are evidence, and where a window begins. */
+static void test_covered(void)
+{
+  static const struct
+  {
+    enum pa_stats_source src;
+    int complete, has_entry, covered;
+  } cases[]= {
+      /* no source covers the table: never */
+      {PA_SRC_NONE, 0, 0, 0},
+      {PA_SRC_NONE, 1, 0, 0},
+      {PA_SRC_NONE, 1, 1, 0},
+      /* userstat lists what it saw: always */
+      {PA_SRC_USERSTAT, 0, 0, 1},
+      {PA_SRC_USERSTAT, 0, 1, 1},
+      /* performance_schema: when it lost nothing, or the table is known */
+      {PA_SRC_PFS, 1, 0, 1},
+      {PA_SRC_PFS, 1, 1, 1},
+      {PA_SRC_PFS, 0, 1, 1},
+      {PA_SRC_PFS, 0, 0, 0},
+  };
+  for (size_t i= 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+    CHECK(pa_usage_covered(cases[i].src, cases[i].complete,
+                           cases[i].has_entry) == cases[i].covered);
+
+  /* complete: the whole uptime; else, or the start unknown or not
+     before now: from now */
+  CHECK(pa_usage_pfs_window_start(1, 500, 1000) == 500);
+  CHECK(pa_usage_pfs_window_start(0, 500, 1000) == 1000);
+  CHECK(pa_usage_pfs_window_start(1, 0, 1000) == 1000);
+  CHECK(pa_usage_pfs_window_start(1, 1000, 1000) == 1000);
+  CHECK(pa_usage_pfs_window_start(1, 2000, 1000) == 1000);
+}
+
 int main(void)
 {
   test_observe();
   test_def();
   test_status();
   test_format();
+  test_covered();
   return PA_TEST_END("test_usage");
 }

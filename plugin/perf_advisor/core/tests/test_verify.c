@@ -8,6 +8,7 @@
   every kind of damage.
 */
 #include "pa_verify.h"
+#include "pa_index.h"
 #include "pa_field.h"
 #include "pa_text.h"
 #include "pa_test.h"
@@ -925,6 +926,79 @@ static void test_gate(void)
   }
 }
 
+/* The statements that make an index again and undo a logged change. */
+static void test_undo(void)
+{
+  struct arena ar= PA_TEST_ARENA_INIT;
+  struct pa_alloc a= {arena_alloc, &ar};
+  struct pa_index_def d;
+  const char *recreate;
+
+  memset(&d, 0, sizeof(d));
+  strcpy(d.name, "k`a b");
+  strcpy(d.cols[0].name, "c,1 (x)");
+  strcpy(d.cols[1].name, "c2");
+  d.cols[1].prefix_len= 10;
+  d.n_cols= 2;
+  d.type= PA_IDX_BTREE;
+  recreate= pa_verify_recreate_sql(&a, "d b", "t`1", &d);
+  CHECK(recreate && !strcmp(recreate, "CREATE INDEX IF NOT EXISTS `k``a b` "
+                                      "ON `d b`.`t``1` (`c,1 (x)`, `c2`(10))"));
+  d.is_unique= 1;
+  d.type= PA_IDX_HASH;
+  CHECK(pa_verify_recreate_sql(&a, "s", "t", &d) &&
+        !strcmp(pa_verify_recreate_sql(&a, "s", "t", &d),
+                "CREATE UNIQUE INDEX IF NOT EXISTS `k``a b` ON `s`.`t` "
+                "(`c,1 (x)`, `c2`(10))"));
+  /* none where CREATE INDEX cannot make it again */
+  d.type= PA_IDX_FULLTEXT;
+  CHECK(pa_verify_recreate_sql(&a, "s", "t", &d) == NULL);
+  d.type= PA_IDX_SPATIAL;
+  CHECK(pa_verify_recreate_sql(&a, "s", "t", &d) == NULL);
+  d.type= PA_IDX_BTREE;
+  d.is_primary= 1;
+  CHECK(pa_verify_recreate_sql(&a, "s", "t", &d) == NULL);
+  d.is_primary= 0;
+  d.n_cols= 0;   /* a definition CREATE INDEX cannot state */
+  CHECK(pa_verify_recreate_sql(&a, "s", "t", &d) == NULL);
+
+  /* created and not_ignored are undone by ignoring the index ... */
+  CHECK(!strcmp(pa_verify_undo_sql(&a, "s", "t", PA_CHANGE_CREATED, "k`a",
+                                   0, NULL),
+                "ALTER TABLE `s`.`t` ALTER INDEX `k``a` IGNORED"));
+  CHECK(!strcmp(pa_verify_undo_sql(&a, "s", "t", PA_CHANGE_NOT_IGNORED, "k",
+                                   0, "unused"),
+                "ALTER TABLE `s`.`t` ALTER INDEX `k` IGNORED"));
+  /* ... except a primary key, which cannot be ignored */
+  CHECK(pa_verify_undo_sql(&a, "s", "t", PA_CHANGE_CREATED, "PRIMARY", 1,
+                           NULL) == NULL);
+  CHECK(pa_verify_undo_sql(&a, "s", "t", PA_CHANGE_NOT_IGNORED, "PRIMARY", 1,
+                           NULL) == NULL);
+  CHECK(!strcmp(pa_verify_undo_sql(&a, "s", "t", PA_CHANGE_IGNORED, "k", 0,
+                                   NULL),
+                "ALTER TABLE `s`.`t` ALTER INDEX `k` NOT IGNORED"));
+  /* dropped: the index as it was, made again (or nothing) */
+  CHECK(pa_verify_undo_sql(&a, "s", "t", PA_CHANGE_DROPPED, "k", 0,
+                           recreate) == recreate);
+  CHECK(pa_verify_undo_sql(&a, "s", "t", PA_CHANGE_DROPPED, "k", 0, NULL) ==
+        NULL);
+  CHECK(pa_verify_undo_sql(&a, "s", "t", (enum pa_change_kind) 0, "k", 0,
+                           recreate) == NULL);
+  arena_free(&ar);
+
+  /* out of memory: NULL, never a cut statement */
+  {
+    struct arena tight= PA_TEST_ARENA_INIT;
+    struct pa_alloc ta= {arena_alloc, &tight};
+    tight.fail_after= 0;
+    d.n_cols= 2;
+    CHECK(pa_verify_recreate_sql(&ta, "s", "t", &d) == NULL);
+    CHECK(pa_verify_undo_sql(&ta, "s", "t", PA_CHANGE_IGNORED, "k", 0,
+                             NULL) == NULL);
+    arena_free(&tight);
+  }
+}
+
 int main(void)
 {
   test_diff();
@@ -935,5 +1009,6 @@ int main(void)
   test_file_records();
   test_render();
   test_gate();
+  test_undo();
   return PA_TEST_END("test_verify");
 }
