@@ -18,9 +18,6 @@ extern "C" {
 #include "pa_text.h"
 }
 
-ulong pa_sample_rows;
-ulonglong pa_column_stats_max_age;
-
 /* Values compare by this many leading characters in the sample. */
 #define PA_SAMPLE_VALUE_CHARS 128
 
@@ -362,7 +359,7 @@ static bool take_sample(THD *thd, pa_colstats_conn *conn,
     return true;
   if (thd->killed || !(mysql= pa_colstats_connect(thd, conn)))
     return false;
-  if (!(q= sample_query(&a, m, cols, n, pa_sample_rows)))
+  if (!(q= sample_query(&a, m, cols, n, m->stmt->settings.sample_rows)))
     return false;
   const char *stage=
       thd_proc_info(thd, "perf_advisor: sampling column statistics");
@@ -410,7 +407,7 @@ static bool take_sample(THD *thd, pa_colstats_conn *conn,
     c->sampled_rows= 0;
     c->rows_known= m->facts.sizes_known;
     c->table_rows= m->facts.rows;
-    c->cap= pa_sample_rows;
+    c->cap= m->stmt->settings.sample_rows;
     c->taken_at= now;
   }
   double table_rows= (double) m->facts.rows;
@@ -443,7 +440,9 @@ static bool take_sample(THD *thd, pa_colstats_conn *conn,
     /* the whole table when it held fewer rows than the sample's cap */
     double nn= rows - nulls;
     double N= table_rows > rows ? table_rows * (nn / rows) : nn;
-    c->distinct= rows < (double) pa_sample_rows ? d : duj1(nn, d, f1, N);
+    c->distinct= rows < (double) m->stmt->settings.sample_rows
+                     ? d
+                     : duj1(nn, d, f1, N);
   }
   mysql_free_result(rs);
   if (cache_enter())
@@ -594,7 +593,8 @@ void pa_colstats_collect(THD *thd, pa_colstats_conn *conn,
   bool innodb= m->engine && !strcmp(m->engine, "InnoDB");
   /* only InnoDB reads without locking out writers (a consistent read);
      MyISAM or Aria would hold a table read lock for the sample */
-  bool sampling= pa_sample_rows > 0 && innodb;
+  const pa_settings *set= &m->stmt->settings;
+  bool sampling= set->sample_rows > 0 && innodb;
 
   out->n= 0;
   out->n_widths= 0;
@@ -646,8 +646,8 @@ void pa_colstats_collect(THD *thd, pa_colstats_conn *conn,
     pa_colcache_key key= {m->db->str, m->name->str, version,
                           table_version(m, version)};
     pa_colcache_policy pol= {pa_now(), (int) m->facts.sizes_known,
-                             m->facts.rows, pa_column_stats_max_age,
-                             pa_sample_rows};
+                             m->facts.rows, set->column_stats_max_age,
+                             set->sample_rows};
     const char *miss[2 * PA_DIGEST_MAX_COLUMNS];
     pa_colcache_col fresh[2 * PA_DIGEST_MAX_COLUMNS];
     int pos[2 * PA_DIGEST_MAX_COLUMNS], n_miss= 0;

@@ -82,9 +82,6 @@ extern "C" {
 #include "pa_missing.h"
 }
 
-extern ulong pa_sample_rows;
-extern ulonglong pa_column_stats_max_age;  /* seconds; 0: no reuse */
-
 /* Bytes the cache of sampled column statistics may hold. */
 #define PA_COLSTATS_CACHE_BYTES (16u << 20)
 
@@ -109,17 +106,7 @@ struct pa_colstats
   bool sample_failed;      /* a sample was wanted and could not be read */
 };
 
-/* Per-statement: the local connection samples and EITS reads share,
-   opened on first use. */
-struct pa_colstats_conn
-{
-  MYSQL *mysql;
-  bool failed;             /* do not try again in this statement */
-  bool eits_failed;        /* mysql.column_stats cannot be read */
-  /* a query failed: the connection may hold a partial result, which the
-     SQL service frees only at the next query (see pa_colstats_end) */
-  bool dirty;
-};
+/* struct pa_colstats_conn: pa_stmt.h (the statement's one connection). */
 
 /*
   The statistics of the columns names[0 .. n - 1] of m's table (at most

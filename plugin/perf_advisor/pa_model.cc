@@ -10,6 +10,7 @@
 #include "pa_model.h"
 #include "pa_frappe_meta.h"
 #include "pa_peers.h"
+#include "pa_colstats.h"
 
 extern "C" {
 #include "pa_sql.h"
@@ -22,23 +23,6 @@ extern "C" {
 #include <sql_error.h>
 #include <sql_show.h>
 #include <sql_table.h>
-
-#include <utility>
-
-my_bool pa_include_system_schemas;
-
-/* A statement runs on one OS thread: thread-locals tell statements apart. */
-static thread_local query_id_t pa_stmt_query_id;
-static thread_local const TABLE *pa_stmt_table;
-
-void pa_statement_begin(THD *thd, const TABLE *is_table)
-{
-  if (pa_stmt_query_id == thd->query_id && pa_stmt_table == is_table)
-    return;
-  pa_stmt_query_id= thd->query_id;
-  pa_stmt_table= is_table;
-  pa_state_refresh_if_stale(thd);
-}
 
 const char *pa_model_column(const TABLE_SHARE *share, const char *name)
 {
@@ -73,8 +57,9 @@ bool pa_is_system_schema(const LEX_CSTRING *db)
 }
 
 enum pa_walk pa_model_skip(THD *thd, TABLE_LIST *tables, bool res,
-                           const LEX_CSTRING *db)
+                           TABLE *is_table, const LEX_CSTRING *db)
 {
+  pa_stmt *s;
   if (thd->killed)
   {
     /* The walk ends with this error: get_all_tables() reports none of
@@ -83,11 +68,15 @@ enum pa_walk pa_model_skip(THD *thd, TABLE_LIST *tables, bool res,
       thd->send_kill_message();
     return PA_WALK_STOP;
   }
+  if (!(s= pa_stmt_get(thd, is_table)))
+    return PA_WALK_STOP;
+  bool system_skipped=
+      !s->settings.include_system_schemas && pa_is_system_schema(db);
   if (res)
   {
     /* A system schema we do not report: its open errors (a sys view the
        caller may not execute) are nobody's business. */
-    if (!pa_include_system_schemas && pa_is_system_schema(db))
+    if (system_skipped)
       thd->clear_error();
     else
       /* The table vanished or cannot be opened: a warning, then go on. */
@@ -96,7 +85,7 @@ enum pa_walk pa_model_skip(THD *thd, TABLE_LIST *tables, bool res,
   }
   if (tables->view || tables->schema_table || !tables->table)
     return PA_WALK_SKIP;
-  if (!pa_include_system_schemas && pa_is_system_schema(db))
+  if (system_skipped)
     return PA_WALK_SKIP;
   TABLE_SHARE *share= tables->table->s;
   return share->tmp_table != NO_TMP_TABLE ||
@@ -131,42 +120,25 @@ void pa_store_str(Field *f, const char *s)
 
 const char *pa_yes_no(bool b) { return b ? "YES" : "NO"; }
 
-/* Per-statement scratch, on the I_S table's root. */
-struct iu_ctx
+/* The model's per-statement scratch (pa_stmt.model), on its root. */
+struct pa_model_scratch
 {
   pa_table_def *def;               /* about 1 MB: allocated once */
   pa_table_model *model;           /* reused for every table */
   TABLE own;                       /* the private handle (model_open) */
-  /*
-    InnoDB index sizes: of the first table the scan meets in a schema
-    (sizes_table), then, from the second table on, of the whole schema
-    (sizes_table empty), so that a one-table lookup reads the rows of
-    one table and a full scan one query per schema.
-  */
-  char sizes_db[NAME_LEN + 1];
-  char sizes_table[NAME_LEN + 1];
-  bool sizes_loaded;
-  struct size_row
-  {
-    char table[FN_REFLEN];         /* as InnoDB names it (name#P#part) */
-    char index[NAME_LEN + 1];
-    uint64_t pages;
-    size_t base_len;               /* length of table before "#P#" */
-  } *sizes;                        /* sorted by (base name, index) */
-  size_t n_sizes;
-  uint64_t page_size;              /* bytes */
   pa_frappe_meta frappe;           /* a Frappe site's field metadata */
   uint64_t server_id;              /* this node */
   char node_name[FN_REFLEN];
   bool peers_wanted;               /* the statement needs the merged usage */
   pa_peers peers;                  /* the declared peers' rows */
 };
+typedef pa_size_cache::row size_row;
 
 /*
   This node's name: @@wsrep_node_name when wsrep is on (a Galera node),
   else @@hostname.  Read once per statement.
 */
-static void node_identity(THD *thd, iu_ctx *c)
+static void node_identity(THD *thd, pa_model_scratch *c)
 {
   longlong id= pa_global_int(thd, STRING_WITH_LEN("server_id"), 0);
   c->server_id= id < 0 ? 0 : (uint64_t) id;
@@ -211,48 +183,31 @@ static bool peers_wanted(const TABLE *is_table)
   return false;
 }
 
-static thread_local query_id_t iu_query_id;
-static thread_local const TABLE *iu_table;
-static thread_local iu_ctx *iu_current;
-
-static iu_ctx *iu_context(THD *thd, TABLE *is_table)
+/* The statement's model scratch, made on first use. */
+static pa_model_scratch *model_scratch(THD *thd, pa_stmt *s)
 {
-  if (iu_current && iu_query_id == thd->query_id && iu_table == is_table)
-    return iu_current;
-  iu_ctx *c= (iu_ctx *) alloc_root(&is_table->mem_root, sizeof(iu_ctx));
-  if (!c || !(c->def= (pa_table_def *) alloc_root(&is_table->mem_root,
+  if (s->model)
+    return s->model;
+  pa_model_scratch *c=
+      (pa_model_scratch *) alloc_root(s->root, sizeof(pa_model_scratch));
+  if (!c || !(c->def= (pa_table_def *) alloc_root(s->root,
                                                   sizeof(pa_table_def))) ||
-      !(c->model= (pa_table_model *) alloc_root(&is_table->mem_root,
+      !(c->model= (pa_table_model *) alloc_root(s->root,
                                                 sizeof(pa_table_model))))
     return NULL;
-  c->sizes_db[0]= 0;
-  c->sizes_table[0]= 0;
-  c->sizes_loaded= false;
-  c->sizes= NULL;
-  c->n_sizes= 0;
+  s->sizes.db[0]= 0;
+  s->sizes.table[0]= 0;
+  s->sizes.loaded= false;
+  s->sizes.rows= NULL;
+  s->sizes.n= 0;
+  pa_stmt_page_size(s);
   pa_frappe_meta_init(&c->frappe);
-  {
-    longlong v= pa_global_int(thd, STRING_WITH_LEN("innodb_page_size"), 0);
-    c->page_size= v < 0 ? 0 : (uint64_t) v;
-  }
   node_identity(thd, c);
-  c->peers_wanted= peers_wanted(is_table);
-  pa_peers_init(&c->peers);
-  iu_query_id= thd->query_id;
-  iu_table= is_table;
-  iu_current= c;
+  c->peers_wanted= peers_wanted(s->is_table);
+  pa_peers_init(&c->peers, s->settings.peer_tables,
+                s->settings.peer_timeout_ms);
+  s->model= c;
   return c;
-}
-
-void pa_model_swap_fill_state(pa_model_fill_state *s)
-{
-  std::swap(s->stmt_query_id, pa_stmt_query_id);
-  std::swap(s->stmt_table, pa_stmt_table);
-  std::swap(s->iu_query_id, iu_query_id);
-  std::swap(s->iu_table, iu_table);
-  iu_ctx *c= (iu_ctx *) s->iu;
-  s->iu= iu_current;
-  iu_current= c;
 }
 
 /*
@@ -273,8 +228,8 @@ static size_t iu_base_len(const char *name)
 /* Order of the size rows: base table name, then index name (bytes). */
 static int iu_size_row_cmp(const void *a_, const void *b_)
 {
-  const iu_ctx::size_row *a= (const iu_ctx::size_row *) a_;
-  const iu_ctx::size_row *b= (const iu_ctx::size_row *) b_;
+  const size_row *a= (const size_row *) a_;
+  const size_row *b= (const size_row *) b_;
   size_t n= a->base_len < b->base_len ? a->base_len : b->base_len;
   int d= memcmp(a->table, b->table, n);
   if (d)
@@ -309,26 +264,29 @@ static char *iu_partition_pattern(const pa_alloc *a, const char *name,
 /*
   Load the mysql.innodb_index_stats 'size' rows the model needs: those of
   table alone when the scan meets the schema first, those of the whole
-  schema when it comes back to it for a second table.
+  schema when it comes back to it for a second table.  Read on the
+  statement's connection.
 */
-static void iu_load_sizes(THD *thd, iu_ctx *c, TABLE *is_table,
-                          const LEX_CSTRING *db, const LEX_CSTRING *table)
+static void iu_load_sizes(THD *thd, pa_stmt *s, const LEX_CSTRING *db,
+                          const LEX_CSTRING *table)
 {
+  pa_size_cache *c= &s->sizes;
+  MEM_ROOT *root= s->root;
   MYSQL *mysql;
   MYSQL_RES *res;
   MYSQL_ROW row;
-  pa_alloc a= {pa_root_alloc, &is_table->mem_root};
+  pa_alloc a= {pa_root_alloc, root};
   char *qdb, *query;
   bool whole_schema;
 
-  if (c->sizes_loaded && !strcmp(c->sizes_db, db->str) &&
-      (!c->sizes_table[0] || !strcmp(c->sizes_table, table->str)))
+  if (c->loaded && !strcmp(c->db, db->str) &&
+      (!c->table[0] || !strcmp(c->table, table->str)))
     return;
-  whole_schema= c->sizes_loaded && !strcmp(c->sizes_db, db->str);
-  c->sizes_loaded= true;
-  strmake(c->sizes_db, db->str, NAME_LEN);
-  strmake(c->sizes_table, whole_schema ? "" : table->str, NAME_LEN);
-  c->n_sizes= 0;
+  whole_schema= c->loaded && !strcmp(c->db, db->str);
+  c->loaded= true;
+  strmake(c->db, db->str, NAME_LEN);
+  strmake(c->table, whole_schema ? "" : table->str, NAME_LEN);
+  c->n= 0;
   /* InnoDB's statistics tables hold the names as they are (partitions as
      name#P#part); pa_sql_string quotes safely under any sql_mode. */
   if (!(qdb= pa_sql_string(&a, db->str)))
@@ -358,7 +316,7 @@ static void iu_load_sizes(THD *thd, iu_ctx *c, TABLE *is_table,
   }
   if (!query)
     return;
-  if (!(mysql= pa_local_connect(thd)))
+  if (!(mysql= pa_colstats_connect(thd, &s->conn)))
     return;
   if (mysql_real_query(mysql, query, (ulong) strlen(query)) ||
       !(res= mysql_store_result(mysql)))
@@ -366,38 +324,34 @@ static void iu_load_sizes(THD *thd, iu_ctx *c, TABLE *is_table,
     push_warning_printf(thd, Sql_condition::WARN_LEVEL_WARN, ER_UNKNOWN_ERROR,
                         "perf_advisor: cannot read index sizes: %s",
                         mysql_error(mysql));
-    mysql_close(mysql);
     return;
   }
   size_t n= (size_t) mysql_num_rows(res);
-  c->sizes= n ? (iu_ctx::size_row *) alloc_root(
-                    &is_table->mem_root, n * sizeof(iu_ctx::size_row))
-              : NULL;
-  while (c->sizes && (row= mysql_fetch_row(res)) && c->n_sizes < n)
+  c->rows= n ? (size_row *) alloc_root(root, n * sizeof(size_row)) : NULL;
+  while (c->rows && (row= mysql_fetch_row(res)) && c->n < n)
   {
-    iu_ctx::size_row *r= &c->sizes[c->n_sizes];
+    size_row *r= &c->rows[c->n];
     if (!row[0] || !row[1] || !row[2])
       continue;
     strmake(r->table, row[0], sizeof(r->table) - 1);
     strmake(r->index, row[1], sizeof(r->index) - 1);
     r->pages= (uint64_t) strtoull(row[2], NULL, 10);
     r->base_len= iu_base_len(r->table);
-    c->n_sizes++;
+    c->n++;
   }
-  if (c->n_sizes > 1)
-    qsort(c->sizes, c->n_sizes, sizeof(*c->sizes), iu_size_row_cmp);
+  if (c->n > 1)
+    qsort(c->rows, c->n, sizeof(*c->rows), iu_size_row_cmp);
   mysql_free_result(res);
-  mysql_close(mysql);
 }
 
 /* First size row not ordered before key (binary search). */
-static size_t iu_lower_bound(const iu_ctx *c, const iu_ctx::size_row *key)
+static size_t iu_lower_bound(const pa_size_cache *c, const size_row *key)
 {
-  size_t lo= 0, hi= c->n_sizes;
+  size_t lo= 0, hi= c->n;
   while (lo < hi)
   {
     size_t mid= lo + (hi - lo) / 2;
-    if (iu_size_row_cmp(&c->sizes[mid], key) < 0)
+    if (iu_size_row_cmp(&c->rows[mid], key) < 0)
       lo= mid + 1;
     else
       hi= mid;
@@ -413,34 +367,34 @@ static size_t iu_lower_bound(const iu_ctx *c, const iu_ctx::size_row *key)
   index), so a full scan costs O(indexes * log rows), not the
   O(indexes * rows) of a linear search per index (docs/benchmarks.md).
 */
-static bool iu_index_pages(const iu_ctx *c, const char *table,
+static bool iu_index_pages(const pa_size_cache *c, const char *table,
                            const char *index, uint64_t *pages)
 {
   size_t tl= strlen(table);
   bool found= false;
   *pages= 0;
-  iu_ctx::size_row key;
-  if (!c->n_sizes || tl >= sizeof(key.table))
+  size_row key;
+  if (!c->n || tl >= sizeof(key.table))
     return false;
   memcpy(key.table, table, tl + 1);
   strmake(key.index, index, sizeof(key.index) - 1);
   key.base_len= tl;
   for (size_t i= iu_lower_bound(c, &key);
-       i < c->n_sizes && !iu_size_row_cmp(&c->sizes[i], &key); i++)
+       i < c->n && !iu_size_row_cmp(&c->rows[i], &key); i++)
   {
     found= true;
-    *pages= pa_sat_add(*pages, c->sizes[i].pages);
+    *pages= pa_sat_add(*pages, c->rows[i].pages);
   }
   size_t own= iu_base_len(key.table);
   if (own < tl)
   {
     key.base_len= own;
     for (size_t i= iu_lower_bound(c, &key);
-         i < c->n_sizes && !iu_size_row_cmp(&c->sizes[i], &key); i++)
-      if (!strcmp(c->sizes[i].table, table))
+         i < c->n && !iu_size_row_cmp(&c->rows[i], &key); i++)
+      if (!strcmp(c->rows[i].table, table))
       {
         found= true;
-        *pages= pa_sat_add(*pages, c->sizes[i].pages);
+        *pages= pa_sat_add(*pages, c->rows[i].pages);
       }
   }
   return found;
@@ -674,13 +628,13 @@ static void load_cardinalities(pa_table_model *m, TABLE *t)
   origin is unknown).  Called while the share is at hand: a key part's
   column type says whether Frappe would index it (not TEXT/BLOB/JSON).
 */
-static void frappe_origins(THD *thd, iu_ctx *c, TABLE *is_table,
+static void frappe_origins(THD *thd, pa_model_scratch *c, MEM_ROOT *root,
                            pa_table_model *m, const LEX_CSTRING *db,
                            const LEX_CSTRING *name)
 {
   int text_col[PA_TABLE_MAX_INDEXES];
-  m->frappe_doctype= pa_frappe_meta_doctype(thd, &c->frappe,
-                                            &is_table->mem_root, db, name);
+  m->frappe_doctype= pa_frappe_meta_doctype(thd, &c->frappe, root, db,
+                                            name);
   for (int x= 0; x < m->def->n_indexes; x++)
   {
     const KEY *key= &m->share->key_info[m->key_of[x]];
@@ -718,7 +672,7 @@ static bool private_open_ok(const TABLE_SHARE *share)
   (Table_open_cache_overflows, docs/benchmarks.md).  pa_model_build()
   closes it (closefrm) once what it needs is copied out.
 */
-static bool model_open(THD *thd, iu_ctx *c, TABLE_SHARE *share,
+static bool model_open(THD *thd, pa_model_scratch *c, TABLE_SHARE *share,
                        const LEX_CSTRING *name)
 {
   return open_table_from_share(thd, share, name,
@@ -735,10 +689,9 @@ static bool model_open(THD *thd, iu_ctx *c, TABLE_SHARE *share,
   one warning per peer and table.  true when the statement must end (it
   was killed, or out of memory: the error is set).
 */
-static bool merge_peers(THD *thd, iu_ctx *c, TABLE *is_table,
+static bool merge_peers(THD *thd, pa_model_scratch *c, MEM_ROOT *root,
                         pa_table_model *m)
 {
-  MEM_ROOT *root= &is_table->mem_root;
   size_t n= pa_peers_load(thd, &c->peers, root);
   int nx= m->def->n_indexes;
 
@@ -811,20 +764,24 @@ enum pa_walk pa_model_build(THD *thd, TABLE_LIST *tables, TABLE *is_table,
                             const LEX_CSTRING *db, const LEX_CSTRING *name,
                             bool with_indexes, pa_table_model **out)
 {
-  iu_ctx *c;
+  pa_model_scratch *c;
+  pa_stmt *s;
   pa_table_model *m;
   TABLE *t= tables->table;
   const char *names[PA_TABLE_MAX_INDEXES];
   uint64_t hashes[PA_TABLE_MAX_INDEXES];
   int hinted[PA_TABLE_MAX_INDEXES];
 
-  pa_statement_begin(thd, is_table);
-  if (!(c= iu_context(thd, is_table)))
+  if (!(s= pa_stmt_get(thd, is_table)))
+    return PA_WALK_STOP;
+  pa_stmt_refresh(s);
+  if (!(c= model_scratch(thd, s)))
   {
     my_error(ER_OUT_OF_RESOURCES, MYF(0));
     return PA_WALK_STOP;
   }
   m= c->model;
+  m->stmt= s;
   m->share= t->s;
   if (!t->db_stat)
   {
@@ -872,13 +829,13 @@ enum pa_walk pa_model_build(THD *thd, TABLE_LIST *tables, TABLE *is_table,
     closefrm(t);
   m->frappe_doctype= NULL;
   if (with_indexes && m->def->n_indexes)
-    frappe_origins(thd, c, is_table, m, db, name);
+    frappe_origins(thd, c, s->root, m, db, name);
   for (int x= 0; x < m->def->n_indexes; x++)
   {
     names[x]= m->def->indexes[x].name;
     hashes[x]= pa_index_fingerprint(&m->def->indexes[x]);
   }
-  if (!pa_state_read_table(thd, &is_table->mem_root, m->share, db, name,
+  if (!pa_state_read_table(thd, s->root, m->share, db, name,
                            &m->st, (uint) m->def->n_indexes, names, hashes,
                            with_indexes ? m->def->indexes : NULL, m->su))
   {
@@ -909,7 +866,11 @@ enum pa_walk pa_model_build(THD *thd, TABLE_LIST *tables, TABLE *is_table,
   bool innodb= is_innodb(m);
   if (innodb && m->def->n_indexes)
   {
-    iu_load_sizes(thd, c, is_table, db, name);
+    iu_load_sizes(thd, s, db, name);
+    /* a walk with no end of its own (pa_stmt.h): the table is done with
+       the connection */
+    if (!s->recs)
+      pa_stmt_conn_end(s);
   }
   for (int x= 0; x < m->def->n_indexes; x++)
   {
@@ -918,16 +879,17 @@ enum pa_walk pa_model_build(THD *thd, TABLE_LIST *tables, TABLE *is_table,
     uint64_t pages;
     bool constraint= d->is_primary || d->is_unique ||
                      (v->blockers & PA_BLOCK_FK);
-    m->size_known[x]= innodb && c->page_size &&
-                      iu_index_pages(c, name->str, d->name, &pages);
-    m->size_bytes[x]= m->size_known[x] ? pages * c->page_size : 0;
+    m->size_known[x]= innodb && s->sizes.page_size &&
+                      iu_index_pages(&s->sizes, name->str, d->name, &pages);
+    m->size_bytes[x]= m->size_known[x] ? pages * s->sizes.page_size : 0;
 
     pa_rule_index *ri= &m->rule_idx[x];
     ri->def= d;
     ri->verdict= v;
     ri->status= pa_usage_status(m->su[x].known ? &m->su[x].u : NULL,
                                 m->st.known && m->st.complete, constraint,
-                                m->now, pa_min_observation_seconds);
+                                m->now,
+                                s->settings.min_observation_seconds);
     m->node_status[x]= ri->status;
     ri->nodes= NULL;
     ri->n_nodes= 0;
@@ -959,7 +921,7 @@ enum pa_walk pa_model_build(THD *thd, TABLE_LIST *tables, TABLE *is_table,
   m->n_nodes= 0;
   m->nodes= NULL;
   if (with_indexes && c->peers_wanted && m->def->n_indexes &&
-      merge_peers(thd, c, is_table, m))
+      merge_peers(thd, c, s->root, m))
     return PA_WALK_STOP;
 
   pa_rule_table *rt= &m->rule;
@@ -986,7 +948,7 @@ enum pa_walk pa_model_get(THD *thd, TABLE_LIST *tables, bool res,
                           const LEX_CSTRING *name, bool with_indexes,
                           pa_table_model **out)
 {
-  enum pa_walk w= pa_model_skip(thd, tables, res, db);
+  enum pa_walk w= pa_model_skip(thd, tables, res, is_table, db);
   if (w != PA_WALK_BUILD)
     return w;
   return pa_model_build(thd, tables, is_table, db, name, with_indexes, out);

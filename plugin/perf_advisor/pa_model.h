@@ -13,6 +13,7 @@
 #define PA_MODEL_H
 
 #include "pa_state.h"
+#include "pa_stmt.h"
 
 extern "C" {
 #include "pa_frappe.h"
@@ -21,10 +22,9 @@ extern "C" {
 #include "pa_rules.h"
 }
 
-extern my_bool pa_include_system_schemas;
-
 struct pa_table_model
 {
+  pa_stmt *stmt;                      /* the statement it is built for */
   TABLE_SHARE *share;
   const LEX_CSTRING *db, *name;
   pa_table_def *def;                  /* per-statement scratch (1 MB) */
@@ -76,32 +76,6 @@ struct pa_table_model
   const char *nodes_missing[PA_TABLE_MAX_INDEXES]; /* peer names, or NULL */
 };
 
-/*
-  The first row of a statement (per I_S table instance) brings the store up
-  to date.  Call from every process_table before reading the store.
-*/
-void pa_statement_begin(THD *thd, const TABLE *is_table);
-
-/*
-  What this thread keeps for the I_S table it fills, keyed by (query id,
-  table): the statement's refresh of the store, the model's scratch.  A
-  fill nested in another one (a UDF fills I_S tables of its own, which it
-  frees before its statement ends, and may run while a PERF_ table is
-  filled, in a condition pushed down to the walk) swaps it out first with
-  a zeroed pa_model_fill_state and back in afterwards: the outer fill
-  finds its own state again, and a table later allocated at the freed
-  one's address never finds the inner one's.
-*/
-struct pa_model_fill_state
-{
-  query_id_t stmt_query_id;
-  const TABLE *stmt_table;
-  query_id_t iu_query_id;
-  const TABLE *iu_table;
-  void *iu;                           /* pa_model.cc's per-statement scratch */
-};
-void pa_model_swap_fill_state(pa_model_fill_state *s);
-
 /* The global value of system variable name (e.g. innodb_page_size), or
    unknown when it does not exist or is NULL. */
 longlong pa_global_int(THD *thd, const char *name, size_t length,
@@ -138,8 +112,9 @@ static inline int pa_walk_return(enum pa_walk w)
   What process_table does with this table, before anything else:
   PA_WALK_SKIP for an open error (turned into a warning), a view, an I_S
   table, a temporary table, a sequence, a system schema unless
-  perf_advisor_include_system_schemas; PA_WALK_STOP when the statement is
-  killed; else PA_WALK_BUILD.
+  perf_advisor_include_system_schemas (as the statement's context for
+  is_table has it); PA_WALK_STOP when the statement is killed or out of
+  memory; else PA_WALK_BUILD.
 
   Why a kill must end the walk: with definitions only (OPEN_FRM_ONLY)
   get_all_tables() checks no KILL between tables.  A failing
@@ -148,13 +123,15 @@ static inline int pa_walk_return(enum pa_walk w)
   with that error and, failing again, ends get_all_tables().
 */
 enum pa_walk pa_model_skip(THD *thd, TABLE_LIST *tables, bool res,
-                           const LEX_CSTRING *db);
+                           TABLE *is_table, const LEX_CSTRING *db);
 
 /*
   Build the model of one table get_all_tables() hands to process_table,
   opened or read from its definition only (OPEN_FRM_ONLY: then the model
   opens a handler of its own, outside the table cache, and closes it once
-  what it needs is copied out).  with_indexes: also definitions, verdicts,
+  what it needs is copied out), in the statement's context for is_table
+  (pa_stmt_get(): the first model of a statement brings the usage store up
+  to date, pa_stmt_refresh()).  with_indexes: also definitions, verdicts,
   cardinalities, index counters and sizes.
   Returns PA_WALK_BUILD with *out set; PA_WALK_SKIP when the table cannot
   be opened (a warning is pushed); PA_WALK_STOP on an error already

@@ -22,8 +22,6 @@ extern "C" {
 #include "pa_text.h"
 }
 
-char *pa_peer_tables;
-ulong pa_peer_timeout_ms;
 
 /* Threads reading peers at most at once (each waits on one peer). */
 static const uint PA_PEER_MAX_THREADS= 32;
@@ -284,8 +282,10 @@ int pa_peers_check(const char *list, char *err, size_t errlen)
   return pa_peer_parse(list, names, &n, err, errlen) ? 1 : 0;
 }
 
-void pa_peers_init(pa_peers *c)
+void pa_peers_init(pa_peers *c, const char *declaration, ulong timeout_ms)
 {
+  c->declaration= declaration ? declaration : "";
+  c->timeout_ms= timeout_ms;
   c->parsed= false;
   c->n= 0;
 }
@@ -309,10 +309,8 @@ static void parse_declaration(THD *thd, pa_peers *c)
 
   c->parsed= true;
   c->n= 0;
-  mysql_mutex_lock(&LOCK_global_system_variables);
-  strmake(list, pa_peer_tables ? pa_peer_tables : "", sizeof(list) - 1);
-  truncated= pa_peer_tables && strlen(pa_peer_tables) >= sizeof(list) - 1;
-  mysql_mutex_unlock(&LOCK_global_system_variables);
+  strmake(list, c->declaration, sizeof(list) - 1);
+  truncated= strlen(c->declaration) >= sizeof(list) - 1;
   if (truncated || pa_peer_parse(list, names, &c->n, err, sizeof(err)))
   {
     /* A value given at startup is not checked as SET checks it: every
@@ -446,7 +444,7 @@ size_t pa_peers_load(THD *thd, pa_peers *c, MEM_ROOT *root)
     }
     init_alloc_root(key_memory_pa_peer, &j->root, 8192, 0, MYF(0));
     strmake(j->label, p->label, sizeof(j->label) - 1);
-    j->timeout_s= pa_peer_timeout_ms / 1000.0;
+    j->timeout_s= c->timeout_ms / 1000.0;
     if (!(j->sql_cols= strdup_root(&j->root, cols)) ||
         !(j->sql_rows= strdup_root(&j->root, rows)) ||
         !(j->sql_flush= (char *) alloc_root(&j->root,
@@ -489,7 +487,7 @@ size_t pa_peers_load(THD *thd, pa_peers *c, MEM_ROOT *root)
     return c->n;
 
   /* Wait for all of them, at most perf_advisor_peer_timeout_ms. */
-  ulonglong deadline= pa_now_ms() + pa_peer_timeout_ms;
+  ulonglong deadline= pa_now_ms() + c->timeout_ms;
   bool done[PA_PEER_MAX]= {};
   PSI_stage_info old_stage;
   mysql_mutex_lock(&LOCK_pa_peer);
@@ -529,7 +527,7 @@ size_t pa_peers_load(THD *thd, pa_peers *c, MEM_ROOT *root)
         char why[96];
         snprintf(why, sizeof(why),
                  "no answer within perf_advisor_peer_timeout_ms (%lu ms)",
-                 pa_peer_timeout_ms);
+                 c->timeout_ms);
         peer_gone(thd, p, why);
       }
       else

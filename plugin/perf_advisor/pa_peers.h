@@ -38,10 +38,6 @@ extern "C" {
 #include "pa_peer.h"
 }
 
-/* System variables owned by plugin.cc. */
-extern char *pa_peer_tables;          /* perf_advisor_peer_tables */
-extern ulong pa_peer_timeout_ms;      /* milliseconds */
-
 /* Checks a new perf_advisor_peer_tables: 0, or 1 with the message. */
 int pa_peers_check(const char *list, char *err, size_t errlen);
 
@@ -69,12 +65,16 @@ struct pa_peer_state
 /* One statement's peers (on the statement's memory). */
 struct pa_peers
 {
+  const char *declaration; /* perf_advisor_peer_tables, the statement's */
+  ulong timeout_ms;        /* perf_advisor_peer_timeout_ms, the same */
   bool parsed;             /* the declaration was read */
   size_t n;                /* declared peers */
   pa_peer_state p[PA_PEER_MAX];
 };
 
-void pa_peers_init(pa_peers *c);
+/* declaration, timeout_ms: the statement's settings (pa_settings); the
+   declaration must live as long as c. */
+void pa_peers_init(pa_peers *c, const char *declaration, ulong timeout_ms);
 
 /*
   Make c hold every declared peer's rows (read at the first call of a

@@ -13,6 +13,7 @@
   I/O.
 */
 #include "pa_store.h"
+#include "pa_stmt.h"
 
 #include <my_dir.h>
 #include <mysql/psi/mysql_file.h>
@@ -37,9 +38,11 @@ void pa_persist_deinit()
 static void usage_path(char *buf, size_t size, const char *suffix)
 {
   char name[FN_REFLEN];
+  pa_settings set;
+  pa_settings_read(&set, NULL);
   my_snprintf(name, sizeof(name), "%s%s",
-              pa_usage_file && *pa_usage_file ? pa_usage_file
-                                              : "perf_advisor_usage.dat",
+              set.usage_file && *set.usage_file ? set.usage_file
+                                                : "perf_advisor_usage.dat",
               suffix);
   fn_format(buf, name, mysql_real_data_home, "", MY_UNPACK_FILENAME);
   (void) size;

@@ -10,8 +10,8 @@
   every per-table I_S table), collecting findings instead of rows, then adds
   the server-wide ones, sorts, caps and stores.
 
-  Locking: none of its own; per-statement state is on the I_S table's
-  memory root and reached through a thread-local while the statement runs.
+  Locking: none of its own; per-statement state is the statement's
+  context (pa_stmt.h), on the I_S table's memory root.
 */
 #include "pa_recs.h"
 #include "pa_catalog.h"
@@ -22,8 +22,6 @@
 #include <sql_parse.h>
 #include <sql_show.h>
 
-#include <utility>
-
 extern "C" {
 #include "pa_missing.h"
 #include "pa_missing_rec.h"
@@ -33,43 +31,9 @@ extern "C" {
 #include "pa_usage.h"
 }
 
-ulonglong pa_large_table_rows;
-double pa_min_index_ratio;
-ulonglong pa_min_index_bytes;
-ulonglong pa_min_table_rows;
-double pa_fragmentation_pct;
-ulonglong pa_fragmentation_bytes;
-ulong pa_max_joins;
-ulong pa_wide_table_columns;
-ulonglong pa_single_insert_calls;
-ulong pa_max_recommendations;
-ulong pa_max_index_columns;
-ulong pa_unselective_pct;
-ulong pa_min_index_gain_pct;
-ulong pa_index_budget_pct;
-ulonglong pa_index_budget_bytes;
-ulonglong pa_useless_index_distinct;
-ulong pa_business_cycle_days;
-
 /* Exported by the server (sql_show.cc) but declared in no header. */
 bool get_lookup_field_values(THD *, COND *, bool, TABLE_LIST *,
                              LOOKUP_FIELD_VALUES *);
-
-void pa_thresholds_read(pa_thresholds *th)
-{
-  th->large_table_rows= pa_large_table_rows;
-  th->min_index_ratio= pa_min_index_ratio;
-  th->min_index_bytes= pa_min_index_bytes;
-  th->min_table_rows= pa_min_table_rows;
-  th->fragmentation_pct= pa_fragmentation_pct;
-  th->fragmentation_bytes= pa_fragmentation_bytes;
-  th->slow_query_ps= pa_state_slow_threshold_ps();
-  th->max_joins= pa_max_joins;
-  th->wide_table_columns= pa_wide_table_columns;
-  th->single_insert_calls= pa_single_insert_calls;
-  th->useless_index_distinct= pa_useless_index_distinct;
-  th->business_cycle_days= pa_business_cycle_days;
-}
 
 /*
   The equality and join columns (outside any OR) of table ti in the
@@ -104,8 +68,8 @@ static int stat_columns(const pa_missing_digest *md, int n,
 
 /*
   The missing-index analysis of m's digests md[0 .. n - 1], with the
-  statistics of their columns in cs and the thresholds of the system
-  variables.
+  statistics of their columns in cs and the thresholds of the statement's
+  settings.
 */
 static int missing_run(const pa_table_model *m, const pa_colstats *cs,
                        const pa_missing_digest *md, int n, MEM_ROOT *root,
@@ -117,27 +81,28 @@ static int missing_run(const pa_table_model *m, const pa_colstats *cs,
   st.rows= m->facts.rows;
   st.n_cols= cs->n;
   st.cols= cs->cols;
-  st.max_keep= (double) pa_unselective_pct / 100.0;
-  st.max_cols= (int) pa_max_index_columns;
-  st.min_cut= (double) pa_min_index_gain_pct / 100.0;
+  const pa_settings *set= &m->stmt->settings;
+  st.max_keep= (double) set->unselective_pct / 100.0;
+  st.max_cols= (int) set->max_index_columns;
+  st.min_cut= (double) set->min_index_gain_pct / 100.0;
   return pa_missing_analyze_stats(m->def, &st, md, (size_t) n, &a, res);
 }
 
-/* Per-statement state of a PERF_RECOMMENDATIONS fill. */
+/* The working state of a PERF_RECOMMENDATIONS fill (pa_stmt.recs while
+   its walk runs). */
 struct recs_ctx
 {
+  pa_stmt *stmt;             /* settings, digests, connection, catalog */
   MEM_ROOT *root;
   pa_alloc alloc;
   pa_rec_list list;
-  pa_thresholds th;
+  pa_thresholds th;          /* of stmt->settings */
   bool digests_ok;           /* the caller has PROCESS and digests loaded */
-  pa_digest_set digests;
-  pa_digest_analysis *scratch;  /* one analysis, reused */
+  pa_digest_set *digests;    /* stmt's */
+  pa_digest_analysis *scratch;  /* stmt's one analysis, reused */
   /* WHERE TABLE_SCHEMA = ... [AND TABLE_NAME = ...] as conjuncts: rows of
      other tables, and server-wide rows (no schema), cannot match */
   const char *only_db, *only_table;
-  pa_colstats_conn sampler;  /* the samples' local connection */
-  pa_catalog catalog;        /* columns of the tables digests name */
   /* the missing_index rows, weighed per schema once the walk is done
      (select_indexes()) */
   struct index_cand *cands;
@@ -181,8 +146,6 @@ static bool grow(MEM_ROOT *root, void **arr, size_t n, size_t *cap,
   return true;
 }
 
-static thread_local recs_ctx *recs_current;
-
 /* Findings point at names the walk reuses: give them their own copies. */
 static void stabilize(recs_ctx *c, size_t from)
 {
@@ -200,7 +163,7 @@ static void stabilize(recs_ctx *c, size_t from)
 
 struct table_digest
 {
-  size_t pos;                /* in c->digests.d */
+  size_t pos;                /* in c->digests->d */
   int ti;                    /* the table's position in an->tables */
   pa_digest_analysis *an;
 };
@@ -505,7 +468,7 @@ static double write_ps(const recs_ctx *c, const pa_table_model *m,
     if (td[i].ti == 0 &&
         (k == PA_STMT_INSERT || k == PA_STMT_REPLACE ||
          k == PA_STMT_UPDATE || k == PA_STMT_DELETE))
-      sum+= (double) c->digests.d[td[i].pos].sum_ps;
+      sum+= (double) c->digests->d[td[i].pos].sum_ps;
   }
   return sum /
          (double) (m->def->n_indexes + (m->def->clustered_pk ? 1 : 2));
@@ -521,7 +484,7 @@ static int missing_index_recs(recs_ctx *c, pa_table_model *m,
 
   for (int i= 0; i < n; i++)
   {
-    const pa_digest_full *d= &c->digests.d[td[i].pos];
+    const pa_digest_full *d= &c->digests->d[td[i].pos];
     md[i].an= td[i].an;
     md[i].table= td[i].ti;
     md[i].exec_count= d->stat.exec_count;
@@ -537,7 +500,7 @@ static int missing_index_recs(recs_ctx *c, pa_table_model *m,
   {
     const char *names[PA_DIGEST_MAX_COLUMNS], *widths[PA_DIGEST_MAX_COLUMNS];
     int n_names= stat_columns(md, n, names);
-    pa_colstats_collect(thd, &c->sampler, m, names, n_names, widths,
+    pa_colstats_collect(thd, &c->stmt->conn, m, names, n_names, widths,
                         width_columns(m, md, n, widths), c->root, cs);
   }
   enum width_basis pk_basis= WIDTH_MEASURED;
@@ -572,7 +535,7 @@ static int missing_index_recs(recs_ctx *c, pa_table_model *m,
     for (int k= 0; k < pr->n_cols; k++)
       key+= entry_bytes(m, cs, cols[k], &basis);
     for (int k= 0; k < pr->n_digests; k++)
-      slow|= c->digests.d[pr->digests[k]].stat.avg_ps > c->th.slow_query_ps;
+      slow|= c->digests->d[pr->digests[k]].stat.avg_ps > c->th.slow_query_ps;
     size_t risky[PA_MISSING_MAX_DIGESTS];
     int n_risky;
     int risk= plan_change_risk(pr, md, n, risky, &n_risky);
@@ -609,14 +572,14 @@ static int missing_index_recs(recs_ctx *c, pa_table_model *m,
     }
     for (int k= 0; k < pr->n_digests; k++)
     {
-      const pa_digest_full *d= &c->digests.d[pr->digests[k]];
+      const pa_digest_full *d= &c->digests->d[pr->digests[k]];
       rd[k].digest= d->digest;
       rd[k].text= d->text;
       rd[k].exec_count= d->stat.exec_count;
       rd[k].avg_ps= d->stat.avg_ps;
     }
     for (int k= 0; k < n_risky; k++)
-      rk[k]= c->digests.d[risky[k]].digest;
+      rk[k]= c->digests->d[risky[k]].digest;
     in->prop= pr;
     in->cols= rc;
     in->digests= rd;
@@ -669,7 +632,7 @@ static int table_digest_recs(THD *thd, recs_ctx *c, pa_table_model *m)
   table_digest td[PA_RECS_MAX_TABLE_DIGESTS];
   int n= 0;
 
-  pa_workload_find(&c->digests.w, m->db->str, m->name->str, &first, &last);
+  pa_workload_find(&c->digests->w, m->db->str, m->name->str, &first, &last);
   if (first == last)
     return 0;
   size_t total= last - first;
@@ -677,21 +640,20 @@ static int table_digest_recs(THD *thd, recs_ctx *c, pa_table_model *m)
   if (!all)
     return -1;
   for (size_t i= 0; i < total; i++)
-    all[i]= c->digests.w.refs[first + i].digest;
+    all[i]= c->digests->w.refs[first + i].digest;
   my_qsort2(all, total, sizeof(size_t), cmp_sum_desc,
-            c->digests.d);
+            c->digests->d);
   for (size_t i= 0; i < total && n < PA_RECS_MAX_TABLE_DIGESTS; i++)
     picked[n++]= all[i];
 
   for (int i= 0; i < n; i++)
   {
-    const pa_digest_full *d= &c->digests.d[picked[i]];
-    pa_digest_analysis *an=
-        (pa_digest_analysis *) alloc_root(c->root, sizeof(*an));
+    const pa_digest_full *d= &c->digests->d[picked[i]];
+    /* analysed once per statement, whatever the tables it names */
+    pa_digest_analysis *an= pa_stmt_analysis(c->stmt, picked[i]);
     pa_rule_digest rd;
-    if (!an || pa_digest_analyze(d->text, d->stat.text_len, an))
+    if (!an)
       return -1;
-    pa_catalog_resolve(thd, &c->catalog, &c->sampler, d->stat.schema, an);
     td[i].pos= picked[i];
     td[i].an= an;
     td[i].ti= pa_digest_find_table(an, NULL, m->name->str);
@@ -740,9 +702,10 @@ static double schema_bytes_of(const recs_ctx *c, const char *schema)
 */
 static double index_budget(const recs_ctx *c, const char *schema)
 {
-  if (pa_index_budget_bytes)
-    return (double) pa_index_budget_bytes;
-  return (double) pa_index_budget_pct / 100.0 * schema_bytes_of(c, schema);
+  const pa_settings *set= &c->stmt->settings;
+  if (set->index_budget_bytes)
+    return (double) set->index_budget_bytes;
+  return (double) set->index_budget_pct / 100.0 * schema_bytes_of(c, schema);
 }
 
 /*
@@ -784,7 +747,7 @@ static int select_indexes(recs_ctx *c)
         if (c->cands[i].report_risk)
           items[n].saved_ps= 0;
         /* too small to weigh against the space budget */
-        if (items[n].bytes < (double) pa_min_index_bytes)
+        if (items[n].bytes < (double) c->stmt->settings.min_index_bytes)
           items[n].bytes= 0;
         pos[n++]= i;
       }
@@ -835,11 +798,11 @@ static int verify_recs(recs_ctx *c, THD *thd, const pa_table_model *m,
   pa_state_change *ch;
   pa_verify_thresholds th;
   uint n;
-  bool process= !check_global_access(thd, PROCESS_ACL, true);
+  bool process= c->stmt->process;
 
   if (!pa_state_table_changes(m->db, m->name, c->root, &ch, &n))
     return 0;
-  pa_state_verify_thresholds(&th);
+  pa_settings_verify(&c->stmt->settings, &th);
   for (size_t k= from; k < c->list.n; k++)
   {
     pa_rec *r= &c->list.recs[k];
@@ -872,10 +835,13 @@ static int recs_table(THD *thd, TABLE_LIST *tables, TABLE *table, bool res,
                       const LEX_CSTRING *db_name,
                       const LEX_CSTRING *table_name)
 {
-  recs_ctx *c= recs_current;
   pa_table_model *m;
   size_t from;
+  pa_stmt *s= pa_stmt_get(thd, table);
+  recs_ctx *c= s ? s->recs : NULL;
 
+  if (!s)
+    return 1;
   if (!c)
     return 0;
   pa_walk w= pa_model_get(thd, tables, res, table, db_name, table_name,
@@ -912,13 +878,13 @@ static int recs_table(THD *thd, TABLE_LIST *tables, TABLE *table, bool res,
 /* The statement findings of digest i. */
 static int statement_rec(recs_ctx *c, size_t i)
 {
-  const pa_digest_full *d= &c->digests.d[i];
+  const pa_digest_full *d= &c->digests->d[i];
   pa_rule_digest rd;
   if (pa_digest_analyze(d->text, d->stat.text_len, c->scratch))
     return 0;
   /* Statements only on system schemas (this advisor's own queries of
      information_schema among them) are not the workload. */
-  if (!pa_include_system_schemas && c->scratch->n_tables > 0)
+  if (!c->stmt->settings.include_system_schemas && c->scratch->n_tables > 0)
   {
     bool user_table= false;
     for (int t= 0; t < c->scratch->n_tables && !user_table; t++)
@@ -951,14 +917,14 @@ static int statement_recs(recs_ctx *c)
   if (c->only_db && c->only_table)
   {
     size_t first, last;
-    pa_workload_find(&c->digests.w, c->only_db, c->only_table, &first,
+    pa_workload_find(&c->digests->w, c->only_db, c->only_table, &first,
                      &last);
     for (size_t r= first; r < last; r++)
-      if (statement_rec(c, c->digests.w.refs[r].digest))
+      if (statement_rec(c, c->digests->w.refs[r].digest))
         return -1;
     return 0;
   }
-  for (size_t i= 0; i < c->digests.n; i++)
+  for (size_t i= 0; i < c->digests->n; i++)
   {
     /* thousands of digests: answer KILL QUERY / max_statement_time */
     if (current_thd->killed)
@@ -1080,21 +1046,22 @@ static int recs_fill(THD *thd, TABLE_LIST *tables, COND *cond)
 int pa_recs_fill_planned(THD *thd, TABLE_LIST *tables)
 {
   using namespace Show;
-  recs_ctx c, *outer;
+  recs_ctx c;
+  pa_stmt *s;
   int err;
 
   /* definitions only: pa_model_build() opens what it needs itself */
   tables->table_open_method= OPEN_FRM_ONLY;
-  c.root= &tables->table->mem_root;
+  if (!(s= pa_stmt_get(thd, tables->table)))
+    return 1;
+  c.stmt= s;
+  c.root= s->root;
   c.alloc.alloc= pa_root_alloc;
   c.alloc.ctx= c.root;
   pa_rec_list_init(&c.list, &c.alloc);
-  pa_thresholds_read(&c.th);
+  pa_settings_thresholds(&s->settings, &c.th);
   c.digests_ok= false;
-  memset((void *) &c.digests, 0, sizeof(c.digests));
-  if (!(c.scratch= (pa_digest_analysis *) alloc_root(c.root,
-                                                     sizeof(*c.scratch))))
-    return 1;
+  c.digests= &s->digests;
 
   c.only_db= c.only_table= NULL;
   {
@@ -1108,16 +1075,17 @@ int pa_recs_fill_planned(THD *thd, TABLE_LIST *tables)
     }
   }
 
-  pa_statement_begin(thd, tables->table);
+  pa_stmt_refresh(s);
   /* Statement texts and what is derived from them need PROCESS, as the
      digests in performance_schema do. */
-  if (!check_global_access(thd, PROCESS_ACL, true) && pa_pfs_enabled(thd))
-    c.digests_ok= pa_collect_digests(thd, c.root, &c.digests);
-  c.sampler.mysql= NULL;
-  c.sampler.failed= false;
-  c.sampler.eits_failed= false;
-  c.sampler.dirty= false;
-  pa_catalog_init(&c.catalog, c.root);
+  if (s->process)
+    c.digests_ok= pa_stmt_digests(s);
+  c.scratch= s->an;             /* set when the digests are */
+  if (!pa_stmt_catalog(s))
+  {
+    my_error(ER_OUT_OF_RESOURCES, MYF(0));
+    return 1;
+  }
   c.cands= NULL;
   c.n_cands= c.cap_cands= 0;
   c.bases= NULL;
@@ -1125,18 +1093,16 @@ int pa_recs_fill_planned(THD *thd, TABLE_LIST *tables)
   {
     /* a new InnoDB index is built sorted, its pages filled to
        innodb_fill_factor percent (at 100, 15/16: 1/16 is left free) */
-    longlong page= pa_global_int(thd, STRING_WITH_LEN("innodb_page_size"),
-                                 16384);
+    uint64_t page= pa_stmt_page_size(s);
     longlong fill= pa_global_int(thd, STRING_WITH_LEN("innodb_fill_factor"),
                                  100);
-    c.page_bytes= page > 0 ? (double) page : 16384.0;
+    c.page_bytes= page ? (double) page : 16384.0;
     c.fill= fill >= 100 || fill <= 0 ? 15.0 / 16 : (double) fill / 100.0;
   }
-  outer= recs_current;
-  recs_current= &c;
+  s->recs= &c;
   err= get_all_tables(thd, tables, NULL);
-  recs_current= outer;
-  pa_colstats_end(&c.sampler);
+  s->recs= NULL;
+  pa_stmt_conn_end(s);
   if (err)
     return err;
   if (thd->killed)
@@ -1152,7 +1118,7 @@ int pa_recs_fill_planned(THD *thd, TABLE_LIST *tables)
   /* Server-wide settings and caches: for those who may see the server's
      activity (PROCESS), as SHOW ENGINE INNODB STATUS requires; their rows
      have no schema, so a WHERE TABLE_SCHEMA = ... lookup drops them. */
-  if (!c.only_db && !check_global_access(thd, PROCESS_ACL, true))
+  if (!c.only_db && s->process)
   {
     pa_server_state st;
     if (pa_collect_server_state(thd, &st, true) &&
@@ -1169,8 +1135,8 @@ int pa_recs_fill_planned(THD *thd, TABLE_LIST *tables)
   }
   pa_rec_sort(&c.list);
   size_t n= c.list.n;
-  if (pa_max_recommendations && n > pa_max_recommendations)
-    n= pa_max_recommendations;
+  if (s->settings.max_recommendations && n > s->settings.max_recommendations)
+    n= s->settings.max_recommendations;
   for (size_t i= 0; i < n; i++)
   {
     store_rec(tables->table, &c.list.recs[i]);
@@ -1326,51 +1292,6 @@ static ST_FIELD_INFO qa_fields[]= {
 static_assert(sizeof(qa_fields) / sizeof(qa_fields[0]) == QA_COLUMNS + 1,
               "PERF_QUERY_ANALYSIS: enum and column array disagree");
 
-/* Per-statement digests of a PERF_QUERY_ANALYSIS fill. */
-struct qa_ctx
-{
-  bool loaded, ok, process;
-  pa_digest_set digests;
-  pa_digest_analysis *an;
-  pa_catalog catalog;  /* columns of the tables digests name */
-};
-
-static thread_local query_id_t qa_query_id;
-static thread_local const TABLE *qa_table;
-static thread_local qa_ctx *qa_current;
-
-} // namespace Show
-
-void pa_recs_swap_fill_state(pa_recs_fill_state *s)
-{
-  using namespace Show;
-  std::swap(s->qa_query_id, qa_query_id);
-  std::swap(s->qa_table, qa_table);
-  qa_ctx *c= (qa_ctx *) s->qa;
-  s->qa= qa_current;
-  qa_current= c;
-}
-
-namespace Show {
-
-static qa_ctx *qa_context(THD *thd, TABLE *is_table)
-{
-  if (qa_current && qa_query_id == thd->query_id && qa_table == is_table)
-    return qa_current;
-  qa_ctx *c= (qa_ctx *) alloc_root(&is_table->mem_root, sizeof(qa_ctx));
-  if (!c || !(c->an= (pa_digest_analysis *) alloc_root(&is_table->mem_root,
-                                                       sizeof(*c->an))))
-    return NULL;
-  c->process= !check_global_access(thd, PROCESS_ACL, true);
-  pa_catalog_init(&c->catalog, &is_table->mem_root);
-  c->ok= pa_pfs_enabled(thd) &&
-         pa_collect_digests(thd, &is_table->mem_root, &c->digests);
-  qa_query_id= thd->query_id;
-  qa_table= is_table;
-  qa_current= c;
-  return c;
-}
-
 /*
   A column as the table spells it: digests print keywords used as column
   names in upper case, unquoted (`NAME`, `ACCOUNT`, `STATUS`).
@@ -1512,7 +1433,9 @@ static void no_proposal(Field **f, const pa_missing_digest *md,
 
 /*
   The start the per-table fills over the digests share (PERF_QUERY_ANALYSIS,
-  PERF_COLUMN_STATS): the walk's skip, the statement's context (*c), the
+  PERF_COLUMN_STATS): the walk's skip, the statement's context (*c: its
+  digests read, its catalog made; its connection is the table's, closed
+  with pa_stmt_conn_end() when the table is done), the
   table's digests [*first, *last) and its model (*m).  need_process: the
   fill shows only what the statement texts give (nothing without PROCESS).
   PA_WALK_BUILD: fill the table; PA_WALK_SKIP: nothing to fill; else the
@@ -1521,16 +1444,21 @@ static void no_proposal(Field **f, const pa_missing_digest *md,
 static pa_walk qa_table_begin(THD *thd, TABLE_LIST *tables, TABLE *table,
                               bool res, const LEX_CSTRING *db_name,
                               const LEX_CSTRING *table_name,
-                              bool need_process, qa_ctx **c, size_t *first,
+                              bool need_process, pa_stmt **c, size_t *first,
                               size_t *last, pa_table_model **m)
 {
-  pa_walk w= pa_model_skip(thd, tables, res, db_name);
+  pa_walk w= pa_model_skip(thd, tables, res, table, db_name);
   if (w != PA_WALK_BUILD)
     return w;
-  pa_statement_begin(thd, table);
-  if (!(*c= qa_context(thd, table)))
+  if (!(*c= pa_stmt_get(thd, table)))
     return PA_WALK_STOP;
-  if (!(*c)->ok || (need_process && !(*c)->process))
+  pa_stmt_refresh(*c);
+  if (!pa_stmt_catalog(*c))
+  {
+    my_error(ER_OUT_OF_RESOURCES, MYF(0));
+    return PA_WALK_STOP;
+  }
+  if (!pa_stmt_digests(*c) || (need_process && !(*c)->process))
     return PA_WALK_SKIP;
   pa_workload_find(&(*c)->digests.w, db_name->str, table_name->str, first,
                    last);
@@ -1543,7 +1471,7 @@ static int qa_record(THD *thd, TABLE_LIST *tables, TABLE *table, bool res,
                      const LEX_CSTRING *db_name,
                      const LEX_CSTRING *table_name)
 {
-  qa_ctx *c;
+  pa_stmt *c;
   size_t first, last;
   pa_table_model *m= NULL;
   pa_alloc a= {pa_root_alloc, &table->mem_root};
@@ -1563,7 +1491,6 @@ static int qa_record(THD *thd, TABLE_LIST *tables, TABLE *table, bool res,
   {
     const char **names= (const char **) alloc_root(
         &table->mem_root, PA_DIGEST_MAX_COLUMNS * sizeof(char *));
-    pa_colstats_conn conn= {NULL, false, false, false};
     int k= 0;
     if (!names)
       return 1;
@@ -1574,7 +1501,7 @@ static int qa_record(THD *thd, TABLE_LIST *tables, TABLE *table, bool res,
       int prev= k;
       if (pa_digest_analyze(d->text, d->stat.text_len, c->an))
         continue;
-      pa_catalog_resolve(thd, &c->catalog, &conn, d->stat.schema, c->an);
+      pa_catalog_resolve(thd, c->catalog, &c->conn, d->stat.schema, c->an);
       if ((md.table= pa_digest_find_table(c->an, NULL, table_name->str)) < 0)
         continue;
       k= stat_columns(&md, 1, names, k);
@@ -1583,9 +1510,9 @@ static int qa_record(THD *thd, TABLE_LIST *tables, TABLE *table, bool res,
         if (!(names[x]= strdup_root(&table->mem_root, names[x])))
           return 1;
     }
-    pa_colstats_collect(thd, &conn, m, names, k, NULL, 0, &table->mem_root,
-                        cs);
-    pa_colstats_end(&conn);
+    pa_colstats_collect(thd, &c->conn, m, names, k, NULL, 0,
+                        &table->mem_root, cs);
+    pa_stmt_conn_end(c);
   }
 
   for (size_t i= first; i < last; i++)
@@ -1612,13 +1539,14 @@ static int qa_record(THD *thd, TABLE_LIST *tables, TABLE *table, bool res,
     f[QA_NO_INDEX_USED]->store((longlong) d->no_index_used, true);
     f[QA_NO_GOOD_INDEX_USED]->store((longlong) d->no_good_index_used, true);
     pa_store_str(f[QA_IS_SLOW],
-                 pa_yes_no(d->stat.avg_ps > pa_state_slow_threshold_ps()));
+                 pa_yes_no(d->stat.avg_ps >
+                           pa_settings_slow_ps(&c->settings)));
     /* What is read from the statement text needs PROCESS. */
     if (c->process && !pa_digest_analyze(d->text, d->stat.text_len, c->an))
     {
       /* the tables were read for the statistics above: no new reads */
       pa_colstats_conn cached= {NULL, true, false, false};
-      pa_catalog_resolve(thd, &c->catalog, &cached, d->stat.schema, c->an);
+      pa_catalog_resolve(thd, c->catalog, &cached, d->stat.schema, c->an);
       pa_store_str(f[QA_DIGEST_TEXT], d->text);
       ti= pa_digest_find_table(c->an, NULL, table_name->str);
       if (ti >= 0)
@@ -1736,7 +1664,7 @@ static int column_stats_record(THD *thd, TABLE_LIST *tables, TABLE *table,
                                bool res, const LEX_CSTRING *db_name,
                                const LEX_CSTRING *table_name)
 {
-  qa_ctx *c;
+  pa_stmt *c;
   size_t first, last;
   pa_table_model *m= NULL;
   const char *names[PA_DIGEST_MAX_COLUMNS];
@@ -1746,9 +1674,8 @@ static int column_stats_record(THD *thd, TABLE_LIST *tables, TABLE *table,
                             true, &c, &first, &last, &m);
   if (w != PA_WALK_BUILD)
     return pa_walk_return(w);
-  /* one local connection for the statement's table reads and the
+  /* one local connection (the context's) for the table reads and the
      statistics */
-  pa_colstats_conn conn= {NULL, false, false, false};
   for (size_t i= first; i < last && k < PA_DIGEST_MAX_COLUMNS; i++)
   {
     const pa_digest_full *d= &c->digests.d[c->digests.w.refs[i].digest];
@@ -1757,7 +1684,7 @@ static int column_stats_record(THD *thd, TABLE_LIST *tables, TABLE *table,
       continue;
     /* unqualified columns of a join get their table, as for
        PERF_QUERY_ANALYSIS */
-    pa_catalog_resolve(thd, &c->catalog, &conn, d->stat.schema, c->an);
+    pa_catalog_resolve(thd, c->catalog, &c->conn, d->stat.schema, c->an);
     if ((ti= pa_digest_find_table(c->an, NULL, table_name->str)) < 0)
       continue;
     for (int j= 0; j < c->an->n_columns && j < PA_DIGEST_MAX_COLUMNS &&
@@ -1783,12 +1710,12 @@ static int column_stats_record(THD *thd, TABLE_LIST *tables, TABLE *table,
                      : NULL;
   if (!cs)
   {
-    pa_colstats_end(&conn);
+    pa_stmt_conn_end(c);
     return k ? 1 : 0;
   }
-  pa_colstats_collect(thd, &conn, m, names, k, NULL, 0, &table->mem_root,
+  pa_colstats_collect(thd, &c->conn, m, names, k, NULL, 0, &table->mem_root,
                       cs);
-  pa_colstats_end(&conn);
+  pa_stmt_conn_end(c);
   if (thd->killed)
   {
     /* the sample stopped: the statement ends with the kill's error, not

@@ -17,6 +17,7 @@
   wait is announced with ENTER_COND, so KILL signals it).
 */
 #include "pa_store.h"
+#include "pa_stmt.h"
 
 #include <sql_connect.h>
 
@@ -87,9 +88,11 @@ static void verify_observe_all(int64_t now, bool full)
 {
   uchar key[PA_STORE_KEY_BYTES];
   pa_verify_thresholds th;
+  pa_settings set;
 
   mysql_mutex_assert_owner(&LOCK_pa_state);
-  pa_state_verify_thresholds(&th);
+  pa_settings_read(&set, NULL);
+  pa_settings_verify(&set, &th);
   for (size_t i= 0; i < pa_n_changes; i++)
   {
     pa_chg_rec *c= &pa_changes[i];
@@ -410,13 +413,14 @@ static void merge_pfs(pa_pfs_data *d, MEM_ROOT *root)
   return false without the slot when the copy is fresh by then (the
   refresh waited for brought it up to date).
 */
-static bool refresh_begin(THD *thd, bool only_if_stale)
+static bool refresh_begin(THD *thd, bool only_if_stale,
+                          ulong max_staleness_ms= 0)
 {
   mysql_mutex_lock(&LOCK_pa_state);
   for (;;)
   {
     if (only_if_stale && pa_ever_refreshed &&
-        pa_now_ms() - pa_last_refresh_ms < pa_max_staleness_ms)
+        pa_now_ms() - pa_last_refresh_ms < max_staleness_ms)
     {
       mysql_mutex_unlock(&LOCK_pa_state);
       return false;
@@ -475,7 +479,15 @@ static void refresh_locked(THD *thd)
   free_root(&root, MYF(0));
 }
 
-void pa_refresh_if_stale(THD *thd)
+uint64_t pa_refresh_generation()
+{
+  mysql_mutex_lock(&LOCK_pa_state);
+  uint64_t gen= pa_refresh_gen;
+  mysql_mutex_unlock(&LOCK_pa_state);
+  return gen;
+}
+
+void pa_refresh_if_stale(THD *thd, ulong max_staleness_ms)
 {
   if (!pa_pfs_enabled(thd))
   {
@@ -485,7 +497,7 @@ void pa_refresh_if_stale(THD *thd)
     mysql_mutex_unlock(&LOCK_pa_state);
     return;
   }
-  if (refresh_begin(thd, true))
+  if (refresh_begin(thd, true, max_staleness_ms))
   {
     refresh_locked(thd);
     refresh_end();

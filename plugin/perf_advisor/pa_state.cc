@@ -13,18 +13,9 @@
   nothing while a statement is inside.
 */
 #include "pa_store.h"
+#include "pa_stmt.h"
 
 #include <my_atomic.h>
-
-ulong pa_slow_query_ms;
-ulong pa_snapshot_interval;
-ulonglong pa_min_observation_seconds;
-ulong pa_max_staleness_ms;
-char *pa_usage_file;
-ulonglong pa_verify_seconds;
-ulong pa_verify_min_executions;
-ulong pa_verify_regression_pct;
-ulong pa_verify_regression_ms;
 
 #ifdef HAVE_PSI_INTERFACE
 PSI_mutex_key key_LOCK_pa_state, key_LOCK_pa_save;
@@ -60,19 +51,6 @@ static mysql_cond_t COND_pa_thread;
 static pthread_t pa_thread;
 static bool pa_thread_running, pa_thread_stop;
 static int32 pa_ready;   /* 1 between init and deinit */
-
-void pa_state_verify_thresholds(pa_verify_thresholds *t)
-{
-  t->min_executions= pa_verify_min_executions;
-  t->regression_pct= (double) pa_verify_regression_pct;
-  t->regression_ps= (uint64_t) pa_verify_regression_ms * 1000000000ULL;
-  t->window_seconds= pa_verify_seconds;
-}
-
-uint64_t pa_state_slow_threshold_ps()
-{
-  return (uint64_t) pa_slow_query_ms * 1000000000ULL;
-}
 
 /* ---------------------------------------------------------------------- */
 /* Reading one table: the writer step, then the read, in one hold          */
@@ -162,12 +140,21 @@ static void leave()
   my_atomic_add32(&pa_users, -1);
 }
 
-void pa_state_refresh_if_stale(THD *thd)
+void pa_state_refresh_if_stale(THD *thd, ulong max_staleness_ms)
 {
   if (!enter())
     return;
-  pa_refresh_if_stale(thd);
+  pa_refresh_if_stale(thd, max_staleness_ms);
   leave();
+}
+
+uint64_t pa_state_generation()
+{
+  if (!enter())
+    return 0;
+  uint64_t gen= pa_refresh_generation();
+  leave();
+  return gen;
 }
 
 bool pa_state_read_table(THD *thd, MEM_ROOT *root, const TABLE_SHARE *share,
@@ -245,11 +232,14 @@ static void *snapshot_thread(void *)
   while (!pa_thread_stop)
   {
     struct timespec abstime;
-    ulong interval= pa_snapshot_interval;
-    set_timespec(abstime, interval ? interval : 3600);
+    pa_settings set;
+    pa_settings_read(&set, NULL);
+    set_timespec(abstime, set.snapshot_interval ? set.snapshot_interval
+                                                : 3600);
     mysql_cond_timedwait(&COND_pa_thread, &LOCK_pa_thread, &abstime);
     /* Woken early by a new interval: snapshot now, then follow it. */
-    if (pa_thread_stop || !pa_snapshot_interval)
+    pa_settings_read(&set, NULL);
+    if (pa_thread_stop || !set.snapshot_interval)
       continue;
     mysql_mutex_unlock(&LOCK_pa_thread);
     /* No SQL while the server shuts down: its tables are going away. */

@@ -22,17 +22,6 @@ extern "C" {
 #include "pa_verify.h"
 }
 
-/* System variables owned by plugin.cc. */
-extern ulong pa_slow_query_ms;            /* milliseconds */
-extern ulong pa_snapshot_interval;        /* seconds; 0: no periodic saves */
-extern ulonglong pa_min_observation_seconds;
-extern ulong pa_max_staleness_ms;
-extern char *pa_usage_file;
-extern ulonglong pa_verify_seconds;       /* seconds; 0: no window */
-extern ulong pa_verify_min_executions;    /* per digest */
-extern ulong pa_verify_regression_pct;    /* percent */
-extern ulong pa_verify_regression_ms;     /* milliseconds */
-
 /* What one table's row needs from the store, copied out under the lock. */
 struct pa_state_table
 {
@@ -68,11 +57,16 @@ void pa_state_wake();
 void pa_state_deinit();
 
 /*
-  Make the store at most perf_advisor_max_staleness_ms old, reading the live
-  source when it is older.  Called once per statement, before its first
-  row; cheap when fresh.  Warnings go to thd.
+  Make the store at most max_staleness_ms old (the statement's
+  perf_advisor_max_staleness_ms), reading the live source when it is
+  older.  Called once per statement, before its first row (pa_stmt_get());
+  cheap when fresh.  Warnings go to thd.
 */
-void pa_state_refresh_if_stale(THD *thd);
+void pa_state_refresh_if_stale(THD *thd, ulong max_staleness_ms);
+
+/* How many times the store was refreshed from performance_schema: what
+   a statement's own read of the digests is tagged with. */
+uint64_t pa_state_generation();
 
 /*
   Read one table (and, when idx_out is not NULL, its n indexes named in
@@ -125,14 +119,8 @@ uint64_t pa_state_record_applied(const char *db, const char *table,
                                  const char *index, enum pa_change_kind kind,
                                  uint64_t after_id, const char *rec_id);
 
-/* The verification thresholds as the system variables set them now. */
-void pa_state_verify_thresholds(pa_verify_thresholds *t);
-
 /* Read the live source into the store and write the file now.  Returns
    the number of index entries written, or -1 on failure (logged). */
 long pa_state_snapshot_now(THD *thd);
-
-/* Seconds of the threshold in picoseconds, for slow-digest counting. */
-uint64_t pa_state_slow_threshold_ps();
 
 #endif

@@ -203,7 +203,10 @@ bool pa_refresh_init();
 void pa_refresh_deinit();
 
 /* See pa_state_refresh_if_stale. */
-void pa_refresh_if_stale(THD *thd);
+void pa_refresh_if_stale(THD *thd, ulong max_staleness_ms);
+
+/* See pa_state_generation. */
+uint64_t pa_refresh_generation();
 
 /*
   Bring the whole store up to date now, for a snapshot: read

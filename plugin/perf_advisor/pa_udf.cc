@@ -243,7 +243,8 @@ static int walk_tables(THD *thd, TABLE_LIST *tl)
 
   A UDF may run while a PERF_ table is being filled (in a condition the
   optimizer pushed down to its walk): the walk's per-table privileges
-  (thd->col_access) and the thread's fill state are put back as they were.
+  (thd->col_access) and the statement's context (pa_stmt_nest_begin())
+  are put back as they were.
 
   Returns true with an error set on failure.
 */
@@ -255,8 +256,7 @@ static bool is_select(THD *thd, udf_state *st, const char *name,
   ST_SCHEMA_TABLE *schema= find_schema_table(thd, &is_name);
   MEM_ROOT *stmt_root= thd->mem_root;
   privilege_t col_access= thd->col_access;
-  pa_model_fill_state model_state;
-  pa_recs_fill_state recs_state;
+  pa_stmt_nest outer;
   fill_error_handler handler;
   TABLE_LIST *tl;
   IS_table_read_plan *plan;
@@ -316,18 +316,14 @@ static bool is_select(THD *thd, udf_state *st, const char *name,
                                 thd->variables.option_bits))
     goto end;
 
-  memset((void *) &model_state, 0, sizeof(model_state));
-  memset((void *) &recs_state, 0, sizeof(recs_state));
-  pa_model_swap_fill_state(&model_state);
-  pa_recs_swap_fill_state(&recs_state);
+  pa_stmt_nest_begin(thd, &outer);
   thd->push_internal_handler(&handler);
   {
     Check_level_instant_set check_level(thd, CHECK_FIELD_IGNORE);
     err= fill(thd, tl);
   }
   thd->pop_internal_handler();
-  pa_recs_swap_fill_state(&recs_state);
-  pa_model_swap_fill_state(&model_state);
+  pa_stmt_nest_end(thd, &outer);
   thd->col_access= col_access;
   if (thd->is_error())
   {

@@ -10,6 +10,7 @@
   analyze (pure C) -> render (I_S rows).
 */
 #include "pa_recs.h"
+#include "pa_stmt.h"
 #include "pa_colstats.h"
 #include "pa_peers.h"
 
@@ -31,6 +32,113 @@ extern "C" {
 #include "pa_table.h"
 }
 
+
+/*
+  The system variables: every one is declared and defined here, and read
+  elsewhere only through struct pa_settings (pa_settings_read(), once per
+  statement into its context; the snapshot thread and the store's refresh
+  call it themselves).  Units in pa_stmt.h.
+*/
+static ulonglong pa_large_table_rows;
+static double pa_min_index_ratio;
+static ulonglong pa_min_index_bytes;
+static ulonglong pa_min_table_rows;
+static double pa_fragmentation_pct;
+static ulonglong pa_fragmentation_bytes;
+static ulong pa_max_joins;
+static ulong pa_wide_table_columns;
+static ulonglong pa_single_insert_calls;
+static ulong pa_max_recommendations;
+static ulong pa_max_index_columns;
+static ulong pa_unselective_pct;
+static ulong pa_min_index_gain_pct;
+static ulong pa_index_budget_pct;
+static ulonglong pa_index_budget_bytes;
+static ulonglong pa_useless_index_distinct;
+static ulong pa_business_cycle_days;
+static ulong pa_sample_rows;
+static ulonglong pa_column_stats_max_age;
+static ulong pa_slow_query_ms;
+static my_bool pa_include_system_schemas;
+static ulong pa_snapshot_interval;
+static ulonglong pa_min_observation_seconds;
+static ulong pa_max_staleness_ms;
+static char *pa_usage_file;
+static ulonglong pa_verify_seconds;
+static ulong pa_verify_min_executions;
+static ulong pa_verify_regression_pct;
+static ulong pa_verify_regression_ms;
+static char *pa_peer_tables;
+static ulong pa_peer_timeout_ms;
+
+void pa_settings_read(pa_settings *s, MEM_ROOT *root)
+{
+  s->large_table_rows= pa_large_table_rows;
+  s->min_index_ratio= pa_min_index_ratio;
+  s->min_index_bytes= pa_min_index_bytes;
+  s->min_table_rows= pa_min_table_rows;
+  s->fragmentation_pct= pa_fragmentation_pct;
+  s->fragmentation_bytes= pa_fragmentation_bytes;
+  s->max_joins= pa_max_joins;
+  s->wide_table_columns= pa_wide_table_columns;
+  s->single_insert_calls= pa_single_insert_calls;
+  s->useless_index_distinct= pa_useless_index_distinct;
+  s->business_cycle_days= pa_business_cycle_days;
+  s->max_recommendations= pa_max_recommendations;
+  s->max_index_columns= pa_max_index_columns;
+  s->unselective_pct= pa_unselective_pct;
+  s->min_index_gain_pct= pa_min_index_gain_pct;
+  s->index_budget_pct= pa_index_budget_pct;
+  s->index_budget_bytes= pa_index_budget_bytes;
+  s->sample_rows= pa_sample_rows;
+  s->column_stats_max_age= pa_column_stats_max_age;
+  s->slow_query_ms= pa_slow_query_ms;
+  s->include_system_schemas= pa_include_system_schemas;
+  s->snapshot_interval= pa_snapshot_interval;
+  s->min_observation_seconds= pa_min_observation_seconds;
+  s->max_staleness_ms= pa_max_staleness_ms;
+  s->usage_file= pa_usage_file;            /* read-only: never freed */
+  s->verify_seconds= pa_verify_seconds;
+  s->verify_min_executions= pa_verify_min_executions;
+  s->verify_regression_pct= pa_verify_regression_pct;
+  s->verify_regression_ms= pa_verify_regression_ms;
+  s->peer_timeout_ms= pa_peer_timeout_ms;
+  s->peer_tables= NULL;
+  if (root)
+  {
+    /* SET GLOBAL frees the old string under this lock; with no root
+       nothing is copied and no lock taken (the snapshot thread holds its
+       own mutex, which SET GLOBAL perf_advisor_snapshot_interval takes
+       under this one). */
+    mysql_mutex_lock(&LOCK_global_system_variables);
+    s->peer_tables= strdup_root(root, pa_peer_tables ? pa_peer_tables : "");
+    mysql_mutex_unlock(&LOCK_global_system_variables);
+  }
+}
+
+/*
+  The statement context's slot (pa_stmt.h): session variables that are no
+  system variables, as server_audit keeps its per-connection state.
+*/
+static MYSQL_THDVAR_ULONGLONG(stmt_query_id,
+                              PLUGIN_VAR_NOSYSVAR | PLUGIN_VAR_NOCMDOPT,
+                              "internal: the query id of the statement "
+                              "context", NULL, NULL, 0, 0, ULONGLONG_MAX, 0);
+static MYSQL_THDVAR_ULONGLONG(stmt_table,
+                              PLUGIN_VAR_NOSYSVAR | PLUGIN_VAR_NOCMDOPT,
+                              "internal: the I_S table of the statement "
+                              "context", NULL, NULL, 0, 0, ULONGLONG_MAX, 0);
+static MYSQL_THDVAR_ULONGLONG(stmt_context,
+                              PLUGIN_VAR_NOSYSVAR | PLUGIN_VAR_NOCMDOPT,
+                              "internal: the statement context", NULL, NULL,
+                              0, 0, ULONGLONG_MAX, 0);
+
+void pa_stmt_slot_of(THD *thd, pa_stmt_slot *slot)
+{
+  slot->query_id= &THDVAR(thd, stmt_query_id);
+  slot->table= &THDVAR(thd, stmt_table);
+  slot->stmt= &THDVAR(thd, stmt_context);
+}
 
 static MYSQL_SYSVAR_ULONG(
     slow_query_ms, pa_slow_query_ms, PLUGIN_VAR_RQCMDARG,
@@ -312,14 +420,18 @@ static struct st_mysql_sys_var *pa_system_variables[]= {
     MYSQL_SYSVAR(verify_regression_ms),
     MYSQL_SYSVAR(peer_tables),
     MYSQL_SYSVAR(peer_timeout_ms),
+    MYSQL_SYSVAR(stmt_query_id),
+    MYSQL_SYSVAR(stmt_table),
+    MYSQL_SYSVAR(stmt_context),
     NULL};
 
 /* Slow digests among a table's digests: count and worst average (ms). */
-static void slow_digests(const pa_state_table *st, pa_table_workload *out)
+static void slow_digests(const pa_table_model *m, pa_table_workload *out)
 {
+  const pa_state_table *st= &m->st;
   out->known= st->digests_known;
   pa_workload_slow(st->digest_avg_ps, st->n_digests,
-                   pa_state_slow_threshold_ps(), out);
+                   pa_settings_slow_ps(&m->stmt->settings), out);
 }
 
 /*********** INFORMATION_SCHEMA.PERF_TABLE_ANALYSIS *******************/
@@ -393,7 +505,7 @@ static int table_analysis_record(THD *thd, TABLE_LIST *tables, TABLE *table,
                           false, &m);
   if (w != PA_WALK_BUILD)
     return pa_walk_return(w);
-  slow_digests(&m->st, &work);
+  slow_digests(m, &work);
 
   restore_record(table, s->default_values);
   f[TA_TABLE_SCHEMA]->store(db_name, cs);
@@ -530,7 +642,7 @@ static int index_usage_rows(THD *thd, TABLE_LIST *tables, TABLE *table,
   const CHARSET_INFO *cs= system_charset_info;
   pa_thresholds th;
 
-  pa_thresholds_read(&th);
+  pa_settings_thresholds(&m->stmt->settings, &th);
   for (int x= 0; x < m->def->n_indexes; x++)
   {
     const pa_index_def *d= &m->def->indexes[x];
@@ -727,7 +839,7 @@ static int index_changes_record(THD *thd, TABLE_LIST *tables, TABLE *table,
   if (!pa_state_table_changes(db_name, table_name, &table->mem_root, &ch,
                               &n))
     return 0;
-  pa_state_verify_thresholds(&th);
+  pa_settings_verify(&m->stmt->settings, &th);
   for (uint i= 0; i < n; i++)
   {
     const pa_change *c= &ch[i].c;
