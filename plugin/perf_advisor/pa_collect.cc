@@ -451,6 +451,7 @@ bool pa_collect_digests(THD *thd, MEM_ROOT *root, pa_digest_set *set)
     d->no_index_used= to_u64(row[8]);
     d->no_good_index_used= to_u64(row[9]);
     d->tmp_disk_tables= to_u64(row[10]);
+    d->node= NULL;
     set->stats[i]= d->stat;
     i++;
   }

@@ -115,6 +115,8 @@ struct pa_digest_full
   uint64_t rows_examined, rows_sent;       /* sums over executions */
   uint64_t no_index_used, no_good_index_used; /* executions */
   uint64_t tmp_disk_tables;      /* SUM_CREATED_TMP_DISK_TABLES */
+  const char *node;              /* NULL: this node's; else the peer table
+                                    it came from (pa_peers_add_digests) */
 };
 
 /* All digests, indexed by the tables they name. */

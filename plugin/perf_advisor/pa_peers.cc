@@ -18,6 +18,7 @@
 #include <sql_error.h>
 
 extern "C" {
+#include "pa_digest.h"
 #include "pa_sql.h"
 #include "pa_text.h"
 }
@@ -52,15 +53,52 @@ static PSI_stage_info stage_pa_peer_wait= {
 static mysql_mutex_t LOCK_pa_peer;
 static mysql_cond_t COND_pa_peer;
 
-/* The columns a peer table must have, and those it must not have: the
-   merged ones would make the peer read its own peers for each read. */
-static const char *const need_cols[]= {"TABLE_SCHEMA",      "TABLE_NAME",
-                                       "INDEX_NAME",        "READ_COUNT",
-                                       "NODE_USAGE_STATUS", "NODE_NAME"};
+/*
+  What one kind of peer table holds: the columns it must have (read in
+  this order), those it must not have, the filter of its read, and what a
+  missing peer costs (the end of its warning).
+*/
+struct peer_kind
+{
+  const char *var;                  /* the system variable declaring it */
+  const char *const *need;
+  size_t n_need;
+  const char *const *forbid;
+  size_t n_forbid;
+  const char *where;                /* appended to its SELECT */
+  const char *lost;                 /* "the usage of its indexes is
+                                       unknown" */
+};
+
+/* Usage peers: the node columns of PERF_INDEX_USAGE.  The merged columns
+   would make the peer read its own peers for each read. */
+static const char *const usage_cols[]= {"TABLE_SCHEMA",      "TABLE_NAME",
+                                        "INDEX_NAME",        "READ_COUNT",
+                                        "NODE_USAGE_STATUS", "NODE_NAME"};
 static const char *const merged_cols[]= {
     "USAGE_STATUS",  "DROP_CONFIDENCE", "DROP_CONFIDENCE_REASON",
     "READ_COUNT_ALL_NODES", "NODES_COUNTED", "NODES_MISSING", "NODE_READS"};
-#define PEER_COLS 6 /* of a row: need_cols' order */
+static const peer_kind usage_kind= {
+    "perf_advisor_peer_tables", usage_cols, array_elements(usage_cols),
+    merged_cols, array_elements(merged_cols), "",
+    "the usage of its indexes is unknown"};
+
+/* Digest peers: the columns of performance_schema's
+   events_statements_summary_by_digest the missing-index analysis reads. */
+static const char *const digest_cols[]= {
+    "SCHEMA_NAME",       "DIGEST",          "DIGEST_TEXT",
+    "COUNT_STAR",        "SUM_TIMER_WAIT",  "SUM_ROWS_EXAMINED",
+    "SUM_ROWS_SENT",     "SUM_NO_INDEX_USED", "SUM_NO_GOOD_INDEX_USED"};
+static const peer_kind digest_kind= {
+    "perf_advisor_peer_digest_tables", digest_cols,
+    array_elements(digest_cols), NULL, 0,
+    " WHERE DIGEST_TEXT IS NOT NULL",
+    "its statements are left out of the advice"};
+
+#define PEER_MAX_COLS 9 /* the most columns a kind reads */
+static_assert(array_elements(usage_cols) <= PEER_MAX_COLS &&
+                  array_elements(digest_cols) <= PEER_MAX_COLS,
+              "PEER_MAX_COLS too small");
 
 /* One read of one peer. */
 struct peer_job
@@ -70,6 +108,7 @@ struct peer_job
   bool done;                    /* the thread has finished its work */
   bool abandoned;               /* the statement stopped waiting */
   char label[2 * PA_IDENT_BYTES + 8];
+  const peer_kind *kind;
   char *sql_cols, *sql_rows;    /* on root */
   char *sql_flush;              /* FLUSH TABLES of the peer table */
   double timeout_s;
@@ -77,7 +116,9 @@ struct peer_job
   bool ok;
   char err[512];
   MEM_ROOT root;
-  char **cells;                 /* n_rows * PEER_COLS, NULL for SQL NULL */
+  char **cells;                 /* n_rows * kind->n_need, NULL for SQL
+                                   NULL */
+  size_t *lens;                 /* their lengths, bytes */
   size_t n_rows;
 };
 
@@ -105,10 +146,23 @@ static void job_fail(peer_job *j, const char *what, MYSQL *mysql)
            mysql ? mysql_error(mysql) : "");
 }
 
+/* The needed columns as "A, B, C" into buf. */
+static const char *col_list(const peer_kind *k, char *buf, size_t size)
+{
+  size_t len= 0;
+  buf[0]= 0;
+  for (size_t i= 0; i < k->n_need && len < size; i++)
+    len+= (size_t) snprintf(buf + len, size - len, "%s%s", i ? ", " : "",
+                            k->need[i]);
+  return buf;
+}
+
 /* Is the column list of the peer table (one row per column) right? */
 static bool check_columns(peer_job *j, MYSQL_RES *res)
 {
-  bool have[array_elements(need_cols)]= {};
+  const peer_kind *k= j->kind;
+  bool have[PEER_MAX_COLS]= {};
+  char cols[256];
   MYSQL_ROW row;
   if (!mysql_num_rows(res))
   {
@@ -119,29 +173,25 @@ static bool check_columns(peer_job *j, MYSQL_RES *res)
   {
     if (!row[0])
       continue;
-    for (size_t i= 0; i < array_elements(need_cols); i++)
-      if (!strcasecmp(row[0], need_cols[i]))
+    for (size_t i= 0; i < k->n_need; i++)
+      if (!strcasecmp(row[0], k->need[i]))
         have[i]= true;
-    for (const char *m : merged_cols)
-      if (!strcasecmp(row[0], m))
+    for (size_t i= 0; i < k->n_forbid; i++)
+      if (!strcasecmp(row[0], k->forbid[i]))
       {
         snprintf(j->err, sizeof(j->err),
                  "the table has the merged column %s (the peer would read "
-                 "its own peers for it); declare only the node columns "
-                 "TABLE_SCHEMA, TABLE_NAME, INDEX_NAME, READ_COUNT, "
-                 "NODE_USAGE_STATUS, NODE_NAME",
-                 m);
+                 "its own peers for it); declare only the node columns %s",
+                 k->forbid[i], col_list(k, cols, sizeof(cols)));
         return false;
       }
   }
-  for (size_t i= 0; i < array_elements(need_cols); i++)
+  for (size_t i= 0; i < k->n_need; i++)
     if (!have[i])
     {
       snprintf(j->err, sizeof(j->err),
-               "the table has no column %s (a peer table has TABLE_SCHEMA, "
-               "TABLE_NAME, INDEX_NAME, READ_COUNT, NODE_USAGE_STATUS, "
-               "NODE_NAME)",
-               need_cols[i]);
+               "the table has no column %s (a peer table has %s)", k->need[i],
+               col_list(k, cols, sizeof(cols)));
       return false;
     }
   return true;
@@ -154,6 +204,7 @@ static void job_run(peer_job *j, MYSQL *mysql)
   MYSQL_RES *res= NULL;
   MYSQL_ROW row;
   char set[160];
+  size_t n_cells;
 
   /* A peer that answers late is cut here too (the wait for the answer
      itself cannot be: FederatedX sets no timeout on its connection). */
@@ -182,22 +233,30 @@ static void job_run(peer_job *j, MYSQL *mysql)
     goto end;
   }
   j->n_rows= (size_t) mysql_num_rows(res);
-  if (j->n_rows &&
-      !(j->cells= (char **) alloc_root(&j->root, j->n_rows * PEER_COLS *
-                                                     sizeof(char *))))
+  n_cells= j->n_rows * j->kind->n_need;
+  if (n_cells &&
+      (!(j->cells= (char **) alloc_root(&j->root, n_cells * sizeof(char *))) ||
+       !(j->lens= (size_t *) alloc_root(&j->root, n_cells * sizeof(size_t)))))
   {
     job_fail(j, "out of memory", NULL);
     goto end;
   }
   for (size_t r= 0; (row= mysql_fetch_row(res)); r++)
-    for (int c= 0; c < PEER_COLS; c++)
+  {
+    unsigned long *len= mysql_fetch_lengths(res);
+    for (size_t c= 0; c < j->kind->n_need; c++)
+    {
+      size_t at= r * j->kind->n_need + c;
+      j->lens[at]= row[c] ? len[c] : 0;
       if (!row[c])
-        j->cells[r * PEER_COLS + c]= NULL;
-      else if (!(j->cells[r * PEER_COLS + c]= strdup_root(&j->root, row[c])))
+        j->cells[at]= NULL;
+      else if (!(j->cells[at]= strmake_root(&j->root, row[c], len[c])))
       {
         job_fail(j, "out of memory", NULL);
         goto end;
       }
+    }
+  }
   j->ok= true;
 end:
   if (res)
@@ -290,18 +349,18 @@ void pa_peers_init(pa_peers *c, const char *declaration, ulong timeout_ms)
   c->n= 0;
 }
 
-static void peer_gone(THD *thd, pa_peer_state *p, const char *why)
+static void peer_gone(THD *thd, pa_peer_state *p, const peer_kind *k,
+                      const char *why)
 {
   p->gone= true;
   p->n_rows= 0;
   push_warning_printf(thd, Sql_condition::WARN_LEVEL_WARN, ER_UNKNOWN_ERROR,
-                      "perf_advisor: peer %s: %s; the usage of its "
-                      "indexes is unknown",
-                      p->label, why);
+                      "perf_advisor: peer %s: %s; %s", p->label, why,
+                      k->lost);
 }
 
-/* Parse the declaration, as it is now. */
-static void parse_declaration(THD *thd, pa_peers *c)
+/* Parse c's declaration, of kind k. */
+static void parse_declaration(THD *thd, pa_peers *c, const peer_kind *k)
 {
   char list[4096], err[128];
   bool truncated;
@@ -314,13 +373,13 @@ static void parse_declaration(THD *thd, pa_peers *c)
   if (truncated || pa_peer_parse(list, names, &c->n, err, sizeof(err)))
   {
     /* A value given at startup is not checked as SET checks it: every
-       index's usage is unknown rather than a guess. */
+       peer is missing rather than a guess. */
     pa_peer_state *p= &c->p[0];
     c->n= 1;
     memset(&p->name, 0, sizeof(p->name));
-    strmake(p->label, "perf_advisor_peer_tables", sizeof(p->label) - 1);
+    strmake(p->label, k->var, sizeof(p->label) - 1);
     p->node= p->label;
-    peer_gone(thd, p, truncated ? "the declaration is too long" : err);
+    peer_gone(thd, p, k, truncated ? "the declaration is too long" : err);
     return;
   }
   for (size_t i= 0; i < c->n; i++)
@@ -338,155 +397,110 @@ static void parse_declaration(THD *thd, pa_peers *c)
   }
 }
 
-static int row_cmp(const void *a_, const void *b_)
+/* Start a read of peer p of kind k: the job, or NULL (p is then gone). */
+static peer_job *start_read(THD *thd, const pa_peers *c, pa_peer_state *p,
+                            const peer_kind *k, pa_alloc *a)
 {
-  const pa_peer_row *a= (const pa_peer_row *) a_,
-                    *b= (const pa_peer_row *) b_;
-  int d= strcmp(a->schema, b->schema);
-  if (!d)
-    d= strcmp(a->table, b->table);
-  return d ? d : my_strcasecmp(system_charset_info, a->index, b->index);
-}
+  peer_job *j;
+  char *cols, *rows, *qdb, *qt, list[256];
+  bool busy= false, full;
 
-/* Copy a finished job's rows into p, on root. */
-static bool take_rows(pa_peer_state *p, const peer_job *j, MEM_ROOT *root)
-{
-  size_t k= 0;
-  p->rows= j->n_rows ? (pa_peer_row *) alloc_root(
-                           root, j->n_rows * sizeof(pa_peer_row))
-                     : NULL;
-  if (j->n_rows && !p->rows)
-    return false;
-  for (size_t r= 0; r < j->n_rows; r++)
+  if (!pa_caller_reads_table(thd, p->name.db, p->name.table))
   {
-    char *const *cell= &j->cells[r * PEER_COLS];
-    pa_peer_row *o= &p->rows[k];
-    /* cells: TABLE_SCHEMA, TABLE_NAME, INDEX_NAME, READ_COUNT,
-       NODE_USAGE_STATUS, NODE_NAME */
-    if (!cell[0] || !cell[1] || !cell[2])
-      continue;
-    if (!(o->schema= strdup_root(root, cell[0])) ||
-        !(o->table= strdup_root(root, cell[1])) ||
-        !(o->index= strdup_root(root, cell[2])))
-      return false;
-    o->reads_known= cell[3] != NULL;
-    o->reads= cell[3] ? strtoull(cell[3], NULL, 10) : 0;
-    o->status= pa_usage_status_parse(cell[4]);
-    if (cell[5] && p->node == p->label &&
-        !(p->node= strdup_root(root, cell[5])))
-      return false;
-    k++;
+    peer_gone(thd, p, k, "no SELECT privilege on the table");
+    return NULL;
   }
-  p->n_rows= k;
-  if (k > 1)
-    qsort(p->rows, k, sizeof(*p->rows), row_cmp);
-  return true;
+  if (!(qdb= pa_sql_string(a, p->name.db)) ||
+      !(qt= pa_sql_string(a, p->name.table)) ||
+      !(cols= pa_strdupf(a,
+                         "SELECT COLUMN_NAME FROM information_schema."
+                         "COLUMNS WHERE TABLE_SCHEMA = %s AND "
+                         "TABLE_NAME = %s",
+                         qdb, qt)) ||
+      !(rows= pa_strdupf(a, "SELECT %s FROM %s%s",
+                         col_list(k, list, sizeof(list)), p->label,
+                         k->where)))
+  {
+    peer_gone(thd, p, k, "out of memory");
+    return NULL;
+  }
+  mysql_mutex_lock(&LOCK_pa_peer);
+  for (peer_job *o= pa_jobs; o && !busy; o= o->next)
+    busy= o->abandoned && !o->done && !strcmp(o->label, p->label);
+  full= pa_n_threads >= PA_PEER_MAX_THREADS;
+  mysql_mutex_unlock(&LOCK_pa_peer);
+  if (busy || full)
+  {
+    peer_gone(thd, p, k,
+              busy ? "an earlier read of it has not answered yet"
+                   : "too many peer reads are running");
+    return NULL;
+  }
+  if (!(j= (peer_job *) my_malloc(key_memory_pa_peer, sizeof(*j),
+                                  MYF(MY_ZEROFILL))))
+  {
+    peer_gone(thd, p, k, "out of memory");
+    return NULL;
+  }
+  init_alloc_root(key_memory_pa_peer, &j->root, 8192, 0, MYF(0));
+  strmake(j->label, p->label, sizeof(j->label) - 1);
+  j->kind= k;
+  j->timeout_s= c->timeout_ms / 1000.0;
+  if (!(j->sql_cols= strdup_root(&j->root, cols)) ||
+      !(j->sql_rows= strdup_root(&j->root, rows)) ||
+      !(j->sql_flush= (char *) alloc_root(&j->root, strlen(p->label) + 32)))
+  {
+    free_root(&j->root, MYF(0));
+    my_free(j);
+    peer_gone(thd, p, k, "out of memory");
+    return NULL;
+  }
+  strxmov(j->sql_flush, "FLUSH LOCAL TABLES ", p->label, NullS);
+  j->refs= 2;
+  pthread_t tid;
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+  mysql_mutex_lock(&LOCK_pa_peer);
+  j->next= pa_jobs;
+  pa_jobs= j;
+  pa_n_threads++;
+  if (mysql_thread_create(key_thread_pa_peer, &tid, &attr, peer_thread, j))
+  {
+    pa_n_threads--;
+    j->refs= 1;
+    job_release(j);
+    j= NULL;
+  }
+  mysql_mutex_unlock(&LOCK_pa_peer);
+  pthread_attr_destroy(&attr);
+  if (!j)
+    peer_gone(thd, p, k, "cannot start a thread to read it");
+  return j;
 }
 
-size_t pa_peers_load(THD *thd, pa_peers *c, MEM_ROOT *root)
+/*
+  Read every peer of c that is not gone, all at once, and wait at most
+  perf_advisor_peer_timeout_ms (a KILL ends the wait).  Afterwards jobs[i]
+  is the finished, successful read of peer i, or NULL (the peer is gone,
+  with its warning unless the statement was killed).  The caller releases
+  the jobs left (release_reads()).
+*/
+static void read_peers(THD *thd, pa_peers *c, const peer_kind *k,
+                       MEM_ROOT *root, peer_job **jobs)
 {
-  peer_job *jobs[PA_PEER_MAX]= {};
   pa_alloc a= {pa_root_alloc, root};
   size_t started= 0;
 
-  if (c->parsed)
-    return c->n;
-  parse_declaration(thd, c);
-
-  /* Start a read of every peer still there. */
   for (size_t i= 0; i < c->n; i++)
   {
-    pa_peer_state *p= &c->p[i];
-    peer_job *j;
-    char *cols, *rows, *qdb, *qt;
-    bool busy= false, full;
-
-    if (p->gone)
-      continue;
-    if (!pa_caller_reads_table(thd, p->name.db, p->name.table))
-    {
-      peer_gone(thd, p, "no SELECT privilege on the table");
-      continue;
-    }
-    if (!(qdb= pa_sql_string(&a, p->name.db)) ||
-        !(qt= pa_sql_string(&a, p->name.table)) ||
-        !(cols= pa_strdupf(&a,
-                           "SELECT COLUMN_NAME FROM information_schema."
-                           "COLUMNS WHERE TABLE_SCHEMA = %s AND "
-                           "TABLE_NAME = %s",
-                           qdb, qt)) ||
-        !(rows= pa_strdupf(&a,
-                           "SELECT TABLE_SCHEMA, TABLE_NAME, INDEX_NAME, "
-                           "READ_COUNT, NODE_USAGE_STATUS, NODE_NAME "
-                           "FROM %s",
-                           p->label)))
-    {
-      peer_gone(thd, p, "out of memory");
-      continue;
-    }
-    mysql_mutex_lock(&LOCK_pa_peer);
-    for (peer_job *o= pa_jobs; o && !busy; o= o->next)
-      busy= o->abandoned && !o->done && !strcmp(o->label, p->label);
-    full= pa_n_threads >= PA_PEER_MAX_THREADS;
-    mysql_mutex_unlock(&LOCK_pa_peer);
-    if (busy || full)
-    {
-      peer_gone(thd, p,
-                busy ? "an earlier read of it has not answered yet"
-                     : "too many peer reads are running");
-      continue;
-    }
-    if (!(j= (peer_job *) my_malloc(key_memory_pa_peer, sizeof(*j),
-                                    MYF(MY_ZEROFILL))))
-    {
-      peer_gone(thd, p, "out of memory");
-      continue;
-    }
-    init_alloc_root(key_memory_pa_peer, &j->root, 8192, 0, MYF(0));
-    strmake(j->label, p->label, sizeof(j->label) - 1);
-    j->timeout_s= c->timeout_ms / 1000.0;
-    if (!(j->sql_cols= strdup_root(&j->root, cols)) ||
-        !(j->sql_rows= strdup_root(&j->root, rows)) ||
-        !(j->sql_flush= (char *) alloc_root(&j->root,
-                                             strlen(p->label) + 32)))
-    {
-      free_root(&j->root, MYF(0));
-      my_free(j);
-      peer_gone(thd, p, "out of memory");
-      continue;
-    }
-    strxmov(j->sql_flush, "FLUSH LOCAL TABLES ", p->label, NullS);
-    j->refs= 2;
-    pthread_t tid;
-    pthread_attr_t attr;
-    pthread_attr_init(&attr);
-    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    mysql_mutex_lock(&LOCK_pa_peer);
-    j->next= pa_jobs;
-    pa_jobs= j;
-    pa_n_threads++;
-    if (mysql_thread_create(key_thread_pa_peer, &tid, &attr, peer_thread,
-                            j))
-    {
-      pa_n_threads--;
-      j->refs= 1;
-      job_release(j);
-      j= NULL;
-    }
-    mysql_mutex_unlock(&LOCK_pa_peer);
-    pthread_attr_destroy(&attr);
-    if (!j)
-    {
-      peer_gone(thd, p, "cannot start a thread to read it");
-      continue;
-    }
-    jobs[i]= j;
-    started++;
+    jobs[i]= NULL;
+    if (!c->p[i].gone && (jobs[i]= start_read(thd, c, &c->p[i], k, &a)))
+      started++;
   }
   if (!started)
-    return c->n;
+    return;
 
-  /* Wait for all of them, at most perf_advisor_peer_timeout_ms. */
   ulonglong deadline= pa_now_ms() + c->timeout_ms;
   bool done[PA_PEER_MAX]= {};
   PSI_stage_info old_stage;
@@ -518,42 +532,209 @@ size_t pa_peers_load(THD *thd, pa_peers *c, MEM_ROOT *root)
   for (size_t i= 0; i < c->n; i++)
   {
     pa_peer_state *p= &c->p[i];
-    if (p->gone)
-      continue;
-    if (!done[i])
+    if (p->gone || jobs[i])
     {
-      if (!thd->killed)
+      if (jobs[i] && !jobs[i]->ok)
       {
-        char why[96];
-        snprintf(why, sizeof(why),
-                 "no answer within perf_advisor_peer_timeout_ms (%lu ms)",
-                 c->timeout_ms);
-        peer_gone(thd, p, why);
+        peer_gone(thd, p, k, jobs[i]->err);
+        mysql_mutex_lock(&LOCK_pa_peer);
+        job_release(jobs[i]);
+        mysql_mutex_unlock(&LOCK_pa_peer);
+        jobs[i]= NULL;
       }
-      else
-        p->gone= true;
       continue;
     }
-    if (!jobs[i]->ok)
-      peer_gone(thd, p, jobs[i]->err);
-    else if (!take_rows(p, jobs[i], root))
-      peer_gone(thd, p, "out of memory");
+    if (thd->killed)
+    {
+      p->gone= true;
+      continue;
+    }
+    char why[96];
+    snprintf(why, sizeof(why),
+             "no answer within perf_advisor_peer_timeout_ms (%lu ms)",
+             c->timeout_ms);
+    peer_gone(thd, p, k, why);
   }
+}
+
+static void release_reads(peer_job **jobs, size_t n)
+{
   mysql_mutex_lock(&LOCK_pa_peer);
-  for (size_t i= 0; i < c->n; i++)
+  for (size_t i= 0; i < n; i++)
     if (jobs[i])
       job_release(jobs[i]);
   mysql_mutex_unlock(&LOCK_pa_peer);
+}
+
+static int row_cmp(const void *a_, const void *b_)
+{
+  const pa_peer_row *a= (const pa_peer_row *) a_,
+                    *b= (const pa_peer_row *) b_;
+  int d= strcmp(a->schema, b->schema);
+  if (!d)
+    d= strcmp(a->table, b->table);
+  return d ? d : my_strcasecmp(system_charset_info, a->index, b->index);
+}
+
+/* Copy a finished usage read's rows into p, on root. */
+static bool take_rows(pa_peer_state *p, const peer_job *j, MEM_ROOT *root)
+{
+  size_t k= 0;
+  p->rows= j->n_rows ? (pa_peer_row *) alloc_root(
+                           root, j->n_rows * sizeof(pa_peer_row))
+                     : NULL;
+  if (j->n_rows && !p->rows)
+    return false;
+  for (size_t r= 0; r < j->n_rows; r++)
+  {
+    char *const *cell= &j->cells[r * array_elements(usage_cols)];
+    pa_peer_row *o= &p->rows[k];
+    /* cells: TABLE_SCHEMA, TABLE_NAME, INDEX_NAME, READ_COUNT,
+       NODE_USAGE_STATUS, NODE_NAME */
+    if (!cell[0] || !cell[1] || !cell[2])
+      continue;
+    if (!(o->schema= strdup_root(root, cell[0])) ||
+        !(o->table= strdup_root(root, cell[1])) ||
+        !(o->index= strdup_root(root, cell[2])))
+      return false;
+    o->reads_known= cell[3] != NULL;
+    o->reads= cell[3] ? strtoull(cell[3], NULL, 10) : 0;
+    o->status= pa_usage_status_parse(cell[4]);
+    if (cell[5] && p->node == p->label &&
+        !(p->node= strdup_root(root, cell[5])))
+      return false;
+    k++;
+  }
+  p->n_rows= k;
+  if (k > 1)
+    qsort(p->rows, k, sizeof(*p->rows), row_cmp);
+  return true;
+}
+
+size_t pa_peers_load(THD *thd, pa_peers *c, MEM_ROOT *root)
+{
+  peer_job *jobs[PA_PEER_MAX];
+
+  if (c->parsed)
+    return c->n;
+  parse_declaration(thd, c, &usage_kind);
+  read_peers(thd, c, &usage_kind, root, jobs);
+  for (size_t i= 0; i < c->n; i++)
+    if (jobs[i] && !take_rows(&c->p[i], jobs[i], root))
+      peer_gone(thd, &c->p[i], &usage_kind, "out of memory");
+  release_reads(jobs, c->n);
   return c->n;
+}
+
+static uint64_t cell_u64(const char *s)
+{
+  return s ? strtoull(s, NULL, 10) : 0;
+}
+
+bool pa_peers_add_digests(THD *thd, MEM_ROOT *root, const char *declaration,
+                          ulong timeout_ms, pa_digest_set *set,
+                          bool local_ok)
+{
+  peer_job *jobs[PA_PEER_MAX];
+  pa_peers *c;
+  pa_digest_analysis *an;
+  size_t have= local_ok ? set->n : 0, more= 0, n;
+  pa_digest_full *d;
+  pa_digest_stat *st;
+  pa_alloc a= {pa_root_alloc, root};
+
+  /* no declaration: nothing to read, nothing to rebuild */
+  if (!declaration || !declaration[0])
+    return local_ok;
+  if (!(c= (pa_peers *) alloc_root(root, sizeof(*c))) ||
+      !(an= (pa_digest_analysis *) alloc_root(root, sizeof(*an))))
+    return local_ok;
+  pa_peers_init(c, declaration, timeout_ms);
+  parse_declaration(thd, c, &digest_kind);
+  read_peers(thd, c, &digest_kind, root, jobs);
+  for (size_t i= 0; i < c->n; i++)
+    if (jobs[i])
+      more+= jobs[i]->n_rows;
+  if (!more)
+  {
+    release_reads(jobs, c->n);
+    return local_ok;
+  }
+  if (!(d= (pa_digest_full *) alloc_root(root, (have + more) * sizeof(*d))) ||
+      !(st= (pa_digest_stat *) alloc_root(root,
+                                          (have + more) * sizeof(*st))))
+  {
+    release_reads(jobs, c->n);
+    push_warning_printf(thd, Sql_condition::WARN_LEVEL_WARN,
+                        ER_UNKNOWN_ERROR,
+                        "perf_advisor: out of memory reading %s; the "
+                        "peers' statements are left out of the advice",
+                        digest_kind.var);
+    return local_ok;
+  }
+  if (have)
+  {
+    memcpy((void *) d, set->d, have * sizeof(*d));
+    memcpy((void *) st, set->stats, have * sizeof(*st));
+  }
+  n= have;
+  for (size_t i= 0; i < c->n; i++)
+  {
+    const char *node;
+    if (!jobs[i])
+      continue;
+    if (!(node= strdup_root(root, c->p[i].label)))
+      break;
+    for (size_t r= 0; r < jobs[i]->n_rows; r++)
+    {
+      /* cells: the order of digest_cols */
+      char *const *cell= &jobs[i]->cells[r * array_elements(digest_cols)];
+      const size_t *len= &jobs[i]->lens[r * array_elements(digest_cols)];
+      pa_digest_full *o= &d[n];
+      if (!cell[2] || !len[2])
+        continue;
+      /*
+        Only what the node reads: its writes are the primary's, replicated
+        (under statement-based replication counted there as statements
+        too), and their cost is this node's to weigh.
+      */
+      if (pa_digest_analyze(cell[2], len[2], an) || an->kind != PA_STMT_SELECT)
+        continue;
+      memset((void *) o, 0, sizeof(*o));
+      if (!(o->text= strmake_root(root, cell[2], len[2])) ||
+          (cell[0] && !(o->stat.schema= strdup_root(root, cell[0]))) ||
+          !(o->digest= strdup_root(root, cell[1] ? cell[1] : "")))
+        break;
+      o->node= node;
+      o->stat.text= o->text;
+      o->stat.text_len= len[2];
+      o->stat.exec_count= cell_u64(cell[3]);
+      o->sum_ps= cell_u64(cell[4]);
+      o->stat.avg_ps= o->stat.exec_count ? o->sum_ps / o->stat.exec_count : 0;
+      o->rows_examined= cell_u64(cell[5]);
+      o->rows_sent= cell_u64(cell[6]);
+      o->no_index_used= cell_u64(cell[7]);
+      o->no_good_index_used= cell_u64(cell[8]);
+      st[n++]= o->stat;
+    }
+  }
+  release_reads(jobs, c->n);
+  if (n == have)
+    return local_ok;
+  set->d= d;
+  set->stats= st;
+  set->n= n;
+  return !pa_workload_build(&set->w, set->stats, set->n,
+                            lower_case_table_names != 0, &a);
 }
 
 void pa_peers_lookup(const pa_peers *c, size_t i, const char *schema,
                      const char *table, const char *index,
                      pa_node_usage *out)
 {
+  const pa_peer_row *r;
   const pa_peer_state *p= &c->p[i];
   pa_peer_row key;
-  const pa_peer_row *r;
 
   memset(out, 0, sizeof(*out));
   out->node= p->node;

@@ -38,7 +38,8 @@ extern "C" {
 #include "pa_peer.h"
 }
 
-/* Checks a new perf_advisor_peer_tables: 0, or 1 with the message. */
+/* Checks a new perf_advisor_peer_tables or _digest_tables: 0, or 1 with
+   the message. */
 int pa_peers_check(const char *list, char *err, size_t errlen);
 
 /* One index row of a peer. */
@@ -89,6 +90,31 @@ size_t pa_peers_load(THD *thd, pa_peers *c, MEM_ROOT *root);
 void pa_peers_lookup(const pa_peers *c, size_t i, const char *schema,
                      const char *table, const char *index,
                      pa_node_usage *out);
+
+/*
+  Add the statements the other nodes ran to set, for the missing-index
+  advice (docs/cluster.md): each table of perf_advisor_peer_digest_tables
+  (usually FederatedX over a node's performance_schema.
+  events_statements_summary_by_digest, with at least SCHEMA_NAME, DIGEST,
+  DIGEST_TEXT, COUNT_STAR, SUM_TIMER_WAIT, SUM_ROWS_EXAMINED,
+  SUM_ROWS_SENT, SUM_NO_INDEX_USED, SUM_NO_GOOD_INDEX_USED) is read once,
+  as the usage peers are (threads, perf_advisor_peer_timeout_ms, KILL, the
+  caller's SELECT on the table); each of its SELECT statements becomes one
+  more digest of set, with node = the peer table's name, and set's
+  workload is rebuilt over all of them.  Other statements of a node are
+  left out: a replica's writes are the primary's.  A peer that cannot be
+  read gets a warning naming it and adds nothing.
+
+  Precondition: the caller may see statement texts (PROCESS, as for the
+  local digests).  declaration, timeout_ms: the statement's settings
+  (perf_advisor_peer_digest_tables, _peer_timeout_ms).  local_ok: set holds this node's digests (otherwise it
+  is treated as empty).  Memory from root.  Returns whether set is usable:
+  local_ok, or some peer statement was added.  No declaration: returns
+  local_ok at once, set unchanged.
+*/
+bool pa_peers_add_digests(THD *thd, MEM_ROOT *root, const char *declaration,
+                          ulong timeout_ms, pa_digest_set *set,
+                          bool local_ok);
 
 /* Plugin load / unload: unload waits for reads still running. */
 void pa_peers_global_init();

@@ -16,6 +16,7 @@
 #include "pa_recs.h"
 #include "pa_catalog.h"
 #include "pa_colstats.h"
+#include "pa_peers.h"
 
 #include <sql_acl.h>
 #include <sql_i_s.h>
@@ -577,6 +578,7 @@ static int missing_index_recs(recs_ctx *c, pa_table_model *m,
       rd[k].text= d->text;
       rd[k].exec_count= d->stat.exec_count;
       rd[k].avg_ps= d->stat.avg_ps;
+      rd[k].node= d->node;
     }
     for (int k= 0; k < n_risky; k++)
       rk[k]= c->digests->d[risky[k]].digest;
@@ -625,6 +627,25 @@ static pa_rule_digest rule_digest(const pa_digest_full *d,
   return rd;
 }
 
+/*
+  The analysis of digest pos of c->digests: the statement's own
+  (pa_stmt_analysis) for its digests, made here for another node's
+  (pa_peers_add_digests adds them after the statement's).
+*/
+static pa_digest_analysis *recs_analysis(THD *thd, recs_ctx *c, size_t pos)
+{
+  const pa_digest_full *d= &c->digests->d[pos];
+  pa_digest_analysis *an;
+  if (!d->node)
+    return pa_stmt_analysis(c->stmt, pos);
+  if (!(an= (pa_digest_analysis *) alloc_root(c->root, sizeof(*an))) ||
+      pa_digest_analyze(d->text, d->stat.text_len, an))
+    return NULL;
+  pa_catalog_resolve(thd, pa_stmt_catalog(c->stmt), &c->stmt->conn,
+                     d->stat.schema, an);
+  return an;
+}
+
 /* Digest-derived findings of one table. */
 static int table_digest_recs(THD *thd, recs_ctx *c, pa_table_model *m)
 {
@@ -650,7 +671,7 @@ static int table_digest_recs(THD *thd, recs_ctx *c, pa_table_model *m)
   {
     const pa_digest_full *d= &c->digests->d[picked[i]];
     /* analysed once per statement, whatever the tables it names */
-    pa_digest_analysis *an= pa_stmt_analysis(c->stmt, picked[i]);
+    pa_digest_analysis *an= recs_analysis(thd, c, picked[i]);
     pa_rule_digest rd;
     if (!an)
       return -1;
@@ -660,7 +681,9 @@ static int table_digest_recs(THD *thd, recs_ctx *c, pa_table_model *m)
     if (td[i].ti < 0)
       td[i].ti= 0;
     rd= rule_digest(d, an);
-    if (pa_rules_digest_table(&rd, td[i].ti, &m->rule, &c->th, &c->list))
+    /* another node's statement feeds the missing-index analysis only */
+    if (!d->node &&
+        pa_rules_digest_table(&rd, td[i].ti, &m->rule, &c->th, &c->list))
       return -1;
   }
   return missing_index_recs(c, m, td, n);
@@ -880,7 +903,8 @@ static int statement_rec(recs_ctx *c, size_t i)
 {
   const pa_digest_full *d= &c->digests->d[i];
   pa_rule_digest rd;
-  if (pa_digest_analyze(d->text, d->stat.text_len, c->scratch))
+  /* another node's statement feeds the missing-index analysis only */
+  if (d->node || pa_digest_analyze(d->text, d->stat.text_len, c->scratch))
     return 0;
   /* Statements only on system schemas (this advisor's own queries of
      information_schema among them) are not the workload. */
@@ -1079,7 +1103,31 @@ int pa_recs_fill_planned(THD *thd, TABLE_LIST *tables)
   /* Statement texts and what is derived from them need PROCESS, as the
      digests in performance_schema do. */
   if (s->process)
+  {
     c.digests_ok= pa_stmt_digests(s);
+    /*
+      And the other nodes' reads, for missing_index only (docs/cluster.md):
+      on a copy of the statement's set, which other fills of the statement
+      share; its first positions are the statement's digests.
+    */
+    if (s->settings.peer_digest_tables && s->settings.peer_digest_tables[0])
+    {
+      pa_digest_set *all=
+          (pa_digest_set *) alloc_root(c.root, sizeof(*all));
+      if (!all)
+      {
+        my_error(ER_OUT_OF_RESOURCES, MYF(0));
+        return 1;
+      }
+      *all= s->digests;
+      c.digests_ok= pa_peers_add_digests(
+          thd, c.root, s->settings.peer_digest_tables,
+          s->settings.peer_timeout_ms, all, c.digests_ok);
+      c.digests= all;
+      if (thd->killed)
+        return 0;
+    }
+  }
   c.scratch= s->an;             /* set when the digests are */
   if (!pa_stmt_catalog(s))
   {

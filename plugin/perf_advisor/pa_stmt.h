@@ -97,12 +97,14 @@ struct pa_settings
   const char *peer_tables;           /* on the root given to
                                         pa_settings_read(); NULL without */
   ulong peer_timeout_ms;             /* milliseconds */
+  const char *peer_digest_tables;    /* as peer_tables */
 };
 
 /*
   Copy the system variables into s, under LOCK_global_system_variables
-  for the string ones (SET GLOBAL frees the old value).  peer_tables is
-  copied onto root; with no root it is NULL.  Defined in plugin.cc, next
+  for the string ones (SET GLOBAL frees the old value).  peer_tables and
+  peer_digest_tables are copied onto root; with no root they are NULL.
+  Defined in plugin.cc, next
   to the variables.  The one accessor: a statement reads its context's
   copy, the snapshot thread and the store's refresh (which a statement or
   the thread may run) call this.

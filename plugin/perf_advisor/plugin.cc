@@ -69,6 +69,7 @@ static ulong pa_verify_min_executions;
 static ulong pa_verify_regression_pct;
 static ulong pa_verify_regression_ms;
 static char *pa_peer_tables;
+static char *pa_peer_digest_tables;
 static ulong pa_peer_timeout_ms;
 
 void pa_settings_read(pa_settings *s, MEM_ROOT *root)
@@ -104,6 +105,7 @@ void pa_settings_read(pa_settings *s, MEM_ROOT *root)
   s->verify_regression_ms= pa_verify_regression_ms;
   s->peer_timeout_ms= pa_peer_timeout_ms;
   s->peer_tables= NULL;
+  s->peer_digest_tables= NULL;
   if (root)
   {
     /* SET GLOBAL frees the old string under this lock; with no root
@@ -112,6 +114,8 @@ void pa_settings_read(pa_settings *s, MEM_ROOT *root)
        under this one). */
     mysql_mutex_lock(&LOCK_global_system_variables);
     s->peer_tables= strdup_root(root, pa_peer_tables ? pa_peer_tables : "");
+    s->peer_digest_tables= strdup_root(
+        root, pa_peer_digest_tables ? pa_peer_digest_tables : "");
     mysql_mutex_unlock(&LOCK_global_system_variables);
   }
 }
@@ -380,12 +384,44 @@ static MYSQL_SYSVAR_STR(
     "this node only",
     check_peer_tables, NULL, "");
 
+/* perf_advisor_peer_digest_tables: the same syntax. */
+static int check_peer_digest_tables(THD *thd, struct st_mysql_sys_var *,
+                                    void *save,
+                                    struct st_mysql_value *value)
+{
+  char buf[1024], err[128];
+  int len= sizeof(buf);
+  const char *str= value->val_str(value, buf, &len);
+  if (str && !(str= thd->strmake(str, len)))
+    return 1;
+  if (pa_peers_check(str, err, sizeof(err)))
+  {
+    my_printf_error(ER_WRONG_VALUE_FOR_VAR,
+                    "perf_advisor_peer_digest_tables: %s", MYF(0), err);
+    return 1;
+  }
+  *(const char **) save= str;
+  return 0;
+}
+
+static MYSQL_SYSVAR_STR(
+    peer_digest_tables, pa_peer_digest_tables,
+    PLUGIN_VAR_MEMALLOC | PLUGIN_VAR_RQCMDARG,
+    "Statements of other nodes for the missing-index advice: a "
+    "comma-separated list of db.table names, each a table (FederatedX) "
+    "over one node's performance_schema."
+    "events_statements_summary_by_digest (docs/cluster.md); their SELECT "
+    "statements join this node's. Default empty: this node's statements "
+    "only",
+    check_peer_digest_tables, NULL, "");
+
 static MYSQL_SYSVAR_ULONG(
     peer_timeout_ms, pa_peer_timeout_ms, PLUGIN_VAR_RQCMDARG,
     "Milliseconds a statement waits for the peers of "
-    "perf_advisor_peer_tables to answer (all at once, once per "
-    "statement); a peer that has not answered by then is missing and its "
-    "indexes' usage unknown. Default 2000, range 1 to 600000",
+    "perf_advisor_peer_tables and perf_advisor_peer_digest_tables to "
+    "answer (all at once, once per statement); a peer that has not "
+    "answered by then is missing: its indexes' usage unknown, its "
+    "statements left out. Default 2000, range 1 to 600000",
     NULL, NULL, 2000, 1, 600000, 0);
 
 static struct st_mysql_sys_var *pa_system_variables[]= {
@@ -420,6 +456,7 @@ static struct st_mysql_sys_var *pa_system_variables[]= {
     MYSQL_SYSVAR(verify_regression_ms),
     MYSQL_SYSVAR(peer_tables),
     MYSQL_SYSVAR(peer_timeout_ms),
+    MYSQL_SYSVAR(peer_digest_tables),
     MYSQL_SYSVAR(stmt_query_id),
     MYSQL_SYSVAR(stmt_table),
     MYSQL_SYSVAR(stmt_context),

@@ -57,6 +57,8 @@ static const char *digests_json(const struct pa_alloc *a,
     pa_json_begin(&dj, &list);
     pa_json_str(&dj, "digest", d->digest);
     pa_json_str(&dj, "digest_text", d->text);
+    if (d->node)
+      pa_json_str(&dj, "node", d->node);
     pa_json_u64(&dj, "exec_count", d->exec_count);
     pa_json_dbl(&dj, "avg_ms", (double) d->avg_ps / 1e9);
     pa_json_end(&dj);
@@ -136,6 +138,46 @@ static const char *evidence_json(const struct pa_alloc *a,
   return budget ? pa_buf_str(&b) : NULL;
 }
 
+/*
+  m, and when some of the proposal's statements ran on other nodes, which:
+  " N of these statement pattern(s) ran on other nodes: <node> (M times),
+  ...".  NULL when m is.
+*/
+static const char *peer_note(const struct pa_alloc *a,
+                             const struct pa_missing_rec_input *in,
+                             const char *m)
+{
+  struct pa_buf b;
+  int n= 0;
+  if (!m)
+    return NULL;
+  pa_buf_init(&b, a);
+  for (int k= 0; k < in->prop->n_digests; k++)
+  {
+    const char *node= in->digests[k].node;
+    uint64_t times= 0;
+    int seen= 0;
+    if (!node)
+      continue;
+    n++;
+    for (int x= 0; x < k && !seen; x++)
+      seen= in->digests[x].node && !strcmp(in->digests[x].node, node);
+    if (seen)
+      continue;
+    for (int x= k; x < in->prop->n_digests; x++)
+      if (in->digests[x].node && !strcmp(in->digests[x].node, node))
+        times= pa_sat_add(times, in->digests[x].exec_count);
+    pa_buf_printf(&b, "%s%s (%" PRIu64 " times)", b.len ? ", " : "", node,
+                  times);
+  }
+  if (!n)
+    return m;
+  return pa_strdupf(a,
+                    "%s %d of these statement pattern(s) ran on other "
+                    "nodes: %s.",
+                    m, n, pa_buf_str(&b));
+}
+
 static const char *message(const struct pa_alloc *a,
                            const struct pa_missing_rec_input *in,
                            const char *columns, const char *name)
@@ -160,6 +202,7 @@ static const char *message(const struct pa_alloc *a,
                   "%" PRIu64 ". Create index %s.",
                   in->schema, in->table, columns, pr->n_merged,
                   pr->exec_count, pr->rows_examined, pr->rows_sent, name);
+  m= peer_note(a, in, m);
   if (m && in->risk)
     m= pa_strdupf(a,
                   "%s It may change the plan of %d other statement "

@@ -44,6 +44,9 @@ struct pa_missing_rec_digest
   const char *text;   /* DIGEST_TEXT */
   uint64_t exec_count;
   uint64_t avg_ps;    /* average latency, picoseconds */
+  const char *node;   /* NULL: this node ran it; else the other node that
+                         did (its peer table, docs/cluster.md): EVIDENCE
+                         names it ("node"), MESSAGE counts it */
 };
 
 /* One column of a proposal and what is known of its values. */

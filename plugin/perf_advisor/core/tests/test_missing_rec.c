@@ -44,9 +44,9 @@ static const struct pa_missing_rec_column COLS[2]= {
 static const struct pa_missing_rec_digest DIGS[2]= {
     {"0123456789abcdef0123456789abcdef",
      "SELECT * FROM `orders` WHERE `customer_id` = ? AND `status` = ?", 8,
-     200000000000ULL},
+     200000000000ULL, NULL},
     {"fedcba9876543210fedcba9876543210", "SELECT \"x\" FROM `orders`", 2,
-     1500000}};
+     1500000, NULL}};
 static const char *const RISK[1]= {"aaaabbbbccccddddaaaabbbbccccdddd"};
 
 static struct pa_missing_rec_input input(const struct pa_missing_proposal *p)
@@ -445,10 +445,69 @@ static void test_oom(void)
   CHECK(done_row && done_left);
 }
 
+/* Statements another node ran (docs/cluster.md): EVIDENCE names the node
+   per digest, MESSAGE counts the patterns and the runs per node, before
+   the plan-change note; this node's digests carry no "node". */
+static void test_peer_digests(void)
+{
+  struct pa_missing_proposal p= proposal(5, 0);
+  struct pa_missing_rec_input in= input(&p);
+  struct pa_missing_rec_digest d[3];
+  struct pa_rec_list l;
+  struct pa_rec *r;
+  char replica[]= "`pa_peers`.`replica 1`";
+
+  memcpy(d, DIGS, sizeof(DIGS));
+  p.n_digests= 3;
+  p.digests[2]= 9;
+  d[2]= DIGS[0];
+  d[2].exec_count= 5;
+  d[1].node= "`pa_peers`.`replica 1`";
+  d[2].node= replica; /* the same node, another copy of its name */
+  in.digests= d;
+  pa_rec_list_init(&l, &A);
+  r= pa_missing_rec(&l, &in);
+  CHECK(r != NULL);
+  if (!r)
+    return;
+  CHECK(strstr(r->message,
+               ". Create index idx_orders_customer_id_status. 2 of these "
+               "statement pattern(s) ran on other nodes: "
+               "`pa_peers`.`replica 1` (7 times).") != NULL);
+  CHECK(strstr(r->evidence,
+               "\"digest_text\": \"SELECT \\\"x\\\" FROM `orders`\", "
+               "\"node\": \"`pa_peers`.`replica 1`\", \"exec_count\": 2") !=
+        NULL);
+  /* the first digest is this node's */
+  CHECK(strstr(r->evidence, "= ?\", \"exec_count\": 8") != NULL);
+
+  /* two nodes, and a plan-change risk after the note */
+  d[2].node= "`pa_peers`.`replica2`";
+  in.risk= 1;
+  in.risk_digests= RISK;
+  in.n_risk_digests= 1;
+  r= pa_missing_rec(&l, &in);
+  CHECK(r != NULL);
+  if (!r)
+    return;
+  CHECK(strstr(r->message,
+               "2 of these statement pattern(s) ran on other nodes: "
+               "`pa_peers`.`replica 1` (2 times), `pa_peers`.`replica2` (5 "
+               "times). It may change the plan of 1 other") != NULL);
+
+  /* none from another node: the message is this node's alone */
+  in.digests= DIGS;
+  p.n_digests= 2;
+  r= pa_missing_rec(&l, &in);
+  CHECK(r != NULL && strstr(r->message, "other nodes") == NULL &&
+        strstr(r->evidence, "\"node\"") == NULL);
+}
+
 int main(void)
 {
   test_row();
   test_row_variants();
+  test_peer_digests();
   test_hostile();
   test_bad_input();
   test_left_out();
