@@ -90,5 +90,10 @@ check "bench/profile-full-scan.sh 1000" 300 "$B/bench/profile-full-scan.sh 1000"
   "^PERF_INDEX_USAGE full, profiled 5	$NUM$" \
   "^--- time under perf_advisor's per-table steps" \
   "%.*pa_model_build"
+# peer-cost: every index counted on every node, with 0, 1 and 2 peers
+check "bench/peer-cost.sh 20 1" 300 "$B/bench/peer-cost.sh 20 1" \
+  "^\| 0 \| 100 \| 100 \| $NUM \|$" \
+  "^\| 1 \| 100 \| 100 \| $NUM \|$" \
+  "^\| 2 \| 100 \| 100 \| $NUM \|$"
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ] && [ "$passed" -gt 0 ]
