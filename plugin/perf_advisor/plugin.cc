@@ -355,10 +355,11 @@ static MYSQL_SYSVAR_ULONG(
     "regression (or help). Default 1; 0: the percentage alone decides",
     NULL, NULL, 1, 0, 86400000, 0);
 
-/* perf_advisor_peer_tables: refused at SET unless pa_peer_parse takes it
-   (a value given at startup is checked when it is used). */
-static int check_peer_tables(THD *thd, struct st_mysql_sys_var *,
-                             void *save, struct st_mysql_value *value)
+/* perf_advisor_peer_tables and perf_advisor_peer_digest_tables: refused at
+   SET unless pa_peer_parse takes the list (a value given at startup is
+   checked when it is used); NAME is the variable's, for the message. */
+static int check_peer_list(THD *thd, void *save, struct st_mysql_value *value,
+                           const char *name)
 {
   char buf[1024], err[128];
   int len= sizeof(buf);
@@ -367,12 +368,17 @@ static int check_peer_tables(THD *thd, struct st_mysql_sys_var *,
     return 1;
   if (pa_peers_check(str, err, sizeof(err)))
   {
-    my_printf_error(ER_WRONG_VALUE_FOR_VAR,
-                    "perf_advisor_peer_tables: %s", MYF(0), err);
+    my_printf_error(ER_WRONG_VALUE_FOR_VAR, "%s: %s", MYF(0), name, err);
     return 1;
   }
   *(const char **) save= str;
   return 0;
+}
+
+static int check_peer_tables(THD *thd, struct st_mysql_sys_var *,
+                             void *save, struct st_mysql_value *value)
+{
+  return check_peer_list(thd, save, value, "perf_advisor_peer_tables");
 }
 
 static MYSQL_SYSVAR_STR(
@@ -389,19 +395,7 @@ static int check_peer_digest_tables(THD *thd, struct st_mysql_sys_var *,
                                     void *save,
                                     struct st_mysql_value *value)
 {
-  char buf[1024], err[128];
-  int len= sizeof(buf);
-  const char *str= value->val_str(value, buf, &len);
-  if (str && !(str= thd->strmake(str, len)))
-    return 1;
-  if (pa_peers_check(str, err, sizeof(err)))
-  {
-    my_printf_error(ER_WRONG_VALUE_FOR_VAR,
-                    "perf_advisor_peer_digest_tables: %s", MYF(0), err);
-    return 1;
-  }
-  *(const char **) save= str;
-  return 0;
+  return check_peer_list(thd, save, value, "perf_advisor_peer_digest_tables");
 }
 
 static MYSQL_SYSVAR_STR(
