@@ -130,7 +130,7 @@ sql "TRUNCATE performance_schema.events_statements_summary_by_digest"
 # Every column of every PERF_ table in its docs/<table>.md column table, every
 # system variable in docs/system_variables.md, every UDF in docs/udfs.md, and
 # every TYPE and ACTION the sample's recommendations carry in
-# docs/perf_recommendations.md.
+# docs/perf_recommendations.md; every source file in docs/architecture.md.
 sql "SELECT TABLE_NAME, COLUMN_NAME FROM information_schema.COLUMNS
        WHERE TABLE_SCHEMA = 'information_schema' AND TABLE_NAME LIKE 'PERF\\_%'" \
   >"$W/doc-columns.txt"
@@ -185,9 +185,19 @@ rs = lines("doc-recs.txt")
 if not rs:
     missing.append("no recommendation on the sample")
 missing += ["%s %s" % (k, v) for k, v in rs if "`%s`" % v not in recs]
+# every source file of the plugin and of its core in docs/architecture.md
+arch = text("architecture.md")
+src = os.path.join(docs, "..", "plugin", "perf_advisor")
+files = [f for d in (src, os.path.join(src, "core"))
+         for f in sorted(os.listdir(d)) if re.search(r"\.(c|cc|h)$", f)]
+if len(files) < 20:
+    missing.append("only %d source files found under %s" % (len(files), src))
+missing += ["source file %s not in architecture.md" % f for f in files
+            if not re.search(r"\b%s\b" % re.escape(f.rsplit(".", 1)[0]), arch)]
 print("\n".join(missing) if missing else
-      "%d tables, %d columns, %d system variables, %d UDFs, %d types and actions"
-      % (len(tables), len(cols), len(svs), len(fs), len(rs)))
+      "%d tables, %d columns, %d system variables, %d UDFs, %d types and actions,"
+      " %d source files"
+      % (len(tables), len(cols), len(svs), len(fs), len(rs), len(files)))
 sys.exit(1 if missing else 0)
 PYEOF
 if [ $? = 0 ]; then

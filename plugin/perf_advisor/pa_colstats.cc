@@ -713,3 +713,47 @@ void pa_colstats_collect(THD *thd, pa_colstats_conn *conn,
       out->avg_bytes[i]= got[j].avg_bytes;
   }
 }
+
+/* The missing-index analysis's inputs (pa_colstats.h). */
+
+int pa_colstats_columns(const pa_missing_digest *md, int n,
+                        const char **names, int k)
+{
+  for (int i= 0; i < n; i++)
+  {
+    const pa_digest_analysis *an= md[i].an;
+    if (!pa_missing_is_candidate(&md[i]))
+      continue;
+    for (int j= 0; j < an->n_columns && j < PA_DIGEST_MAX_COLUMNS; j++)
+    {
+      const pa_digest_column *c= &an->columns[j];
+      int x;
+      if (c->table != md[i].table || c->in_or || !c->name[0] ||
+          (c->use != PA_USE_EQ && c->use != PA_USE_JOIN))
+        continue;
+      for (x= 0; x < k && !pa_ascii_ieq(names[x], c->name); x++)
+      {
+      }
+      if (x == k && k < PA_DIGEST_MAX_COLUMNS)
+        names[k++]= c->name;
+    }
+  }
+  return k;
+}
+
+int pa_colstats_missing(const pa_table_model *m, const pa_colstats *cs,
+                        const pa_missing_digest *md, int n, MEM_ROOT *root,
+                        pa_missing_result *res)
+{
+  pa_alloc a= {pa_root_alloc, root};
+  pa_missing_stats st;
+  st.rows_known= m->facts.sizes_known;
+  st.rows= m->facts.rows;
+  st.n_cols= cs->n;
+  st.cols= cs->cols;
+  const pa_settings *set= &m->stmt->settings;
+  st.max_keep= (double) set->unselective_pct / 100.0;
+  st.max_cols= (int) set->max_index_columns;
+  st.min_cut= (double) set->min_index_gain_pct / 100.0;
+  return pa_missing_analyze_stats(m->def, &st, md, (size_t) n, &a, res);
+}

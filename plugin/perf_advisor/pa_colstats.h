@@ -136,6 +136,28 @@ MYSQL *pa_colstats_connect(THD *thd, pa_colstats_conn *conn);
 
 void pa_colstats_end(pa_colstats_conn *conn);
 
+/*
+  The equality and join columns (outside any OR) of the table each
+  candidate digest md[i] is analysed for (md[i].table; candidates:
+  pa_missing_is_candidate()), of md[0 .. n - 1]: the columns
+  whose statistics the missing-index rules use, appended to names[0 .. k -
+  1] when not there yet (ASCII case-insensitive).  At most
+  PA_DIGEST_MAX_COLUMNS names in all; returns the new count.  The names
+  point into the digests' analyses.
+*/
+int pa_colstats_columns(const pa_missing_digest *md, int n,
+                        const char **names, int k= 0);
+
+/*
+  The missing-index analysis (pa_missing_analyze_stats()) of m's digests
+  md[0 .. n - 1], with the statistics of their columns in cs and the
+  thresholds of the statement's settings; memory from root.  Its return
+  value.
+*/
+int pa_colstats_missing(const pa_table_model *m, const pa_colstats *cs,
+                        const pa_missing_digest *md, int n, MEM_ROOT *root,
+                        pa_missing_result *res);
+
 /* The cache's life: at plugin init (true on failure) and deinit. */
 bool pa_colstats_init();
 void pa_colstats_deinit();

@@ -26,7 +26,7 @@
   works on its own memory (a MEM_ROOT freed by the next call, and a result
   buffer owned by the UDF_INIT).
 */
-#include "pa_recs.h"
+#include "pa_is.h"
 
 #include <sql_acl.h>
 #include <sql_class.h>

@@ -2,35 +2,22 @@
    SPDX-License-Identifier: GPL-2.0-only
    See COPYING at the top of the repository for the license text. */
 /*
-  perf_advisor: the server-facing layer.  Column arrays, fill functions and
-  plugin declarations; the analysis itself is the C core (core/), the data
-  comes from pa_collect.
+  perf_advisor: the plugin library's declaration.  Its system variables
+  (every one declared and defined here), the statement context's hidden
+  session variables, the daemon plugin that owns the shared state, and
+  one INFORMATION_SCHEMA plugin per PERF_ table (their code: pa_is.h).
 
-  Data path: collect (server -> plain structs, once per statement) ->
-  analyze (pure C) -> render (I_S rows).
+  Data path (docs/architecture.md): collect (server -> plain structs) ->
+  store (pa_store: usage across statements) -> model (pa_model: one
+  table's facts) -> analyse (the C core, core/) -> render (the PERF_
+  tables, the UDFs).
 */
-#include "pa_recs.h"
-#include "pa_stmt.h"
+#include "pa_is.h"
 #include "pa_colstats.h"
 #include "pa_peers.h"
 
-#include <sql_i_s.h>
-#include <sql_show.h>
-#include <sql_error.h>
 #include <mysql/plugin.h>
-
-#include <mysql/service_sql.h>
-#include <tztime.h>
 #include <set_var.h>
-#include <sql_table.h>
-#include <sql_acl.h>
-
-extern "C" {
-#include "pa_index.h"
-#include "pa_text.h"
-#include "pa_missing.h"
-#include "pa_table.h"
-}
 
 
 /*
@@ -456,469 +443,13 @@ static struct st_mysql_sys_var *pa_system_variables[]= {
     MYSQL_SYSVAR(stmt_context),
     NULL};
 
-/* Slow digests among a table's digests: count and worst average (ms). */
-static void slow_digests(const pa_table_model *m, pa_table_workload *out)
-{
-  const pa_state_table *st= &m->st;
-  out->known= st->digests_known;
-  pa_workload_slow(st->digest_avg_ps, st->n_digests,
-                   pa_settings_slow_ps(&m->stmt->settings), out);
-}
-
-/*********** INFORMATION_SCHEMA.PERF_TABLE_ANALYSIS *******************/
-
-namespace Show {
-
-/* Column positions; the array below must list them in this order. */
-enum pa_table_analysis_col
-{
-  TA_TABLE_SCHEMA,
-  TA_TABLE_NAME,
-  TA_ENGINE,
-  TA_TABLE_ROWS,
-  TA_AVG_ROW_LENGTH,
-  TA_DATA_LENGTH,
-  TA_INDEX_LENGTH,
-  TA_DATA_FREE,
-  TA_INDEX_COUNT,
-  TA_INDEX_TO_DATA_RATIO,
-  TA_FRAGMENTATION_PCT,
-  TA_ROWS_READ,
-  TA_ROWS_CHANGED,
-  TA_FULL_SCAN_READS,
-  TA_SLOW_QUERY_COUNT,
-  TA_WORST_QUERY_AVG_MS,
-  TA_STATS_SOURCE,
-  TA_OBSERVED_SECONDS,
-  TA_COLUMNS
-};
-
-static ST_FIELD_INFO table_analysis_fields[]= {
-    Column("TABLE_SCHEMA", Name(), NOT_NULL, OPEN_FRM_ONLY),
-    Column("TABLE_NAME", Name(), NOT_NULL, OPEN_FRM_ONLY),
-    Column("ENGINE", Name(), NULLABLE, OPEN_FRM_ONLY),
-    Column("TABLE_ROWS", ULonglong(), NULLABLE, OPEN_FRM_ONLY),
-    Column("AVG_ROW_LENGTH", ULonglong(), NULLABLE, OPEN_FRM_ONLY),
-    Column("DATA_LENGTH", ULonglong(), NULLABLE, OPEN_FRM_ONLY),
-    Column("INDEX_LENGTH", ULonglong(), NULLABLE, OPEN_FRM_ONLY),
-    Column("DATA_FREE", ULonglong(), NULLABLE, OPEN_FRM_ONLY),
-    Column("INDEX_COUNT", ULong(), NOT_NULL, OPEN_FRM_ONLY),
-    Column("INDEX_TO_DATA_RATIO", Decimal(2004), NULLABLE, OPEN_FRM_ONLY),
-    Column("FRAGMENTATION_PCT", Decimal(502), NULLABLE, OPEN_FRM_ONLY),
-    Column("ROWS_READ", ULonglong(), NULLABLE, OPEN_FRM_ONLY),
-    Column("ROWS_CHANGED", ULonglong(), NULLABLE, OPEN_FRM_ONLY),
-    Column("FULL_SCAN_READS", ULonglong(), NULLABLE, OPEN_FRM_ONLY),
-    Column("SLOW_QUERY_COUNT", ULonglong(), NULLABLE, OPEN_FRM_ONLY),
-    Column("WORST_QUERY_AVG_MS", Decimal(2003), NULLABLE, OPEN_FRM_ONLY),
-    Column("STATS_SOURCE", Varchar(32), NOT_NULL, OPEN_FRM_ONLY),
-    Column("OBSERVED_SECONDS", ULonglong(), NULLABLE, OPEN_FRM_ONLY),
-    CEnd()};
-
-static_assert(sizeof(table_analysis_fields) / sizeof(table_analysis_fields[0])
-                  == TA_COLUMNS + 1,
-              "PERF_TABLE_ANALYSIS: enum and column array disagree");
-
-/*
-  process_table of PERF_TABLE_ANALYSIS: one table -> one row.
-  get_all_tables() has already applied the caller's privileges and the
-  TABLE_SCHEMA / TABLE_NAME lookup values.
-*/
-static int table_analysis_record(THD *thd, TABLE_LIST *tables, TABLE *table,
-                                 bool res, const LEX_CSTRING *db_name,
-                                 const LEX_CSTRING *table_name)
-{
-  const CHARSET_INFO *cs= system_charset_info;
-  pa_table_model *m;
-  pa_table_workload work;
-  Field **f= table->field;
-
-  pa_walk w= pa_model_get(thd, tables, res, table, db_name, table_name,
-                          false, &m);
-  if (w != PA_WALK_BUILD)
-    return pa_walk_return(w);
-  slow_digests(m, &work);
-
-  restore_record(table, s->default_values);
-  f[TA_TABLE_SCHEMA]->store(db_name, cs);
-  f[TA_TABLE_NAME]->store(table_name, cs);
-  pa_store_str(f[TA_ENGINE], m->engine);
-  pa_store_u64(f[TA_TABLE_ROWS], m->facts.sizes_known, m->facts.rows);
-  pa_store_u64(f[TA_AVG_ROW_LENGTH], m->facts.sizes_known,
-               m->facts.avg_row_length);
-  pa_store_u64(f[TA_DATA_LENGTH], m->facts.sizes_known,
-               m->facts.data_length);
-  pa_store_u64(f[TA_INDEX_LENGTH], m->facts.sizes_known,
-               m->facts.index_length);
-  pa_store_u64(f[TA_DATA_FREE], m->facts.sizes_known, m->facts.data_free);
-  f[TA_INDEX_COUNT]->store((longlong) m->facts.index_count, true);
-  pa_store_double(f[TA_INDEX_TO_DATA_RATIO], m->metrics.ratio_known,
-                  m->metrics.index_to_data_ratio);
-  pa_store_double(f[TA_FRAGMENTATION_PCT], m->metrics.frag_known,
-                  m->metrics.fragmentation_pct);
-  pa_store_u64(f[TA_ROWS_READ], m->st.known, m->st.table.total[0]);
-  pa_store_u64(f[TA_ROWS_CHANGED], m->st.known, m->st.table.total[1]);
-  pa_store_u64(f[TA_FULL_SCAN_READS], m->st.known, m->st.table.total[2]);
-  pa_store_u64(f[TA_SLOW_QUERY_COUNT], work.known, work.slow_digests);
-  pa_store_double(f[TA_WORST_QUERY_AVG_MS], work.known && work.slow_digests,
-                  work.worst_avg_ms);
-  pa_store_str(f[TA_STATS_SOURCE], pa_stats_source_name(m->st.source));
-  pa_store_u64(f[TA_OBSERVED_SECONDS], m->st.known,
-               m->rule.observed_seconds);
-  return schema_table_store_record(thd, table);
-}
-
-static int table_analysis_init(void *p)
-{
-  return pa_model_is_init(p, table_analysis_fields, table_analysis_record,
-                          TA_TABLE_SCHEMA, TA_TABLE_NAME);
-}
-
+/* One descriptor per INFORMATION_SCHEMA plugin, as the server API asks. */
 static struct st_mysql_information_schema table_analysis_plugin= {
     MYSQL_INFORMATION_SCHEMA_INTERFACE_VERSION};
-
-} // namespace Show
-
-/*********** INFORMATION_SCHEMA.PERF_INDEX_USAGE ***********************/
-
-namespace Show {
-
-enum pa_index_usage_col
-{
-  IU_TABLE_SCHEMA,
-  IU_TABLE_NAME,
-  IU_INDEX_NAME,
-  IU_INDEX_TYPE,
-  IU_COLUMNS,
-  IU_IS_PRIMARY,
-  IU_IS_UNIQUE,
-  IU_IS_IGNORED,
-  IU_FK_NAME,
-  IU_CARDINALITY,
-  IU_SELECTIVITY,
-  IU_READ_COUNT,
-  IU_ROWS_READ,
-  IU_WRITE_COUNT,
-  IU_LAST_USED,
-  IU_USAGE_STATUS,
-  IU_REDUNDANCY,
-  IU_REDUNDANT_WITH,
-  IU_SIZE_BYTES,
-  IU_DROP_SAFE,
-  IU_DROP_BLOCKER,
-  IU_STATS_SOURCE,
-  IU_OBSERVED_SECONDS,
-  IU_DROP_CONFIDENCE,
-  IU_DROP_CONFIDENCE_REASON,
-  IU_ORIGIN,
-  IU_SERVER_ID,
-  IU_NODE_NAME,
-  IU_OBSERVED_SINCE,
-  IU_NODE_USAGE_STATUS,
-  IU_READ_COUNT_ALL_NODES,
-  IU_NODES_COUNTED,
-  IU_NODES_MISSING,
-  IU_NODE_READS,
-  IU_COLUMNS_COUNT
-};
-
-/* Every column is OPEN_FRM_ONLY: get_all_tables() hands over the
-   definition, pa_model_build() opens the handler it needs itself
-   (foreign keys, statistics) outside the table cache. */
-static ST_FIELD_INFO index_usage_fields[]= {
-    Column("TABLE_SCHEMA", Name(), NOT_NULL, OPEN_FRM_ONLY),
-    Column("TABLE_NAME", Name(), NOT_NULL, OPEN_FRM_ONLY),
-    Column("INDEX_NAME", Name(), NOT_NULL, OPEN_FRM_ONLY),
-    Column("INDEX_TYPE", Varchar(16), NOT_NULL, OPEN_FRM_ONLY),
-    Column("COLUMNS", Varchar(2048), NOT_NULL, OPEN_FRM_ONLY),
-    Column("IS_PRIMARY", Varchar(3), NOT_NULL, OPEN_FRM_ONLY),
-    Column("IS_UNIQUE", Varchar(3), NOT_NULL, OPEN_FRM_ONLY),
-    Column("IS_IGNORED", Varchar(3), NOT_NULL, OPEN_FRM_ONLY),
-    Column("FK_NAME", Name(), NULLABLE, OPEN_FRM_ONLY),
-    Column("CARDINALITY", ULonglong(), NULLABLE, OPEN_FRM_ONLY),
-    Column("SELECTIVITY", Decimal(1306), NULLABLE, OPEN_FRM_ONLY),
-    Column("READ_COUNT", ULonglong(), NULLABLE, OPEN_FRM_ONLY),
-    Column("ROWS_READ", ULonglong(), NULLABLE, OPEN_FRM_ONLY),
-    Column("WRITE_COUNT", ULonglong(), NULLABLE, OPEN_FRM_ONLY),
-    Column("LAST_USED", Datetime(0), NULLABLE, OPEN_FRM_ONLY),
-    Column("USAGE_STATUS", Varchar(16), NOT_NULL, OPEN_FRM_ONLY),
-    Column("REDUNDANCY", Varchar(16), NULLABLE, OPEN_FRM_ONLY),
-    Column("REDUNDANT_WITH", Name(), NULLABLE, OPEN_FRM_ONLY),
-    Column("SIZE_BYTES", ULonglong(), NULLABLE, OPEN_FRM_ONLY),
-    Column("DROP_SAFE", Varchar(3), NOT_NULL, OPEN_FRM_ONLY),
-    Column("DROP_BLOCKER", Varchar(1024), NULLABLE, OPEN_FRM_ONLY),
-    Column("STATS_SOURCE", Varchar(32), NOT_NULL, OPEN_FRM_ONLY),
-    Column("OBSERVED_SECONDS", ULonglong(), NULLABLE, OPEN_FRM_ONLY),
-    Column("DROP_CONFIDENCE", Varchar(8), NULLABLE, OPEN_FRM_ONLY),
-    Column("DROP_CONFIDENCE_REASON", Varchar(32), NULLABLE, OPEN_FRM_ONLY),
-    Column("ORIGIN", Varchar(16), NULLABLE, OPEN_FRM_ONLY),
-    Column("SERVER_ID", ULonglong(), NOT_NULL, OPEN_FRM_ONLY),
-    Column("NODE_NAME", Varchar(255), NOT_NULL, OPEN_FRM_ONLY),
-    Column("OBSERVED_SINCE", Datetime(0), NULLABLE, OPEN_FRM_ONLY),
-    Column("NODE_USAGE_STATUS", Varchar(16), NOT_NULL, OPEN_FRM_ONLY),
-    Column("READ_COUNT_ALL_NODES", ULonglong(), NULLABLE, OPEN_FRM_ONLY),
-    Column("NODES_COUNTED", ULong(), NOT_NULL, OPEN_FRM_ONLY),
-    Column("NODES_MISSING", Varchar(2048), NULLABLE, OPEN_FRM_ONLY),
-    Column("NODE_READS", Varchar(4096), NULLABLE, OPEN_FRM_ONLY),
-    CEnd()};
-
-static_assert(sizeof(index_usage_fields) / sizeof(index_usage_fields[0]) ==
-                  IU_COLUMNS_COUNT + 1,
-              "PERF_INDEX_USAGE: enum and column array disagree");
-
-static int index_usage_rows(THD *thd, TABLE_LIST *tables, TABLE *table,
-                            const pa_table_model *m,
-                            const LEX_CSTRING *db_name,
-                            const LEX_CSTRING *table_name)
-{
-  const CHARSET_INFO *cs= system_charset_info;
-  pa_thresholds th;
-
-  pa_settings_thresholds(&m->stmt->settings, &th);
-  for (int x= 0; x < m->def->n_indexes; x++)
-  {
-    const pa_index_def *d= &m->def->indexes[x];
-    const pa_index_verdict *v= &m->verdicts[x];
-    const pa_state_index *su= &m->su[x];
-    Field **f= table->field;
-    char buf[2048];
-
-    if (!pa_model_index_visible(thd, tables, m, x))
-      continue;
-    restore_record(table, s->default_values);
-    f[IU_TABLE_SCHEMA]->store(db_name, cs);
-    f[IU_TABLE_NAME]->store(table_name, cs);
-    f[IU_INDEX_NAME]->store(d->name, strlen(d->name), cs);
-    pa_store_str(f[IU_INDEX_TYPE],
-                 d->type == PA_IDX_FULLTEXT  ? "FULLTEXT"
-                 : d->type == PA_IDX_SPATIAL ? "SPATIAL"
-                 : d->type == PA_IDX_HASH    ? "HASH"
-                                             : "BTREE");
-    pa_store_str(f[IU_COLUMNS], pa_index_columns_text(d, buf, sizeof(buf)));
-    pa_store_str(f[IU_IS_PRIMARY], pa_yes_no(d->is_primary));
-    pa_store_str(f[IU_IS_UNIQUE], pa_yes_no(d->is_unique));
-    pa_store_str(f[IU_IS_IGNORED], pa_yes_no(d->is_ignored));
-    if (v->fk >= 0)
-      pa_store_str(f[IU_FK_NAME], m->def->fks[v->fk].name);
-    pa_store_u64(f[IU_CARDINALITY], m->card_known[x], m->cardinality[x]);
-    pa_store_double(f[IU_SELECTIVITY], m->sel_known[x], m->selectivity[x]);
-    pa_store_u64(f[IU_READ_COUNT], m->st.known, su->u.total[0]);
-    pa_store_u64(f[IU_ROWS_READ], m->st.known, su->u.total[1]);
-    pa_store_u64(f[IU_WRITE_COUNT], m->st.known && m->st.source == PA_SRC_PFS,
-                 su->u.total[2]);
-    if (su->known && su->u.last_used > 0)
-    {
-      MYSQL_TIME t;
-      thd->variables.time_zone->gmt_sec_to_TIME(&t,
-                                                (my_time_t) su->u.last_used);
-      f[IU_LAST_USED]->set_notnull();
-      f[IU_LAST_USED]->store_time(&t);
-    }
-    pa_store_str(f[IU_USAGE_STATUS],
-                 pa_usage_status_name(m->rule_idx[x].status));
-    if (v->redundancy != PA_RED_NONE)
-    {
-      pa_store_str(f[IU_REDUNDANCY], pa_redundancy_name(v->redundancy));
-      if (v->redundant_with >= 0)
-        pa_store_str(f[IU_REDUNDANT_WITH],
-                     m->def->indexes[v->redundant_with].name);
-    }
-    pa_store_u64(f[IU_SIZE_BYTES], m->size_known[x], m->size_bytes[x]);
-    pa_store_str(f[IU_DROP_SAFE], pa_yes_no(pa_index_drop_safe(v)));
-    if (v->blockers)
-      pa_store_str(f[IU_DROP_BLOCKER],
-                   pa_index_blockers_text(m->def, v, buf, sizeof(buf)));
-    pa_store_str(f[IU_STATS_SOURCE], pa_stats_source_name(m->st.source));
-    pa_store_u64(f[IU_OBSERVED_SECONDS], m->st.known && su->known,
-                 m->rule_idx[x].observed_seconds);
-    pa_drop_verdict dv=
-        pa_rules_drop_confidence(&m->rule, &m->rule_idx[x], &th);
-    pa_store_str(f[IU_DROP_CONFIDENCE],
-                 pa_drop_confidence_name(dv.confidence));
-    pa_store_str(f[IU_DROP_CONFIDENCE_REASON],
-                 pa_drop_reason_name(dv.reason));
-    if (m->frappe_doctype)
-      pa_store_str(f[IU_ORIGIN], pa_frappe_origin_name(m->origin[x].origin));
-    f[IU_SERVER_ID]->store((longlong) m->server_id, true);
-    pa_store_str(f[IU_NODE_NAME], m->node_name);
-    if (m->st.known && su->known && su->u.first_seen > 0)
-    {
-      MYSQL_TIME t;
-      thd->variables.time_zone->gmt_sec_to_TIME(&t,
-                                                (my_time_t) su->u.first_seen);
-      f[IU_OBSERVED_SINCE]->set_notnull();
-      f[IU_OBSERVED_SINCE]->store_time(&t);
-    }
-    pa_store_str(f[IU_NODE_USAGE_STATUS],
-                 pa_usage_status_name(m->node_status[x]));
-    if (m->n_nodes)
-    {
-      const pa_usage_merged *mg= &m->merged[x];
-      pa_alloc a= {pa_root_alloc, thd->mem_root};
-      pa_buf b;
-      pa_store_u64(f[IU_READ_COUNT_ALL_NODES], mg->reads_known, mg->reads);
-      f[IU_NODES_COUNTED]->store((longlong) mg->counted, true);
-      pa_store_str(f[IU_NODES_MISSING], m->nodes_missing[x]);
-      pa_buf_init(&b, &a);
-      pa_peer_nodes_json(&b, &m->nodes[x * m->n_nodes], m->n_nodes);
-      pa_store_str(f[IU_NODE_READS], pa_buf_str(&b));
-    }
-    else
-    {
-      pa_store_u64(f[IU_READ_COUNT_ALL_NODES], m->st.known, su->u.total[0]);
-      f[IU_NODES_COUNTED]->store(1LL, true);
-    }
-    if (schema_table_store_record(thd, table))
-      return 1;
-  }
-  return 0;
-}
-
-/* process_table of PERF_INDEX_USAGE: one table -> a row per index. */
-static int index_usage_record(THD *thd, TABLE_LIST *tables, TABLE *table,
-                              bool res, const LEX_CSTRING *db_name,
-                              const LEX_CSTRING *table_name)
-{
-  pa_table_model *m;
-
-  pa_walk w= pa_model_get(thd, tables, res, table, db_name, table_name,
-                          true, &m);
-  if (w != PA_WALK_BUILD)
-    return pa_walk_return(w);
-  return index_usage_rows(thd, tables, table, m, db_name, table_name);
-}
-
-static int index_usage_init(void *p)
-{
-  return pa_model_is_init(p, index_usage_fields, index_usage_record,
-                          IU_TABLE_SCHEMA, IU_TABLE_NAME);
-}
-
 static struct st_mysql_information_schema index_usage_plugin= {
     MYSQL_INFORMATION_SCHEMA_INTERFACE_VERSION};
-
-} // namespace Show
-
-/*********** INFORMATION_SCHEMA.PERF_INDEX_CHANGES *********************/
-
-namespace Show {
-
-enum pa_index_changes_col
-{
-  IC_ID,
-  IC_CHANGED_AT,
-  IC_TABLE_SCHEMA,
-  IC_TABLE_NAME,
-  IC_INDEX_NAME,
-  IC_CHANGE,
-  IC_RECOMMENDATION_ID,
-  IC_DIGESTS,
-  IC_STATUS,
-  IC_VERDICT_AT,
-  IC_PENDING_REASON,
-  IC_UNDO_SQL,
-  IC_EVIDENCE,
-  IC_COLUMNS_COUNT
-};
-
-static ST_FIELD_INFO index_changes_fields[]= {
-    Column("ID", ULonglong(), NOT_NULL, OPEN_FRM_ONLY),
-    Column("CHANGED_AT", Datetime(0), NOT_NULL, OPEN_FRM_ONLY),
-    Column("TABLE_SCHEMA", Name(), NOT_NULL, OPEN_FRM_ONLY),
-    Column("TABLE_NAME", Name(), NOT_NULL, OPEN_FRM_ONLY),
-    Column("INDEX_NAME", Name(), NOT_NULL, OPEN_FRM_ONLY),
-    Column("CHANGE", Varchar(16), NOT_NULL, OPEN_FRM_ONLY),
-    Column("RECOMMENDATION_ID", Varchar(16), NULLABLE, OPEN_FRM_ONLY),
-    Column("DIGESTS", ULong(), NOT_NULL, OPEN_FRM_ONLY),
-    Column("STATUS", Varchar(16), NOT_NULL, OPEN_FRM_ONLY),
-    Column("VERDICT_AT", Datetime(0), NULLABLE, OPEN_FRM_ONLY),
-    Column("PENDING_REASON", Varchar(32), NULLABLE, OPEN_FRM_ONLY),
-    Column("UNDO_SQL", Varchar(4096), NULLABLE, OPEN_FRM_ONLY),
-    Column("EVIDENCE", Longtext(65535), NOT_NULL, OPEN_FRM_ONLY),
-    CEnd()};
-
-static_assert(sizeof(index_changes_fields) / sizeof(index_changes_fields[0]) ==
-                  IC_COLUMNS_COUNT + 1,
-              "PERF_INDEX_CHANGES: enum and column array disagree");
-
-static void store_epoch(THD *thd, Field *f, int64_t t)
-{
-  MYSQL_TIME tm;
-  thd->variables.time_zone->gmt_sec_to_TIME(&tm, (my_time_t) t);
-  f->set_notnull();
-  f->store_time(&tm);
-}
-
-/* process_table of PERF_INDEX_CHANGES: one table -> a row per change. */
-static int index_changes_record(THD *thd, TABLE_LIST *tables, TABLE *table,
-                                bool res, const LEX_CSTRING *db_name,
-                                const LEX_CSTRING *table_name)
-{
-  const CHARSET_INFO *cs= system_charset_info;
-  pa_table_model *m;
-  pa_state_change *ch;
-  pa_verify_thresholds th;
-  pa_alloc a= {pa_root_alloc, &table->mem_root};
-  uint n;
-  bool process= !check_global_access(thd, PROCESS_ACL, true);
-
-  /* Building the model reads the table's definitions: this is where a
-     change made since the last look is found and logged. */
-  pa_walk w= pa_model_get(thd, tables, res, table, db_name, table_name,
-                          true, &m);
-  if (w != PA_WALK_BUILD)
-    return pa_walk_return(w);
-  if (!pa_state_table_changes(db_name, table_name, &table->mem_root, &ch,
-                              &n))
-    return 0;
-  pa_settings_verify(&m->stmt->settings, &th);
-  for (uint i= 0; i < n; i++)
-  {
-    const pa_change *c= &ch[i].c;
-    Field **f= table->field;
-    if (!pa_model_change_visible(thd, tables, m, c))
-      continue;
-    restore_record(table, s->default_values);
-    f[IC_ID]->store((longlong) c->id, true);
-    store_epoch(thd, f[IC_CHANGED_AT], c->changed_at);
-    f[IC_TABLE_SCHEMA]->store(db_name, cs);
-    f[IC_TABLE_NAME]->store(table_name, cs);
-    f[IC_INDEX_NAME]->store(c->index, strlen(c->index), cs);
-    pa_store_str(f[IC_CHANGE], pa_change_kind_name(c->kind));
-    if (c->rec_id[0])
-      pa_store_str(f[IC_RECOMMENDATION_ID], c->rec_id);
-    f[IC_DIGESTS]->store((longlong) ch[i].n_digests, true);
-    pa_store_str(f[IC_STATUS], pa_verdict_name(c->verdict));
-    if (c->verdict != PA_VERDICT_PENDING)
-      store_epoch(thd, f[IC_VERDICT_AT], c->verdict_at);
-    pa_store_str(f[IC_PENDING_REASON], pa_pending_reason_name(c->reason));
-    if (c->undo_sql[0])
-      pa_store_str(f[IC_UNDO_SQL], c->undo_sql);
-    const char *ev= pa_verify_evidence(&a, c, ch[i].digests,
-                                       ch[i].n_digests, &th, process,
-                                       pa_now());
-    if (!ev)
-    {
-      my_error(ER_OUT_OF_RESOURCES, MYF(0));
-      return 1;
-    }
-    f[IC_EVIDENCE]->store(ev, strlen(ev), cs);
-    if (schema_table_store_record(thd, table))
-      return 1;
-  }
-  return 0;
-}
-
-static int index_changes_init(void *p)
-{
-  return pa_model_is_init(p, index_changes_fields, index_changes_record,
-                          IC_TABLE_SCHEMA, IC_TABLE_NAME);
-}
-
 static struct st_mysql_information_schema index_changes_plugin= {
     MYSQL_INFORMATION_SCHEMA_INTERFACE_VERSION};
-
-} // namespace Show
-
 static struct st_mysql_information_schema pa_recs_plugin= {
     MYSQL_INFORMATION_SCHEMA_INTERFACE_VERSION};
 static struct st_mysql_information_schema pa_cache_plugin= {
@@ -979,13 +510,13 @@ maria_declare_plugin(perf_advisor){
     MariaDB_PLUGIN_MATURITY_BETA},
 {
     MYSQL_INFORMATION_SCHEMA_PLUGIN,
-    &Show::table_analysis_plugin,
+    &table_analysis_plugin,
     "PERF_TABLE_ANALYSIS",
     "perf_advisor developers",
     "perf_advisor: per-table size, index, fragmentation and activity "
     "analysis",
     PLUGIN_LICENSE_GPL,
-    Show::table_analysis_init,
+    pa_table_analysis_init,
     NULL,
     0x0100,
     NULL,
@@ -994,12 +525,12 @@ maria_declare_plugin(perf_advisor){
     MariaDB_PLUGIN_MATURITY_BETA},
 {
     MYSQL_INFORMATION_SCHEMA_PLUGIN,
-    &Show::index_usage_plugin,
+    &index_usage_plugin,
     "PERF_INDEX_USAGE",
     "perf_advisor developers",
     "perf_advisor: index usage, redundancy and drop safety",
     PLUGIN_LICENSE_GPL,
-    Show::index_usage_init,
+    pa_index_usage_init,
     NULL,
     0x0100,
     NULL,
@@ -1051,12 +582,12 @@ maria_declare_plugin(perf_advisor){
     MariaDB_PLUGIN_MATURITY_BETA},
 {
     MYSQL_INFORMATION_SCHEMA_PLUGIN,
-    &Show::index_changes_plugin,
+    &index_changes_plugin,
     "PERF_INDEX_CHANGES",
     "perf_advisor developers",
     "perf_advisor: every index change seen, and whether it helped",
     PLUGIN_LICENSE_GPL,
-    Show::index_changes_init,
+    pa_index_changes_init,
     NULL,
     0x0100,
     NULL,
@@ -1078,3 +609,4 @@ maria_declare_plugin(perf_advisor){
     NULL,
     "1.0",
     MariaDB_PLUGIN_MATURITY_BETA} maria_declare_plugin_end;
+
