@@ -239,9 +239,12 @@ if [ -n "$INST" ]; then
   if [ ${#want[@]} -gt 0 ]; then
     guarded_install "${want[@]}" || die "could not install the build dependencies"
   fi
-  # What the tests use, at exactly the server's version or not at all.
+  # What the tests use, at exactly the server's version or not at all
+  # (mariadb-backup: the state transfer of mtr cluster_galera, which skips
+  # without it).
   want=(); missing=(); newer=()
-  for p in mariadb-client mariadb-client-core mariadb-test mariadb-test-data; do
+  for p in mariadb-client mariadb-client-core mariadb-test mariadb-test-data \
+           mariadb-backup; do
     have=$(dpkg-query -W -f='${Version}' "$p" 2>/dev/null || true)
     is_installed "$p" && [ "$have" = "$VER" ] && continue
     if ! available "$p" "$VER"; then
@@ -256,7 +259,8 @@ if [ -n "$INST" ]; then
     log "note: apt has no $VER of these (installed version shown):" \
         "  $(join_list "${missing[@]}")" \
         "  the mtr suite (scripts/mtr.sh, scripts/test.sh) needs mariadb-test" \
-        "  and mariadb-test-data of exactly the server's version"
+        "  and mariadb-test-data of exactly the server's version (and" \
+        "  cluster_galera mariadb-backup; it skips without it)"
   fi
   if [ ${#newer[@]} -gt 0 ]; then
     log "note: newer than the server $VER, not downgraded:" \
@@ -281,7 +285,8 @@ else
   log "no server installed; MariaDB package version: $VER"
 
   PKGS="mariadb-server mariadb-server-core mariadb-client mariadb-client-core
-        mariadb-common libmariadb3 mariadb-test mariadb-test-data"
+        mariadb-common libmariadb3 mariadb-test mariadb-test-data
+        mariadb-backup"
   want=()
   for p in $PKGS; do
     have=$(dpkg-query -W -f='${Version}' "$p" 2>/dev/null || true)
