@@ -133,11 +133,33 @@ static MYSQL_RES *run(THD *thd, MYSQL *mysql, const char *what,
 static const char q_rules[]= "SELECT OBJECT_SCHEMA, OBJECT_NAME, ENABLED"
                              " FROM performance_schema.setup_objects"
                              " WHERE OBJECT_TYPE='TABLE'";
+
+/*
+  The statement digests: the one query both their readers run (the
+  store's refresh, pa_collect_pfs, and a statement's own read,
+  pa_collect_digests), with its columns by name.
+*/
 static const char q_digests[]=
-    "SELECT SCHEMA_NAME, DIGEST_TEXT, COUNT_STAR, AVG_TIMER_WAIT, DIGEST,"
-    " SUM_TIMER_WAIT, SUM_ROWS_EXAMINED, SUM_ERRORS"
+    "SELECT SCHEMA_NAME, DIGEST, DIGEST_TEXT, COUNT_STAR, SUM_TIMER_WAIT,"
+    " AVG_TIMER_WAIT, SUM_ROWS_EXAMINED, SUM_ROWS_SENT, SUM_NO_INDEX_USED,"
+    " SUM_NO_GOOD_INDEX_USED, SUM_CREATED_TMP_DISK_TABLES, SUM_ERRORS"
     " FROM performance_schema.events_statements_summary_by_digest"
     " WHERE DIGEST_TEXT IS NOT NULL";
+enum q_digests_col
+{
+  QD_SCHEMA_NAME,
+  QD_DIGEST,
+  QD_DIGEST_TEXT,
+  QD_COUNT_STAR,
+  QD_SUM_TIMER_WAIT,
+  QD_AVG_TIMER_WAIT,
+  QD_SUM_ROWS_EXAMINED,
+  QD_SUM_ROWS_SENT,
+  QD_SUM_NO_INDEX_USED,
+  QD_SUM_NO_GOOD_INDEX_USED,
+  QD_SUM_CREATED_TMP_DISK_TABLES,
+  QD_SUM_ERRORS
+};
 
 /*
   The rows of one query, read in turn: rows_open() runs it and allots the
@@ -272,39 +294,57 @@ static bool read_io(THD *thd, MYSQL *mysql, MEM_ROOT *root, const char *what,
   return true;
 }
 
+/*
+  One row of q_digests into d, its strings copied onto root.  false when
+  out of memory.  The row has a text (the query's WHERE).
+*/
+static bool decode_digest(MYSQL_ROW row, const unsigned long *len,
+                          MEM_ROOT *root, pa_digest *d)
+{
+  const char *schema= row[QD_SCHEMA_NAME], *digest= row[QD_DIGEST];
+  d->schema= schema ? strdup_root(root, schema) : NULL;
+  d->digest= digest ? strdup_root(root, digest) : "";
+  d->text= strmake_root(root, row[QD_DIGEST_TEXT], len[QD_DIGEST_TEXT]);
+  d->text_len= len[QD_DIGEST_TEXT];
+  d->exec_count= to_u64(row[QD_COUNT_STAR]);
+  d->sum_ps= to_u64(row[QD_SUM_TIMER_WAIT]);
+  d->avg_ps= to_u64(row[QD_AVG_TIMER_WAIT]);
+  d->rows_examined= to_u64(row[QD_SUM_ROWS_EXAMINED]);
+  d->rows_sent= to_u64(row[QD_SUM_ROWS_SENT]);
+  d->no_index_used= to_u64(row[QD_SUM_NO_INDEX_USED]);
+  d->no_good_index_used= to_u64(row[QD_SUM_NO_GOOD_INDEX_USED]);
+  d->tmp_disk_tables= to_u64(row[QD_SUM_CREATED_TMP_DISK_TABLES]);
+  d->errors= to_u64(row[QD_SUM_ERRORS]);
+  d->node= NULL;
+  return (!schema || d->schema) && d->digest && d->text;
+}
+
+/*
+  The one reader of the statement digests: q_digests on mysql, each row
+  decoded into (*out)[], memory from root.  false (with a warning) when
+  the query fails or the array cannot be allotted; out of memory on a row
+  ends the read with the rows before it.
+*/
 static bool read_digests(THD *thd, MYSQL *mysql, MEM_ROOT *root,
-                         pa_pfs_data *out)
+                         pa_digest **out, size_t *n)
 {
   pfs_rows r;
 
+  *n= 0;
   if (!rows_open(&r, thd, mysql, root, "reading statement digests",
-                 q_digests, &out->digests))
+                 q_digests, out))
     return false;
-  out->digest_ids= (pa_pfs_digest_id *) rows_alloc(&r, root,
-                                                   sizeof(*out->digest_ids));
-  while (out->digest_ids && rows_next(&r))
+  while (rows_next(&r))
   {
-    MYSQL_ROW row= r.row;
-    pa_pfs_digest_id *id= &out->digest_ids[r.kept];
-    unsigned long *len= mysql_fetch_lengths(r.res);
-    pa_digest_stat *d= &out->digests[r.kept];
-    d->schema= row[0] ? strdup_root(root, row[0]) : NULL;
-    if (!(d->text= (const char *) memdup_root(root, row[1], len[1])))
-      break;
-    d->text_len= len[1];
-    d->exec_count= to_u64(row[2]);
-    d->avg_ps= to_u64(row[3]);
-    id->digest= row[4] ? strdup_root(root, row[4]) : "";
-    id->fig.executions= d->exec_count;
-    id->fig.latency_ps= to_u64(row[5]);
-    id->fig.rows_examined= to_u64(row[6]);
-    id->fig.errors= to_u64(row[7]);
-    if (!id->digest)
+    if (!r.row[QD_DIGEST_TEXT])
+      continue;
+    if (!decode_digest(r.row, mysql_fetch_lengths(r.res), root,
+                       &(*out)[r.kept]))
       break;
     r.kept++;
   }
-  out->n_digests= rows_close(&r);
-  return out->digest_ids != NULL;
+  *n= rows_close(&r);
+  return true;
 }
 
 /* Whether the statement that reads has been killed (NULL: a thread). */
@@ -343,7 +383,8 @@ bool pa_collect_pfs(THD *thd, MEM_ROOT *root, pa_pfs_data *out)
     out->table_io_counts= false;
   if (killed(thd))
     goto end;
-  if (out->digests_on && !read_digests(thd, mysql, root, out))
+  if (out->digests_on &&
+      !read_digests(thd, mysql, root, &out->digests, &out->n_digests))
     out->digests_on= false;
   ok= !killed(thd);
 end:
@@ -404,62 +445,29 @@ void *pa_root_alloc(void *root, size_t bytes)
   return alloc_root((MEM_ROOT *) root, bytes);
 }
 
+bool pa_digest_set_index(pa_digest_set *set, pa_digest *d, size_t n,
+                         MEM_ROOT *root)
+{
+  pa_alloc a= {pa_root_alloc, root};
+  set->d= d;
+  set->n= n;
+  return !pa_workload_build(&set->w, set->d, set->n,
+                            lower_case_table_names != 0, &a);
+}
+
 bool pa_collect_digests(THD *thd, MEM_ROOT *root, pa_digest_set *set)
 {
   MYSQL *mysql;
-  MYSQL_RES *res= NULL;
-  MYSQL_ROW row;
-  size_t n, i= 0;
-  pa_alloc a= {pa_root_alloc, root};
+  pa_digest *d= NULL;
+  size_t n= 0;
+  bool ok;
 
   memset((void *) set, 0, sizeof(*set));
   if (!(mysql= pa_local_connect(thd)))
     return false;
-  if (!(res= run(thd, mysql, "reading statement digests",
-                 "SELECT SCHEMA_NAME, DIGEST, DIGEST_TEXT, COUNT_STAR,"
-                 " SUM_TIMER_WAIT, AVG_TIMER_WAIT, SUM_ROWS_EXAMINED,"
-                 " SUM_ROWS_SENT, SUM_NO_INDEX_USED, SUM_NO_GOOD_INDEX_USED,"
-                 " SUM_CREATED_TMP_DISK_TABLES"
-                 " FROM performance_schema.events_statements_summary_by_digest"
-                 " WHERE DIGEST_TEXT IS NOT NULL")))
-  {
-    mysql_close(mysql);
-    return false;
-  }
-  n= (size_t) mysql_num_rows(res);
-  set->d= (pa_digest_full *) alloc_root(root, (n ? n : 1) *
-                                                  sizeof(pa_digest_full));
-  set->stats= (pa_digest_stat *) alloc_root(root, (n ? n : 1) *
-                                                      sizeof(pa_digest_stat));
-  while (set->d && set->stats && (row= mysql_fetch_row(res)) && i < n)
-  {
-    unsigned long *len= mysql_fetch_lengths(res);
-    pa_digest_full *d= &set->d[i];
-    if (!row[2])
-      continue;
-    d->stat.schema= row[0] ? strdup_root(root, row[0]) : NULL;
-    d->digest= row[1] ? strdup_root(root, row[1]) : "";
-    if (!(d->text= strmake_root(root, row[2], len[2])))
-      break;
-    d->stat.text= d->text;
-    d->stat.text_len= len[2];
-    d->stat.exec_count= to_u64(row[3]);
-    d->sum_ps= to_u64(row[4]);
-    d->stat.avg_ps= to_u64(row[5]);
-    d->rows_examined= to_u64(row[6]);
-    d->rows_sent= to_u64(row[7]);
-    d->no_index_used= to_u64(row[8]);
-    d->no_good_index_used= to_u64(row[9]);
-    d->tmp_disk_tables= to_u64(row[10]);
-    d->node= NULL;
-    set->stats[i]= d->stat;
-    i++;
-  }
-  mysql_free_result(res);
+  ok= read_digests(thd, mysql, root, &d, &n);
   mysql_close(mysql);
-  set->n= i;
-  return !pa_workload_build(&set->w, set->stats, set->n,
-                            lower_case_table_names != 0, &a);
+  return ok && pa_digest_set_index(set, d, n, root);
 }
 
 /* ---------------------------------------------------------------------- */

@@ -41,14 +41,6 @@ struct pa_pfs_io_row
      index row: COUNT_READ, COUNT_FETCH, COUNT_WRITE */
 };
 
-/* What identifies a digest row, and its sums (for verification). */
-struct pa_pfs_digest_id
-{
-  const char *digest;            /* DIGEST: 32 hex digits */
-  pa_digest_figures fig;         /* COUNT_STAR, SUM_TIMER_WAIT,
-                                    SUM_ROWS_EXAMINED, SUM_ERRORS */
-};
-
 /* Everything one read of performance_schema gives. */
 struct pa_pfs_data
 {
@@ -63,8 +55,10 @@ struct pa_pfs_data
   size_t n_tables;
   pa_pfs_io_row *indexes;        /* one per index with data or a slot */
   size_t n_indexes;
-  pa_digest_stat *digests;
-  pa_pfs_digest_id *digest_ids;  /* parallel to digests */
+  pa_digest *digests;            /* when digests_on: every row of
+                                    events_statements_summary_by_digest
+                                    with a text (pa_collect_digests' rows,
+                                    by the same reader) */
   size_t n_digests;
 };
 
@@ -105,32 +99,30 @@ void pa_collect_userstat(const TABLE_SHARE *share, uint64_t raw[3],
                          uint n, const char *const *index_names,
                          uint64_t *idx_raw);
 
-/* One statement digest with everything the advisor uses. */
-struct pa_digest_full
-{
-  pa_digest_stat stat;           /* schema, text, count, avg: pa_workload */
-  const char *digest;            /* DIGEST: 32 hex digits */
-  const char *text;              /* DIGEST_TEXT, NUL-terminated */
-  uint64_t sum_ps;               /* SUM_TIMER_WAIT, picoseconds */
-  uint64_t rows_examined, rows_sent;       /* sums over executions */
-  uint64_t no_index_used, no_good_index_used; /* executions */
-  uint64_t tmp_disk_tables;      /* SUM_CREATED_TMP_DISK_TABLES */
-  const char *node;              /* NULL: this node's; else the peer table
-                                    it came from (pa_peers_add_digests) */
-};
-
-/* All digests, indexed by the tables they name. */
+/*
+  A read of the statement digests, indexed by the tables they name: d[0 ..
+  n - 1] (pa_types.h; this node's first, then any peers' that
+  pa_peers_add_digests appended) and w over them (w.digests == d).
+  Everything lives on the memory root of the read.
+*/
 struct pa_digest_set
 {
-  pa_digest_full *d;
+  pa_digest *d;
   size_t n;
-  pa_digest_stat *stats;         /* the stat parts, for pa_workload */
   pa_workload w;
 };
 
 /*
+  Make set the n digests d (on root) and index them by table, memory from
+  root.  false when out of memory (set->w is then empty).
+*/
+bool pa_digest_set_index(pa_digest_set *set, pa_digest *d, size_t n,
+                         MEM_ROOT *root);
+
+/*
   Read events_statements_summary_by_digest into set (memory from root) and
-  index it by table.  false, with a warning on thd, when it cannot be read.
+  index it by table: the same query and row decoder as pa_collect_pfs's
+  digests.  false, with a warning on thd, when it cannot be read.
 */
 bool pa_collect_digests(THD *thd, MEM_ROOT *root, pa_digest_set *set);
 

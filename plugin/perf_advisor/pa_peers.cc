@@ -645,9 +645,7 @@ bool pa_peers_add_digests(THD *thd, MEM_ROOT *root, const char *declaration,
   pa_peers *c;
   pa_digest_analysis *an;
   size_t have= local_ok ? set->n : 0, more= 0, n;
-  pa_digest_full *d;
-  pa_digest_stat *st;
-  pa_alloc a= {pa_root_alloc, root};
+  pa_digest *d;
 
   /* no declaration: nothing to read, nothing to rebuild */
   if (!declaration || !declaration[0])
@@ -666,9 +664,7 @@ bool pa_peers_add_digests(THD *thd, MEM_ROOT *root, const char *declaration,
     release_reads(jobs, c->n);
     return local_ok;
   }
-  if (!(d= (pa_digest_full *) alloc_root(root, (have + more) * sizeof(*d))) ||
-      !(st= (pa_digest_stat *) alloc_root(root,
-                                          (have + more) * sizeof(*st))))
+  if (!(d= (pa_digest *) alloc_root(root, (have + more) * sizeof(*d))))
   {
     release_reads(jobs, c->n);
     push_warning_printf(thd, Sql_condition::WARN_LEVEL_WARN,
@@ -678,11 +674,10 @@ bool pa_peers_add_digests(THD *thd, MEM_ROOT *root, const char *declaration,
                         digest_kind.var);
     return local_ok;
   }
+  /* this node's first: their positions stay those of the statement's
+     set (and of its analyses, pa_stmt_analysis) */
   if (have)
-  {
     memcpy((void *) d, set->d, have * sizeof(*d));
-    memcpy((void *) st, set->stats, have * sizeof(*st));
-  }
   n= have;
   for (size_t i= 0; i < c->n; i++)
   {
@@ -696,7 +691,7 @@ bool pa_peers_add_digests(THD *thd, MEM_ROOT *root, const char *declaration,
       /* cells: the order of digest_cols */
       char *const *cell= &jobs[i]->cells[r * array_elements(digest_cols)];
       const size_t *len= &jobs[i]->lens[r * array_elements(digest_cols)];
-      pa_digest_full *o= &d[n];
+      pa_digest *o= &d[n];
       if (!cell[2] || !len[2])
         continue;
       /*
@@ -708,30 +703,25 @@ bool pa_peers_add_digests(THD *thd, MEM_ROOT *root, const char *declaration,
         continue;
       memset((void *) o, 0, sizeof(*o));
       if (!(o->text= strmake_root(root, cell[2], len[2])) ||
-          (cell[0] && !(o->stat.schema= strdup_root(root, cell[0]))) ||
+          (cell[0] && !(o->schema= strdup_root(root, cell[0]))) ||
           !(o->digest= strdup_root(root, cell[1] ? cell[1] : "")))
         break;
       o->node= node;
-      o->stat.text= o->text;
-      o->stat.text_len= len[2];
-      o->stat.exec_count= cell_u64(cell[3]);
+      o->text_len= len[2];
+      o->exec_count= cell_u64(cell[3]);
       o->sum_ps= cell_u64(cell[4]);
-      o->stat.avg_ps= o->stat.exec_count ? o->sum_ps / o->stat.exec_count : 0;
+      o->avg_ps= o->exec_count ? o->sum_ps / o->exec_count : 0;
       o->rows_examined= cell_u64(cell[5]);
       o->rows_sent= cell_u64(cell[6]);
       o->no_index_used= cell_u64(cell[7]);
       o->no_good_index_used= cell_u64(cell[8]);
-      st[n++]= o->stat;
+      n++;
     }
   }
   release_reads(jobs, c->n);
   if (n == have)
     return local_ok;
-  set->d= d;
-  set->stats= st;
-  set->n= n;
-  return !pa_workload_build(&set->w, set->stats, set->n,
-                            lower_case_table_names != 0, &a);
+  return pa_digest_set_index(set, d, n, root);
 }
 
 void pa_peers_lookup(const pa_peers *c, size_t i, const char *schema,

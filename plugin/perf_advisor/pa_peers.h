@@ -100,17 +100,19 @@ void pa_peers_lookup(const pa_peers *c, size_t i, const char *schema,
   SUM_ROWS_SENT, SUM_NO_INDEX_USED, SUM_NO_GOOD_INDEX_USED) is read once,
   as the usage peers are (threads, perf_advisor_peer_timeout_ms, KILL, the
   caller's SELECT on the table); each of its SELECT statements becomes one
-  more digest of set, with node = the peer table's name, and set's
-  workload is rebuilt over all of them.  Other statements of a node are
+  more digest of set (node = the peer table's name; avg_ps = sum_ps /
+  exec_count; no tmp_disk_tables or errors: 0), after this node's, and
+  set's workload is rebuilt over all of them.  Other statements of a node are
   left out: a replica's writes are the primary's.  A peer that cannot be
   read gets a warning naming it and adds nothing.
 
   Precondition: the caller may see statement texts (PROCESS, as for the
   local digests).  declaration, timeout_ms: the statement's settings
-  (perf_advisor_peer_digest_tables, _peer_timeout_ms).  local_ok: set holds this node's digests (otherwise it
-  is treated as empty).  Memory from root.  Returns whether set is usable:
-  local_ok, or some peer statement was added.  No declaration: returns
-  local_ok at once, set unchanged.
+  (perf_advisor_peer_digest_tables, _peer_timeout_ms).  local_ok: set
+  holds this node's digests (otherwise it is treated as empty).  Memory
+  from root.  Returns whether set is usable: local_ok, or some peer
+  statement was added.  No declaration: returns local_ok at once, set
+  unchanged.
 */
 bool pa_peers_add_digests(THD *thd, MEM_ROOT *root, const char *declaration,
                           ulong timeout_ms, pa_digest_set *set,

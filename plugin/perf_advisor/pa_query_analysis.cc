@@ -170,18 +170,13 @@ static void store_text(Field *f, const String *s)
 }
 
 /* The missing-index view of digest d, analysed in an, for table ti. */
-static pa_missing_digest qa_digest(const pa_digest_full *d,
+static pa_missing_digest qa_digest(const pa_digest *d,
                                    const pa_digest_analysis *an, int ti)
 {
   pa_missing_digest md;
+  md.dig= d;
   md.an= an;
   md.table= ti;
-  md.exec_count= d->stat.exec_count;
-  md.rows_examined= d->rows_examined;
-  md.rows_sent= d->rows_sent;
-  md.no_index_used= d->no_index_used;
-  md.no_good_index_used= d->no_good_index_used;
-  md.sum_ps= d->sum_ps;
   md.digest_pos= 0;
   return md;
 }
@@ -285,12 +280,12 @@ static int qa_record(THD *thd, TABLE_LIST *tables, TABLE *table, bool res,
       return 1;
     for (size_t i= first; i < last; i++)
     {
-      const pa_digest_full *d= &c->digests.d[c->digests.w.refs[i].digest];
+      const pa_digest *d= &c->digests.d[c->digests.w.refs[i].digest];
       pa_missing_digest md= qa_digest(d, c->an, 0);
       int prev= k;
-      if (pa_digest_analyze(d->text, d->stat.text_len, c->an))
+      if (pa_digest_analyze(d->text, d->text_len, c->an))
         continue;
-      pa_catalog_resolve(thd, c->catalog, &c->conn, d->stat.schema, c->an);
+      pa_catalog_resolve(thd, c->catalog, &c->conn, d->schema, c->an);
       if ((md.table= pa_digest_find_table(c->an, NULL, table_name->str)) < 0)
         continue;
       k= pa_colstats_columns(&md, 1, names, k);
@@ -306,7 +301,7 @@ static int qa_record(THD *thd, TABLE_LIST *tables, TABLE *table, bool res,
 
   for (size_t i= first; i < last; i++)
   {
-    const pa_digest_full *d= &c->digests.d[c->digests.w.refs[i].digest];
+    const pa_digest *d= &c->digests.d[c->digests.w.refs[i].digest];
     Field **f= table->field;
     int ti;
     String s;
@@ -317,25 +312,25 @@ static int qa_record(THD *thd, TABLE_LIST *tables, TABLE *table, bool res,
 
     restore_record(table, s->default_values);
     pa_store_str(f[QA_DIGEST], d->digest);
-    pa_store_str(f[QA_SCHEMA_NAME], d->stat.schema);
+    pa_store_str(f[QA_SCHEMA_NAME], d->schema);
     f[QA_TABLE_SCHEMA]->store(db_name, system_charset_info);
     f[QA_TABLE_NAME]->store(table_name, system_charset_info);
-    f[QA_EXEC_COUNT]->store((longlong) d->stat.exec_count, true);
-    f[QA_AVG_MS]->store((double) d->stat.avg_ps / 1e9);
+    f[QA_EXEC_COUNT]->store((longlong) d->exec_count, true);
+    f[QA_AVG_MS]->store((double) d->avg_ps / 1e9);
     f[QA_TOTAL_MS]->store((double) d->sum_ps / 1e9);
     f[QA_ROWS_EXAMINED]->store((longlong) d->rows_examined, true);
     f[QA_ROWS_SENT]->store((longlong) d->rows_sent, true);
     f[QA_NO_INDEX_USED]->store((longlong) d->no_index_used, true);
     f[QA_NO_GOOD_INDEX_USED]->store((longlong) d->no_good_index_used, true);
     pa_store_str(f[QA_IS_SLOW],
-                 pa_yes_no(d->stat.avg_ps >
+                 pa_yes_no(d->avg_ps >
                            pa_settings_slow_ps(&c->settings)));
     /* What is read from the statement text needs PROCESS. */
-    if (c->process && !pa_digest_analyze(d->text, d->stat.text_len, c->an))
+    if (c->process && !pa_digest_analyze(d->text, d->text_len, c->an))
     {
       /* the tables were read for the statistics above: no new reads */
       pa_colstats_conn cached= {NULL, true, false, false};
-      pa_catalog_resolve(thd, c->catalog, &cached, d->stat.schema, c->an);
+      pa_catalog_resolve(thd, c->catalog, &cached, d->schema, c->an);
       pa_store_str(f[QA_DIGEST_TEXT], d->text);
       ti= pa_digest_find_table(c->an, NULL, table_name->str);
       if (ti >= 0)
@@ -467,13 +462,13 @@ static int column_stats_record(THD *thd, TABLE_LIST *tables, TABLE *table,
      statistics */
   for (size_t i= first; i < last && k < PA_DIGEST_MAX_COLUMNS; i++)
   {
-    const pa_digest_full *d= &c->digests.d[c->digests.w.refs[i].digest];
+    const pa_digest *d= &c->digests.d[c->digests.w.refs[i].digest];
     int ti;
-    if (pa_digest_analyze(d->text, d->stat.text_len, c->an))
+    if (pa_digest_analyze(d->text, d->text_len, c->an))
       continue;
     /* unqualified columns of a join get their table, as for
        PERF_QUERY_ANALYSIS */
-    pa_catalog_resolve(thd, c->catalog, &c->conn, d->stat.schema, c->an);
+    pa_catalog_resolve(thd, c->catalog, &c->conn, d->schema, c->an);
     if ((ti= pa_digest_find_table(c->an, NULL, table_name->str)) < 0)
       continue;
     for (int j= 0; j < c->an->n_columns && j < PA_DIGEST_MAX_COLUMNS &&

@@ -120,7 +120,7 @@ struct table_digest
 
 static int cmp_sum_desc(void *arg, const void *a, const void *b)
 {
-  const pa_digest_full *d= (const pa_digest_full *) arg;
+  const pa_digest *d= (const pa_digest *) arg;
   uint64_t x= d[*(const size_t *) a].sum_ps, y= d[*(const size_t *) b].sum_ps;
   return x > y ? -1 : x < y;
 }
@@ -232,8 +232,8 @@ static bool report_risk(const pa_missing_proposal *pr,
     bool mine= false;
     for (int k= 0; k < pr->n_digests && !mine; k++)
       mine= pr->digests[k] == md[i].digest_pos;
-    if ((an->flags & PA_DIGEST_F_LIMIT) || md[i].exec_count == 0 ||
-        (double) md[i].rows_examined / (double) md[i].exec_count <
+    if ((an->flags & PA_DIGEST_F_LIMIT) || md[i].dig->exec_count == 0 ||
+        (double) md[i].dig->rows_examined / (double) md[i].dig->exec_count <
             0.5 * (double) m->facts.rows)
       continue;
     for (int j= 0; j < an->n_columns && j < PA_DIGEST_MAX_COLUMNS; j++)
@@ -434,15 +434,9 @@ static int missing_index_recs(recs_ctx *c, pa_table_model *m,
 
   for (int i= 0; i < n; i++)
   {
-    const pa_digest_full *d= &c->digests->d[td[i].pos];
+    md[i].dig= &c->digests->d[td[i].pos];
     md[i].an= td[i].an;
     md[i].table= td[i].ti;
-    md[i].exec_count= d->stat.exec_count;
-    md[i].rows_examined= d->rows_examined;
-    md[i].rows_sent= d->rows_sent;
-    md[i].no_index_used= d->no_index_used;
-    md[i].no_good_index_used= d->no_good_index_used;
-    md[i].sum_ps= d->sum_ps;
     md[i].digest_pos= td[i].pos;
   }
   if (!cs)
@@ -485,7 +479,7 @@ static int missing_index_recs(recs_ctx *c, pa_table_model *m,
     for (int k= 0; k < pr->n_cols; k++)
       key+= entry_bytes(m, cs, cols[k], &basis);
     for (int k= 0; k < pr->n_digests; k++)
-      slow|= c->digests->d[pr->digests[k]].stat.avg_ps > c->th.slow_query_ps;
+      slow|= c->digests->d[pr->digests[k]].avg_ps > c->th.slow_query_ps;
     size_t risky[PA_MISSING_MAX_DIGESTS];
     int n_risky;
     int risk= plan_change_risk(pr, md, n, risky, &n_risky);
@@ -499,7 +493,7 @@ static int missing_index_recs(recs_ctx *c, pa_table_model *m,
     pa_missing_rec_input *in= &ic->in;
     pa_missing_rec_column *rc= (pa_missing_rec_column *) alloc_root(
         c->root, pr->n_cols * sizeof(*rc));
-    pa_missing_rec_digest *rd= (pa_missing_rec_digest *) alloc_root(
+    const pa_digest **rd= (const pa_digest **) alloc_root(
         c->root, (pr->n_digests + 1) * sizeof(*rd));
     const char **rk=
         (const char **) alloc_root(c->root, (n_risky + 1) * sizeof(*rk));
@@ -521,14 +515,7 @@ static int missing_index_recs(recs_ctx *c, pa_table_model *m,
           pa_colstat_source_text(st ? cs->source[st - cs->cols] : 0);
     }
     for (int k= 0; k < pr->n_digests; k++)
-    {
-      const pa_digest_full *d= &c->digests->d[pr->digests[k]];
-      rd[k].digest= d->digest;
-      rd[k].text= d->text;
-      rd[k].exec_count= d->stat.exec_count;
-      rd[k].avg_ps= d->stat.avg_ps;
-      rd[k].node= d->node;
-    }
+      rd[k]= &c->digests->d[pr->digests[k]];
     for (int k= 0; k < n_risky; k++)
       rk[k]= c->digests->d[risky[k]].digest;
     in->prop= pr;
@@ -557,25 +544,6 @@ static int missing_index_recs(recs_ctx *c, pa_table_model *m,
   return 0;
 }
 
-/* A digest as the statement rules see it, with its analysis. */
-static pa_rule_digest rule_digest(const pa_digest_full *d,
-                                  const pa_digest_analysis *an)
-{
-  pa_rule_digest rd;
-  rd.schema= d->stat.schema;
-  rd.text= d->text;
-  rd.digest= d->digest;
-  rd.an= an;
-  rd.exec_count= d->stat.exec_count;
-  rd.sum_ps= d->sum_ps;
-  rd.avg_ps= d->stat.avg_ps;
-  rd.rows_examined= d->rows_examined;
-  rd.rows_sent= d->rows_sent;
-  rd.no_index_used= d->no_index_used;
-  rd.no_good_index_used= d->no_good_index_used;
-  return rd;
-}
-
 /*
   The analysis of digest pos of c->digests: the statement's own
   (pa_stmt_analysis) for its digests, made here for another node's
@@ -583,15 +551,15 @@ static pa_rule_digest rule_digest(const pa_digest_full *d,
 */
 static pa_digest_analysis *recs_analysis(THD *thd, recs_ctx *c, size_t pos)
 {
-  const pa_digest_full *d= &c->digests->d[pos];
+  const pa_digest *d= &c->digests->d[pos];
   pa_digest_analysis *an;
   if (!d->node)
     return pa_stmt_analysis(c->stmt, pos);
   if (!(an= (pa_digest_analysis *) alloc_root(c->root, sizeof(*an))) ||
-      pa_digest_analyze(d->text, d->stat.text_len, an))
+      pa_digest_analyze(d->text, d->text_len, an))
     return NULL;
   pa_catalog_resolve(thd, pa_stmt_catalog(c->stmt), &c->stmt->conn,
-                     d->stat.schema, an);
+                     d->schema, an);
   return an;
 }
 
@@ -618,7 +586,7 @@ static int table_digest_recs(THD *thd, recs_ctx *c, pa_table_model *m)
 
   for (int i= 0; i < n; i++)
   {
-    const pa_digest_full *d= &c->digests->d[picked[i]];
+    const pa_digest *d= &c->digests->d[picked[i]];
     /* analysed once per statement, whatever the tables it names */
     pa_digest_analysis *an= recs_analysis(thd, c, picked[i]);
     pa_rule_digest rd;
@@ -629,7 +597,8 @@ static int table_digest_recs(THD *thd, recs_ctx *c, pa_table_model *m)
     td[i].ti= pa_digest_find_table(an, NULL, m->name->str);
     if (td[i].ti < 0)
       td[i].ti= 0;
-    rd= rule_digest(d, an);
+    rd.dig= d;
+    rd.an= an;
     /* another node's statement feeds the missing-index analysis only */
     if (!d->node &&
         pa_rules_digest_table(&rd, td[i].ti, &m->rule, &c->th, &c->list))
@@ -850,10 +819,10 @@ static int recs_table(THD *thd, TABLE_LIST *tables, TABLE *table, bool res,
 /* The statement findings of digest i. */
 static int statement_rec(recs_ctx *c, size_t i)
 {
-  const pa_digest_full *d= &c->digests->d[i];
+  const pa_digest *d= &c->digests->d[i];
   pa_rule_digest rd;
   /* another node's statement feeds the missing-index analysis only */
-  if (d->node || pa_digest_analyze(d->text, d->stat.text_len, c->scratch))
+  if (d->node || pa_digest_analyze(d->text, d->text_len, c->scratch))
     return 0;
   /* Statements only on system schemas (this advisor's own queries of
      information_schema among them) are not the workload. */
@@ -864,14 +833,15 @@ static int statement_rec(recs_ctx *c, size_t i)
     {
       const char *sch= c->scratch->tables[t].schema[0]
                            ? c->scratch->tables[t].schema
-                           : d->stat.schema;
+                           : d->schema;
       LEX_CSTRING l= {sch ? sch : "", sch ? strlen(sch) : 0};
       user_table= !sch || !pa_is_system_schema(&l);
     }
     if (!user_table)
       return 0;
   }
-  rd= rule_digest(d, c->scratch);
+  rd.dig= d;
+  rd.an= c->scratch;
   size_t from= c->list.n;
   if (pa_rules_digest(&rd, &c->th, &c->list))
     return -1;

@@ -296,9 +296,20 @@ static void merge_io(pa_pfs_data *d, ulonglong gen, int64_t now)
   }
 }
 
-/* Give the tables the digests (w, identities in d) and index hints of
-   this refresh. */
-static void merge_digests(const pa_pfs_data *d, const pa_workload *w)
+/* The figures verification follows of digest d. */
+static pa_digest_figures digest_figures(const pa_digest *d)
+{
+  pa_digest_figures f;
+  f.executions= d->exec_count;
+  f.latency_ps= d->sum_ps;
+  f.rows_examined= d->rows_examined;
+  f.errors= d->errors;
+  return f;
+}
+
+/* Give the tables the digests (w, over the rows read) and index hints of
+   this refresh.  The store keeps copies: nothing points into w. */
+static void merge_digests(const pa_workload *w)
 {
   uchar key[PA_STORE_KEY_BYTES];
 
@@ -343,16 +354,15 @@ static void merge_digests(const pa_pfs_data *d, const pa_workload *w)
           key_memory_pa_state, (j - i) * sizeof(pa_dig_fig), MYF(0));
       for (size_t k= i; k < j; k++)
       {
-        size_t pos= w->refs[k].digest;
-        t->dig_avg[t->n_dig]= w->digests[pos].avg_ps;
+        const pa_digest *dg= &w->digests[w->refs[k].digest];
+        t->dig_avg[t->n_dig]= dg->avg_ps;
         if (t->dig_fig)
         {
           pa_dig_fig *f= &t->dig_fig[t->n_dig];
-          const char *sch= w->digests[pos].schema;
-          strmake(f->schema, sch ? sch : "", sizeof(f->schema) - 1);
-          strmake(f->digest, d->digest_ids[pos].digest,
-                  sizeof(f->digest) - 1);
-          f->f= d->digest_ids[pos].fig;
+          strmake(f->schema, dg->schema ? dg->schema : "",
+                  sizeof(f->schema) - 1);
+          strmake(f->digest, dg->digest, sizeof(f->digest) - 1);
+          f->f= digest_figures(dg);
         }
         t->n_dig++;
       }
@@ -361,24 +371,20 @@ static void merge_digests(const pa_pfs_data *d, const pa_workload *w)
   }
 }
 
-/* Fold one read of performance_schema into the store. */
-static void merge_pfs(pa_pfs_data *d, MEM_ROOT *root)
+/*
+  Fold one read of performance_schema into the store: d, and its digests
+  indexed in set (NULL when they were not read or could not be indexed).
+*/
+static void merge_pfs(pa_pfs_data *d, const pa_digest_set *set)
 {
   int64_t now= pa_now();
   ulonglong gen;
-  pa_workload w;
-  pa_alloc a= {pa_root_alloc, root};
-  bool have_w= false;
-
-  if (d->digests_on)
-    have_w= !pa_workload_build(&w, d->digests, d->n_digests,
-                               lower_case_table_names != 0, &a);
 
   mysql_mutex_lock(&LOCK_pa_state);
   gen= ++pa_refresh_gen;
   pa_pfs_source= d->table_io_counts;
   pa_pfs_complete= d->complete;
-  pa_digests_on= d->digests_on && have_w;
+  pa_digests_on= d->digests_on && set;
   take_rules(d);
   if (d->table_io_counts)
     merge_io(d, gen, now);
@@ -396,7 +402,7 @@ static void merge_pfs(pa_pfs_data *d, MEM_ROOT *root)
   }
   if (pa_digests_on)
   {
-    merge_digests(d, &w);
+    merge_digests(&set->w);
     /* The digest table keeps one more row for what did not fit. */
     verify_observe_all(now, d->digests_size &&
                                 d->n_digests + 1 >= d->digests_size);
@@ -463,7 +469,12 @@ static void refresh_locked(THD *thd)
 
   init_alloc_root(key_memory_pa_state, &root, 65536, 0, MYF(0));
   if (pa_collect_pfs(thd, &root, &d))
-    merge_pfs(&d, &root);
+  {
+    pa_digest_set set;
+    bool indexed= d.digests_on &&
+                  pa_digest_set_index(&set, d.digests, d.n_digests, &root);
+    merge_pfs(&d, indexed ? &set : NULL);
+  }
   else if (thd && thd->killed)
   {
     /* Killed between two reads: what was read is incomplete, the copy

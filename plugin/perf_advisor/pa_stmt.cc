@@ -91,7 +91,7 @@ bool pa_stmt_digests(pa_stmt *s)
 
 pa_digest_analysis *pa_stmt_analysis(pa_stmt *s, size_t pos)
 {
-  const pa_digest_full *d;
+  const pa_digest *d;
   pa_digest_analysis *an;
 
   if (!s->digests_ok || pos >= s->digests.n || !pa_stmt_catalog(s))
@@ -107,9 +107,9 @@ pa_digest_analysis *pa_stmt_analysis(pa_stmt *s, size_t pos)
   {
     d= &s->digests.d[pos];
     if (!(an= (pa_digest_analysis *) alloc_root(s->root, sizeof(*an))) ||
-        pa_digest_analyze(d->text, d->stat.text_len, an))
+        pa_digest_analyze(d->text, d->text_len, an))
       return NULL;
-    pa_catalog_resolve(s->thd, s->catalog, &s->conn, d->stat.schema, an);
+    pa_catalog_resolve(s->thd, s->catalog, &s->conn, d->schema, an);
     s->analyses[pos]= an;
   }
   return s->analyses[pos];

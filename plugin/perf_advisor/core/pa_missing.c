@@ -120,24 +120,26 @@ static int not_selective(const struct pa_missing_stats *st,
 
 int pa_missing_is_candidate(const struct pa_missing_digest *d)
 {
-  return d && is_candidate(d);
+  return d && d->dig && is_candidate(d);
 }
 
 static int is_candidate(const struct pa_missing_digest *d)
 {
-  uint64_t per= d->rows_sent > d->exec_count ? d->rows_sent : d->exec_count;
-  if (d->no_index_used > 0 || d->no_good_index_used > 0)
+  const struct pa_digest *g= d->dig;
+  uint64_t per= g->rows_sent > g->exec_count ? g->rows_sent : g->exec_count;
+  if (g->no_index_used > 0 || g->no_good_index_used > 0)
     return 1;
   if (per == 0)
     per= 1;
-  return (double) d->rows_examined / (double) per >=
+  return (double) g->rows_examined / (double) per >=
          (double) PA_MISSING_EXAMINE_RATIO;
 }
 
 static double digest_score(const struct pa_missing_digest *d)
 {
-  double sent= d->rows_sent ? (double) d->rows_sent : 1.0;
-  return (double) d->exec_count * ((double) d->rows_examined / sent);
+  const struct pa_digest *g= d->dig;
+  double sent= g->rows_sent ? (double) g->rows_sent : 1.0;
+  return (double) g->exec_count * ((double) g->rows_examined / sent);
 }
 
 /*
@@ -419,8 +421,8 @@ static void plan_build(const struct pa_table_def *def,
 /* Rows the digest examines per execution, measured. */
 static double now_per_exec(const struct pa_missing_digest *d)
 {
-  return (double) d->rows_examined /
-         (double) (d->exec_count ? d->exec_count : 1);
+  return (double) d->dig->rows_examined /
+         (double) (d->dig->exec_count ? d->dig->exec_count : 1);
 }
 
 /*
@@ -449,8 +451,9 @@ static int range_shown_narrow(const struct pa_missing_digest *d,
         !plan_has(p, p->n, c->name) && !dropped_has(p, c->name))
       return 0;
   }
-  return d->rows_sent > d->exec_count &&
-         d->rows_sent * PA_MISSING_EXAMINE_RATIO <= d->rows_examined;
+  return d->dig->rows_sent > d->dig->exec_count &&
+         d->dig->rows_sent * PA_MISSING_EXAMINE_RATIO <=
+             d->dig->rows_examined;
 }
 
 /*
@@ -817,7 +820,8 @@ int pa_missing_analyze_stats(const struct pa_table_def *def,
       !stats_ok(st))
     return -1;
   for (i= 0; i < n; i++)
-    if (!d[i].an || d[i].table < 0 || d[i].table >= d[i].an->n_tables)
+    if (!d[i].dig || !d[i].an || d[i].table < 0 ||
+        d[i].table >= d[i].an->n_tables)
       return -1;
 
   /* pass 1: sizes */
@@ -895,10 +899,10 @@ int pa_missing_analyze_stats(const struct pa_table_def *def,
       for (k= 0; k < p.n; k++)
         copy_name(r->cols[k], p.cols[k]);
       r->score= digest_score(&d[i]);
-      r->exec_count= d[i].exec_count;
-      r->rows_examined= d[i].rows_examined;
-      r->rows_sent= d[i].rows_sent;
-      r->sum_ps= d[i].sum_ps;
+      r->exec_count= d[i].dig->exec_count;
+      r->rows_examined= d[i].dig->rows_examined;
+      r->rows_sent= d[i].dig->rows_sent;
+      r->sum_ps= d[i].dig->sum_ps;
       r->n_merged= 1;
       r->n_digests= 1;
       r->digests[0]= i; /* the input position until merged */

@@ -156,17 +156,16 @@
 /* Rows examined per row sent (or per execution) that marks a candidate. */
 #define PA_MISSING_EXAMINE_RATIO 10
 
-/* One statement digest touching the table. */
+/*
+  One statement digest touching the table: the digest (pa_types.h; its
+  exec_count, sum_ps, rows_examined, rows_sent, no_index_used and
+  no_good_index_used are read) and what is this analysis's own.
+*/
 struct pa_missing_digest
 {
-  const struct pa_digest_analysis *an; /* analysis of the digest text */
+  const struct pa_digest *dig;         /* the digest's figures */
+  const struct pa_digest_analysis *an; /* analysis of dig->text */
   int table;                   /* index into an->tables[] of THIS table */
-  uint64_t exec_count;         /* executions */
-  uint64_t rows_examined;      /* rows, summed over executions */
-  uint64_t rows_sent;          /* rows, summed over executions */
-  uint64_t no_index_used;      /* executions that used no index */
-  uint64_t no_good_index_used; /* executions that used no good index */
-  uint64_t sum_ps;             /* total latency, picoseconds */
   size_t digest_pos;           /* caller's id for this digest, echoed back */
 };
 
@@ -200,7 +199,7 @@ const struct pa_missing_colstat *
 pa_missing_colstat_find(const struct pa_missing_colstat *cols, int n,
                         const char *name);
 
-/* Whether d is a candidate (step 1).  0 for NULL. */
+/* Whether d is a candidate (step 1).  0 for NULL (or d->dig NULL). */
 int pa_missing_is_candidate(const struct pa_missing_digest *d);
 
 /*
@@ -288,8 +287,9 @@ struct pa_missing_result
 
   Preconditions: def, a and out are not NULL; def->n_indexes is 0 ..
   PA_TABLE_MAX_INDEXES and every index has 1 .. PA_INDEX_MAX_COLS columns;
-  d may be NULL only when n is 0; every d[i].an is not NULL and d[i].table
-  is 0 .. d[i].an->n_tables - 1.  Nothing is retained from the inputs.
+  d may be NULL only when n is 0; every d[i].dig and d[i].an is not NULL
+  and d[i].table is 0 .. d[i].an->n_tables - 1.  Nothing is retained
+  from the inputs.
 
   out is overwritten; its arrays come from a (owned by a's owner).  Each
   unindexable (column, reason) is reported once per digest.

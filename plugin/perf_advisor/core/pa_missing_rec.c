@@ -50,7 +50,7 @@ static const char *digests_json(const struct pa_alloc *a,
   pa_buf_puts(&list, "[");
   for (int k= 0; k < in->prop->n_digests; k++)
   {
-    const struct pa_missing_rec_digest *d= &in->digests[k];
+    const struct pa_digest *d= in->digests[k];
     struct pa_json dj;
     if (k)
       pa_buf_puts(&list, ", ");
@@ -154,19 +154,19 @@ static const char *peer_note(const struct pa_alloc *a,
   pa_buf_init(&b, a);
   for (int k= 0; k < in->prop->n_digests; k++)
   {
-    const char *node= in->digests[k].node;
+    const char *node= in->digests[k]->node;
     uint64_t times= 0;
     int seen= 0;
     if (!node)
       continue;
     n++;
     for (int x= 0; x < k && !seen; x++)
-      seen= in->digests[x].node && !strcmp(in->digests[x].node, node);
+      seen= in->digests[x]->node && !strcmp(in->digests[x]->node, node);
     if (seen)
       continue;
     for (int x= k; x < in->prop->n_digests; x++)
-      if (in->digests[x].node && !strcmp(in->digests[x].node, node))
-        times= pa_sat_add(times, in->digests[x].exec_count);
+      if (in->digests[x]->node && !strcmp(in->digests[x]->node, node))
+        times= pa_sat_add(times, in->digests[x]->exec_count);
     pa_buf_printf(&b, "%s%s (%" PRIu64 " times)", b.len ? ", " : "", node,
                   times);
   }
@@ -231,6 +231,9 @@ struct pa_rec *pa_missing_rec(struct pa_rec_list *l,
       (in->prop->n_digests > 0 && !in->digests) ||
       (in->n_risk_digests > 0 && !in->risk_digests))
     return NULL;
+  for (int k= 0; k < in->prop->n_digests; k++)
+    if (!in->digests[k])
+      return NULL;
   a= l->a;
   pr= in->prop;
   pa_buf_init(&colbuf, a);

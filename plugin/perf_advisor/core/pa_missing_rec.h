@@ -37,18 +37,6 @@
 #include "pa_missing.h"
 #include "pa_select.h"
 
-/* One statement digest of a proposal, as EVIDENCE.digests[] shows it. */
-struct pa_missing_rec_digest
-{
-  const char *digest; /* DIGEST, 32 hex digits */
-  const char *text;   /* DIGEST_TEXT */
-  uint64_t exec_count;
-  uint64_t avg_ps;    /* average latency, picoseconds */
-  const char *node;   /* NULL: this node ran it; else the other node that
-                         did (its peer table, docs/cluster.md): EVIDENCE
-                         names it ("node"), MESSAGE counts it */
-};
-
 /* One column of a proposal and what is known of its values. */
 struct pa_missing_rec_column
 {
@@ -64,8 +52,11 @@ struct pa_missing_rec_input
   const char *schema, *table;
   const struct pa_missing_proposal *prop;
   const struct pa_missing_rec_column *cols;     /* prop->n_cols of them */
-  const struct pa_missing_rec_digest *digests;  /* prop->n_digests, in the
-                                                   order of prop->digests */
+  /* the digests of prop->digests, in their order (prop->n_digests): each
+     one's digest, text, exec_count, avg_ps and node (NULL: this node ran
+     it; else the other node that did, its peer table, docs/cluster.md:
+     EVIDENCE names it, MESSAGE counts it) */
+  const struct pa_digest *const *digests;
   uint64_t sampled_rows;  /* rows the column sample read; 0: none */
   int rows_known;         /* table_rows is the engine's row count */
   uint64_t table_rows;
@@ -93,7 +84,7 @@ struct pa_missing_rec_input
   (l->oom set), and with l unchanged when in is incomplete: no schema,
   table, proposal, columns or selection, prop->n_cols outside 1 ..
   PA_MISSING_MAX_COLS, a column without a name, digests or risk_digests
-  NULL while their count is not 0.
+  NULL while their count is not 0, a NULL digest.
 */
 struct pa_rec *pa_missing_rec(struct pa_rec_list *l,
                               const struct pa_missing_rec_input *in);

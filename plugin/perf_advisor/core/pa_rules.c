@@ -782,18 +782,18 @@ static char *short_text(const struct pa_alloc *a, const char *text)
   return pa_strdupf(a, "%.*s...", (int) n, text);
 }
 
-static void json_digest(struct pa_json *j, const struct pa_rule_digest *d)
+static void json_digest(struct pa_json *j, const struct pa_digest *dg)
 {
-  pa_json_str(j, "digest", d->digest);
-  pa_json_str(j, "schema", d->schema);
-  pa_json_str(j, "digest_text", d->text);
-  pa_json_u64(j, "exec_count", d->exec_count);
-  pa_json_dbl(j, "avg_ms", (double) d->avg_ps / 1e9);
-  pa_json_dbl(j, "total_s", (double) d->sum_ps / 1e12);
-  pa_json_u64(j, "rows_examined", d->rows_examined);
-  pa_json_u64(j, "rows_sent", d->rows_sent);
-  pa_json_u64(j, "no_index_used", d->no_index_used);
-  pa_json_u64(j, "no_good_index_used", d->no_good_index_used);
+  pa_json_str(j, "digest", dg->digest);
+  pa_json_str(j, "schema", dg->schema);
+  pa_json_str(j, "digest_text", dg->text);
+  pa_json_u64(j, "exec_count", dg->exec_count);
+  pa_json_dbl(j, "avg_ms", (double) dg->avg_ps / 1e9);
+  pa_json_dbl(j, "total_s", (double) dg->sum_ps / 1e12);
+  pa_json_u64(j, "rows_examined", dg->rows_examined);
+  pa_json_u64(j, "rows_sent", dg->rows_sent);
+  pa_json_u64(j, "no_index_used", dg->no_index_used);
+  pa_json_u64(j, "no_good_index_used", dg->no_good_index_used);
 }
 
 static char *tables_text(const struct pa_alloc *a,
@@ -814,24 +814,25 @@ static char *tables_text(const struct pa_alloc *a,
 }
 
 static struct pa_rec *pattern_rec(struct pa_rec_list *out,
-                                  const struct pa_rule_digest *d,
+                                  const struct pa_digest *dg,
                                   const char *pattern, enum pa_priority p,
                                   const char *action)
 {
   struct pa_rec *r= new_rec(out, NULL, NULL, p, action);
   if (r)
   {
-    pa_rec_set_id(r, "query_pattern", pattern, d->digest ? d->digest : "",
-                  d->schema ? d->schema : "", (const char *) NULL);
-    r->benefit= (double) d->sum_ps / 1e12;
+    pa_rec_set_id(r, "query_pattern", pattern,
+                  dg->digest ? dg->digest : "", dg->schema ? dg->schema : "",
+                  (const char *) NULL);
+    r->benefit= (double) dg->sum_ps / 1e12;
     r->benefit_text= pa_strdupf(out->a, "%.3f s of statement time",
-                                (double) d->sum_ps / 1e12);
+                                (double) dg->sum_ps / 1e12);
   }
   return r;
 }
 
 static int pattern_evidence(struct pa_rec *r, const struct pa_alloc *a,
-                            const struct pa_rule_digest *d,
+                            const struct pa_digest *dg,
                             const char *pattern)
 {
   struct pa_buf b;
@@ -839,33 +840,34 @@ static int pattern_evidence(struct pa_rec *r, const struct pa_alloc *a,
   pa_buf_init(&b, a);
   pa_json_begin(&j, &b);
   pa_json_str(&j, "pattern", pattern);
-  json_digest(&j, d);
+  json_digest(&j, dg);
   pa_json_end(&j);
   r->evidence= pa_buf_str(&b);
   return r->message && r->evidence ? 0 : -1;
 }
 
 /* The statement's average latency is above slow_query_ms. */
-static int digest_slow(const struct pa_rule_digest *d,
+static int digest_slow(const struct pa_digest *dg,
                        const struct pa_thresholds *th)
 {
-  return d->avg_ps > th->slow_query_ps;
+  return dg->avg_ps > th->slow_query_ps;
 }
 
 int pa_rules_digest(const struct pa_rule_digest *d,
                     const struct pa_thresholds *th, struct pa_rec_list *out)
 {
   const struct pa_alloc *a= out->a;
+  const struct pa_digest *dg= d->dig;
   const struct pa_digest_analysis *an= d->an;
   struct pa_rec *r;
   char *txt, *tabs;
 
-  if (!an || !d->text)
+  if (!dg || !an || !dg->text)
     return 0;
-  if (!(txt= short_text(a, d->text)) || !(tabs= tables_text(a, an)))
+  if (!(txt= short_text(a, dg->text)) || !(tabs= tables_text(a, an)))
     return -1;
 
-  if (digest_slow(d, th) && d->exec_count > 0)
+  if (digest_slow(dg, th) && dg->exec_count > 0)
   {
     struct pa_buf b;
     struct pa_json j;
@@ -875,26 +877,27 @@ int pa_rules_digest(const struct pa_rule_digest *d,
     if (an->n_tables == 1)
     {
       r->schema= an->tables[0].schema[0] ? pa_strdup(a, an->tables[0].schema)
-                                         : d->schema;
+                                         : dg->schema;
       r->table= pa_strdup(a, an->tables[0].name);
     }
-    pa_rec_set_id(r, "query_optimization", d->digest ? d->digest : "",
-                  d->schema ? d->schema : "", (const char *) NULL);
+    pa_rec_set_id(r, "query_optimization", dg->digest ? dg->digest : "",
+                  dg->schema ? dg->schema : "", (const char *) NULL);
     r->message= pa_strdupf(
         a,
         "A statement ran %" PRIu64 " times at %.1f ms on average (above "
         "%.0f ms), examining %" PRIu64 " rows to send %" PRIu64
         " (tables: %s): add the indexes its predicates need or rewrite it. "
         "Statement: %s",
-        d->exec_count, (double) d->avg_ps / 1e9,
-        (double) th->slow_query_ps / 1e9, d->rows_examined, d->rows_sent,
+        dg->exec_count, (double) dg->avg_ps / 1e9,
+        (double) th->slow_query_ps / 1e9, dg->rows_examined,
+        dg->rows_sent,
         an->n_tables ? tabs : "none", txt);
-    r->benefit= (double) d->sum_ps / 1e12;
+    r->benefit= (double) dg->sum_ps / 1e12;
     r->benefit_text= pa_strdupf(a, "%.3f s of statement time",
-                                (double) d->sum_ps / 1e12);
+                                (double) dg->sum_ps / 1e12);
     pa_buf_init(&b, a);
     pa_json_begin(&j, &b);
-    json_digest(&j, d);
+    json_digest(&j, dg);
     pa_json_dbl(&j, "threshold_slow_query_ms", (double) th->slow_query_ps / 1e9);
     pa_json_end(&j);
     if (!(r->evidence= pa_buf_str(&b)) || !r->message)
@@ -904,9 +907,9 @@ int pa_rules_digest(const struct pa_rule_digest *d,
   /* IN (SELECT ...) and many joins are findings only when the statement
      is slow: MariaDB turns most IN subqueries into semi-joins, and a fast
      join of many tables is no problem to report. */
-  if ((an->flags & PA_DIGEST_F_IN_SUBQUERY) && digest_slow(d, th))
+  if ((an->flags & PA_DIGEST_F_IN_SUBQUERY) && digest_slow(dg, th))
   {
-    if (!(r= pattern_rec(out, d, "in_subquery", PA_PRIO_LOW,
+    if (!(r= pattern_rec(out, dg, "in_subquery", PA_PRIO_LOW,
                          "rewrite_subquery_as_join")) ||
         !(r->message= pa_strdupf(
               a,
@@ -914,13 +917,13 @@ int pa_rules_digest(const struct pa_rule_digest *d,
               " runs, %.1f ms on average): if the optimizer does not turn "
               "it into a semi-join (check EXPLAIN), rewrite it as a JOIN. "
               "Statement: %s",
-              d->exec_count, (double) d->avg_ps / 1e9, txt)) ||
-        pattern_evidence(r, a, d, "in_subquery"))
+              dg->exec_count, (double) dg->avg_ps / 1e9, txt)) ||
+        pattern_evidence(r, a, dg, "in_subquery"))
       return -1;
   }
-  if ((uint64_t) an->n_joins > th->max_joins && digest_slow(d, th))
+  if ((uint64_t) an->n_joins > th->max_joins && digest_slow(dg, th))
   {
-    if (!(r= pattern_rec(out, d, "many_joins", PA_PRIO_LOW,
+    if (!(r= pattern_rec(out, dg, "many_joins", PA_PRIO_LOW,
                          "reduce_joins_or_denormalize")) ||
         !(r->message= pa_strdupf(
               a,
@@ -928,29 +931,29 @@ int pa_rules_digest(const struct pa_rule_digest *d,
               "%.1f ms on average: check each join has an index on its join "
               "column, or denormalize what is always read together. "
               "Statement: %s",
-              an->n_joins + 1, th->max_joins, (double) d->avg_ps / 1e9,
+              an->n_joins + 1, th->max_joins, (double) dg->avg_ps / 1e9,
               txt)) ||
-        pattern_evidence(r, a, d, "many_joins"))
+        pattern_evidence(r, a, dg, "many_joins"))
       return -1;
   }
   if (an->flags & PA_DIGEST_F_ORDER_BY_RAND)
   {
-    if (!(r= pattern_rec(out, d, "order_by_rand", PA_PRIO_MEDIUM,
+    if (!(r= pattern_rec(out, dg, "order_by_rand", PA_PRIO_MEDIUM,
                          "avoid_order_by_rand")) ||
         !(r->message= pa_strdupf(
               a,
               "A statement sorts by RAND() (%" PRIu64 " runs), reading and "
               "sorting every candidate row: pick random keys in the "
               "application or from a precomputed id range. Statement: %s",
-              d->exec_count, txt)) ||
-        pattern_evidence(r, a, d, "order_by_rand"))
+              dg->exec_count, txt)) ||
+        pattern_evidence(r, a, dg, "order_by_rand"))
       return -1;
   }
   if ((an->flags & PA_DIGEST_F_DEEP_OFFSET) ||
-      ((an->flags & PA_DIGEST_F_OFFSET) && d->rows_sent > 0 &&
-       d->rows_examined / d->rows_sent >= 100 && d->exec_count >= 10))
+      ((an->flags & PA_DIGEST_F_OFFSET) && dg->rows_sent > 0 &&
+       dg->rows_examined / dg->rows_sent >= 100 && dg->exec_count >= 10))
   {
-    if (!(r= pattern_rec(out, d, "deep_offset", PA_PRIO_MEDIUM,
+    if (!(r= pattern_rec(out, dg, "deep_offset", PA_PRIO_MEDIUM,
                          "use_keyset_pagination")) ||
         !(r->message= pa_strdupf(
               a,
@@ -958,22 +961,22 @@ int pa_rules_digest(const struct pa_rule_digest *d,
               "%" PRIu64 " rows to send %" PRIu64 ": every page reads and "
               "throws away all rows before it. Use keyset pagination "
               "(WHERE key > last_seen ORDER BY key LIMIT n). Statement: %s",
-              d->rows_examined, d->rows_sent, txt)) ||
-        pattern_evidence(r, a, d, "deep_offset"))
+              dg->rows_examined, dg->rows_sent, txt)) ||
+        pattern_evidence(r, a, dg, "deep_offset"))
       return -1;
   }
   if ((an->flags & PA_DIGEST_F_SINGLE_ROW_INSERT) &&
-      d->exec_count >= th->single_insert_calls)
+      dg->exec_count >= th->single_insert_calls)
   {
-    if (!(r= pattern_rec(out, d, "single_row_insert", PA_PRIO_LOW,
+    if (!(r= pattern_rec(out, dg, "single_row_insert", PA_PRIO_LOW,
                          "batch_inserts")) ||
         !(r->message= pa_strdupf(
               a,
               "A single-row INSERT ran %" PRIu64 " times (at least %" PRIu64
               "): batch rows into multi-row INSERTs inside one transaction "
               "to save a round trip and a commit per row. Statement: %s",
-              d->exec_count, th->single_insert_calls, txt)) ||
-        pattern_evidence(r, a, d, "single_row_insert"))
+              dg->exec_count, th->single_insert_calls, txt)) ||
+        pattern_evidence(r, a, dg, "single_row_insert"))
       return -1;
   }
   return out->oom ? -1 : 0;
@@ -1001,28 +1004,29 @@ int pa_rules_digest_table(const struct pa_rule_digest *d, int ti,
                           struct pa_rec_list *out)
 {
   const struct pa_alloc *a= out->a;
+  const struct pa_digest *dg= d->dig;
   const struct pa_digest_analysis *an= d->an;
   struct pa_rec *r;
   char *txt;
   int c;
 
-  if (!an || !d->text || ti < 0 || ti >= an->n_tables)
+  if (!dg || !an || !dg->text || ti < 0 || ti >= an->n_tables)
     return 0;
-  if (!(txt= short_text(a, d->text)))
+  if (!(txt= short_text(a, dg->text)))
     return -1;
 
   /* Only a slow one: a fast SELECT * (an ORM fetching one row by its key)
      costs nothing worth a finding. */
   if ((an->flags & PA_DIGEST_F_SELECT_STAR) && an->kind == PA_STMT_SELECT &&
-      t->n_columns > th->wide_table_columns && digest_slow(d, th))
+      t->n_columns > th->wide_table_columns && digest_slow(dg, th))
   {
-    if (!(r= pattern_rec(out, d, "select_star_wide", PA_PRIO_LOW,
+    if (!(r= pattern_rec(out, dg, "select_star_wide", PA_PRIO_LOW,
                          "select_needed_columns")))
       return -1;
     r->schema= t->schema;
     r->table= t->name;
     pa_rec_set_id(r, "query_pattern", "select_star_wide", t->schema,
-                  t->name, d->digest ? d->digest : "", (const char *) NULL);
+                  t->name, dg->digest ? dg->digest : "", (const char *) NULL);
     if (!(r->message= pa_strdupf(
               a,
               "A statement reads SELECT * from %s.%s, which has %u columns "
@@ -1030,9 +1034,9 @@ int pa_rules_digest_table(const struct pa_rule_digest *d, int ti,
               "%.0f ms): name the columns it needs, so less is read, sent "
               "and sorted, and covering indexes can serve it. Statement: %s",
               t->schema, t->name, t->n_columns, th->wide_table_columns,
-              (double) d->avg_ps / 1e9, (double) th->slow_query_ps / 1e9,
+              (double) dg->avg_ps / 1e9, (double) th->slow_query_ps / 1e9,
               txt)) ||
-        pattern_evidence(r, a, d, "select_star_wide"))
+        pattern_evidence(r, a, dg, "select_star_wide"))
       return -1;
   }
   for (c= 0; c < an->n_columns; c++)
@@ -1043,13 +1047,13 @@ int pa_rules_digest_table(const struct pa_rule_digest *d, int ti,
       continue;
     if (col->use == PA_USE_LIKE_LEADING_WILDCARD)
     {
-      if (!(r= pattern_rec(out, d, "leading_wildcard", PA_PRIO_MEDIUM,
+      if (!(r= pattern_rec(out, dg, "leading_wildcard", PA_PRIO_MEDIUM,
                            "avoid_leading_wildcard")))
         return -1;
       r->schema= t->schema;
       r->table= t->name;
       pa_rec_set_id(r, "query_pattern", "leading_wildcard", t->schema,
-                    t->name, col->name, d->digest ? d->digest : "",
+                    t->name, col->name, dg->digest ? dg->digest : "",
                     (const char *) NULL);
       if (!(r->message= pa_strdupf(
                 a,
@@ -1058,12 +1062,12 @@ int pa_rules_digest_table(const struct pa_rule_digest *d, int ti,
                 "use a FULLTEXT index or a prefix search instead. "
                 "Statement: %s",
                 t->schema, t->name, col->name, txt)) ||
-          pattern_evidence(r, a, d, "leading_wildcard"))
+          pattern_evidence(r, a, dg, "leading_wildcard"))
         return -1;
     }
     else if (col->use == PA_USE_FUNC && (idx= leading_index(t, col->name)))
     {
-      if (!(r= pattern_rec(out, d, "function_on_indexed_column",
+      if (!(r= pattern_rec(out, dg, "function_on_indexed_column",
                            PA_PRIO_MEDIUM, "make_predicate_sargable")))
         return -1;
       r->schema= t->schema;
@@ -1071,7 +1075,7 @@ int pa_rules_digest_table(const struct pa_rule_digest *d, int ti,
       r->index= idx;
       pa_rec_set_id(r, "query_pattern", "function_on_indexed_column",
                     t->schema, t->name, col->name,
-                    d->digest ? d->digest : "", (const char *) NULL);
+                    dg->digest ? dg->digest : "", (const char *) NULL);
       if (!(r->message= pa_strdupf(
                 a,
                 "A statement applies a function or arithmetic to %s.%s.%s in "
@@ -1079,7 +1083,7 @@ int pa_rules_digest_table(const struct pa_rule_digest *d, int ti,
                 "column with a computed range instead (e.g. col >= ? AND col "
                 "< ? rather than DATE(col) = ?). Statement: %s",
                 t->schema, t->name, col->name, idx, txt)) ||
-          pattern_evidence(r, a, d, "function_on_indexed_column"))
+          pattern_evidence(r, a, dg, "function_on_indexed_column"))
         return -1;
     }
   }

@@ -146,21 +146,20 @@ const char *pa_drop_reason_name(enum pa_drop_reason r);
 int pa_rules_table(const struct pa_rule_table *t,
                    const struct pa_thresholds *th, struct pa_rec_list *out);
 
-/* One statement digest, as the statement rules see it. */
+/* One statement digest, as the statement rules see it: the digest (its
+   figures, pa_types.h) and the analysis of its text. */
 struct pa_rule_digest
 {
-  const char *schema;           /* default schema; NULL: none */
-  const char *text;             /* digest text (NUL-terminated) */
-  const char *digest;           /* performance_schema DIGEST (hex) */
-  const struct pa_digest_analysis *an;
-  uint64_t exec_count, sum_ps, avg_ps, rows_examined, rows_sent;
-  uint64_t no_index_used, no_good_index_used;
+  const struct pa_digest *dig;         /* not NULL */
+  const struct pa_digest_analysis *an; /* of dig->text; NULL: none, and
+                                          the rules find nothing */
 };
 
 /*
   query_optimization and the query patterns that need no table facts (IN
   subqueries, many joins, ORDER BY RAND(), deep OFFSET, single-row INSERTs
-  run very often) for one digest.
+  run very often) for one digest.  Reads dig's schema, digest, text
+  (nothing without one) and counters.
 */
 int pa_rules_digest(const struct pa_rule_digest *d,
                     const struct pa_thresholds *th, struct pa_rec_list *out);

@@ -49,6 +49,47 @@ struct pa_table_metrics
   double fragmentation_pct;   /* data_free / (data_length + data_free) * 100 */
 };
 
+/*
+  One statement digest: a row of performance_schema.
+  events_statements_summary_by_digest, this node's or a peer's copy of it
+  (pa_peers).  One reader decodes the rows, for the store's refresh and
+  for a statement alike (pa_collect), and every layer points at them: the
+  workload index (pa_workload), the statement rules (pa_rules), the
+  missing-index analysis (pa_missing) and its rows (pa_missing_rec), and
+  the store's verification figures.  Nothing copies one field by field.
+  Strings and the struct live as long as the read's memory (the
+  statement's, or the refresh's).
+*/
+struct pa_digest
+{
+  const char *schema;          /* SCHEMA_NAME: the default schema at
+                                  execution; NULL: none */
+  const char *digest;          /* DIGEST: 32 hex digits; "" when NULL */
+  const char *text;            /* DIGEST_TEXT, normalized, NUL-terminated;
+                                  NULL: none (the row is not analysed) */
+  size_t text_len;             /* bytes of text, the NUL excluded */
+  uint64_t exec_count;         /* COUNT_STAR: executions */
+  uint64_t sum_ps;             /* SUM_TIMER_WAIT: picoseconds, summed over
+                                  executions */
+  uint64_t avg_ps;             /* AVG_TIMER_WAIT: picoseconds per execution
+                                  (a peer's: sum_ps / exec_count) */
+  uint64_t rows_examined;      /* SUM_ROWS_EXAMINED: rows, summed over
+                                  executions */
+  uint64_t rows_sent;          /* SUM_ROWS_SENT: rows, summed over
+                                  executions */
+  uint64_t no_index_used;      /* SUM_NO_INDEX_USED: executions that used
+                                  no index */
+  uint64_t no_good_index_used; /* SUM_NO_GOOD_INDEX_USED: executions that
+                                  found no good index */
+  uint64_t tmp_disk_tables;    /* SUM_CREATED_TMP_DISK_TABLES: on-disk
+                                  temporary tables, summed over executions
+                                  (0 for a peer's) */
+  uint64_t errors;             /* SUM_ERRORS: executions that raised an
+                                  error (0 for a peer's) */
+  const char *node;            /* NULL: this node's; else the peer table it
+                                  was read from (docs/cluster.md) */
+};
+
 /* Statement-digest workload touching one table. */
 struct pa_table_workload
 {

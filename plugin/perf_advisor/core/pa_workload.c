@@ -47,7 +47,7 @@ static int ref_cmp_folded(const void *a, const void *b)
 }
 
 int pa_workload_build(struct pa_workload *w,
-                      const struct pa_digest_stat *digests, size_t n,
+                      const struct pa_digest *digests, size_t n,
                       int fold_case, const struct pa_alloc *a)
 {
   struct pa_digest_analysis *an;

@@ -14,16 +14,6 @@
 
 #include "pa_types.h"
 
-/* One row of performance_schema.events_statements_summary_by_digest. */
-struct pa_digest_stat
-{
-  const char *schema;       /* default schema at execution; NULL: none */
-  const char *text;         /* normalized digest text, not NUL-terminated */
-  size_t text_len;          /* bytes */
-  uint64_t exec_count;      /* executions (COUNT_STAR) */
-  uint64_t avg_ps;          /* average latency, picoseconds */
-};
-
 struct pa_workload_ref
 {
   const char *schema;       /* resolved schema of the referenced table */
@@ -41,7 +31,8 @@ struct pa_workload_hint
 
 struct pa_workload
 {
-  const struct pa_digest_stat *digests;
+  const struct pa_digest *digests;  /* the caller's array; refs[].digest
+                                       is a position in it */
   size_t n_digests;
   struct pa_workload_ref *refs;   /* sorted by schema, name, digest; unique */
   size_t n_refs;
@@ -51,14 +42,16 @@ struct pa_workload
 };
 
 /*
-  Index n digests.  `digests` must outlive `w`; names are copied into memory
-  from `a`.  fold_case: 1 when the server runs with lower_case_table_names
-  != 0.  A reference without a schema, in a digest without a default schema,
-  cannot be attributed and is skipped.  Returns 0, or -1 when `a` fails
-  (w is then empty but valid).
+  Index n digests; only their schema, text and text_len are read, and a
+  digest whose text is NULL is skipped.  `digests` must outlive `w`: w
+  points into it; names are copied into memory from `a`.  fold_case: 1
+  when the server runs with lower_case_table_names != 0.  A reference
+  without a schema, in a digest without a default schema, cannot be
+  attributed and is skipped.  Returns 0, or -1 when `a` fails (w is then
+  empty but valid).
 */
 int pa_workload_build(struct pa_workload *w,
-                      const struct pa_digest_stat *digests, size_t n,
+                      const struct pa_digest *digests, size_t n,
                       int fold_case, const struct pa_alloc *a);
 
 /*

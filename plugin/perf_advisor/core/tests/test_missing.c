@@ -32,6 +32,18 @@ static const struct pa_digest_analysis *analyze(const char *text)
   return an;
 }
 
+/* The digests the tests' pa_missing_digests point at: a ring, as an_pool
+   (at most MAX_DIG live at once). */
+#define MAX_DIG 64
+static struct pa_digest dig_pool[MAX_DIG];
+static int n_dig;
+
+/* The digest md points at (one of dig_pool), to change its figures. */
+static struct pa_digest *fig(const struct pa_missing_digest *md)
+{
+  return &dig_pool[md->dig - dig_pool];
+}
+
 /*
   A digest of table 0 that used no index in every execution:
   exec executions, examined / sent rows.
@@ -40,15 +52,23 @@ static struct pa_missing_digest dig(const char *text, uint64_t exec,
                                     uint64_t examined, uint64_t sent,
                                     size_t pos)
 {
+  struct pa_digest *g= &dig_pool[n_dig++ % MAX_DIG];
   struct pa_missing_digest d;
+  memset(g, 0, sizeof(*g));
+  g->schema= "erp";
+  g->digest= "0123456789abcdef0123456789abcdef";
+  g->text= text;
+  g->text_len= strlen(text);
+  g->exec_count= exec;
+  g->rows_examined= examined;
+  g->rows_sent= sent;
+  g->no_index_used= exec;
+  g->sum_ps= exec * 1000000ULL;
+  g->avg_ps= 1000000ULL;
   memset(&d, 0, sizeof(d));
+  d.dig= g;
   d.an= analyze(text);
   d.table= 0;
-  d.exec_count= exec;
-  d.rows_examined= examined;
-  d.rows_sent= sent;
-  d.no_index_used= exec;
-  d.sum_ps= exec * 1000000ULL;
   d.digest_pos= pos;
   return d;
 }
@@ -404,7 +424,7 @@ static void test_unindexable(void)
 
   /* a digest that is not a candidate reports nothing */
   d[0]= dig("SELECT * FROM `t` WHERE DATE ( `d` ) = ?", 10, 10, 10, 8);
-  d[0].no_index_used= 0;
+  fig(&d[0])->no_index_used= 0;
   CHECK(pa_missing_analyze(def, d, 1, &A, &r) == 0);
   CHECK(r.n_props == 0 && r.n_unindexable == 0 && r.unindexable == NULL);
 }
@@ -645,8 +665,8 @@ static void test_merge_rank(void)
         r.props[0].n_digests == PA_MISSING_MAX_DIGESTS &&
         r.props[0].digests[15] == 15 && r.props[0].exec_count == 20);
   /* saturating sums */
-  d[0].rows_examined= UINT64_MAX;
-  d[1].rows_examined= UINT64_MAX;
+  fig(&d[0])->rows_examined= UINT64_MAX;
+  fig(&d[1])->rows_examined= UINT64_MAX;
   CHECK(pa_missing_analyze(def, d, 2, &A, &r) == 0);
   CHECK(r.n_props == 1 && r.props[0].rows_examined == UINT64_MAX);
 }
@@ -660,32 +680,32 @@ static void test_candidates(void)
   def_reset(0);
   /* used an index, examined about what it sent: nothing */
   d= dig(q, 100, 120, 100, 1);
-  d.no_index_used= 0;
+  fig(&d)->no_index_used= 0;
   CHECK(pa_missing_analyze(def, &d, 1, &A, &r) == 0);
   CHECK(r.n_props == 0 && r.n_covered == 0 && r.n_unindexable == 0);
   /* no good index in one execution */
-  d.no_good_index_used= 1;
+  fig(&d)->no_good_index_used= 1;
   CHECK(pa_missing_analyze(def, &d, 1, &A, &r) == 0);
   CHECK(r.n_props == 1);
-  d.no_good_index_used= 0;
+  fig(&d)->no_good_index_used= 0;
   /* ten rows examined per row sent: a candidate; 9.9 is not */
-  d.rows_examined= 1000;
+  fig(&d)->rows_examined= 1000;
   CHECK(pa_missing_analyze(def, &d, 1, &A, &r) == 0);
   CHECK(r.n_props == 1);
-  d.rows_examined= 990;
+  fig(&d)->rows_examined= 990;
   CHECK(pa_missing_analyze(def, &d, 1, &A, &r) == 0);
   CHECK(r.n_props == 0);
   /* sending no rows: per execution */
   d= dig("UPDATE `tabBin` SET `qty` = ? WHERE `item_code` = ?", 100, 900, 0,
          2);
-  d.no_index_used= 0;
+  fig(&d)->no_index_used= 0;
   CHECK(pa_missing_analyze(def, &d, 1, &A, &r) == 0);
   CHECK(r.n_props == 0);
-  d.rows_examined= 1000;
+  fig(&d)->rows_examined= 1000;
   PROPOSES(&d, 1, "item_code");
   /* never executed, nothing examined */
-  d.exec_count= 0;
-  d.rows_examined= 0;
+  fig(&d)->exec_count= 0;
+  fig(&d)->rows_examined= 0;
   CHECK(pa_missing_analyze(def, &d, 1, &A, &r) == 0);
   CHECK(r.n_props == 0);
 }
@@ -713,6 +733,12 @@ static void test_args(void)
   d.table= 0;
   d.an= NULL;
   CHECK(pa_missing_analyze(def, &d, 1, &A, &r) == -1);
+  /* a digest without its figures */
+  d= dig("SELECT * FROM `t` WHERE `a` = ?", 1, 100, 1, 0);
+  CHECK(pa_missing_is_candidate(&d));
+  d.dig= NULL;
+  CHECK(pa_missing_analyze(def, &d, 1, &A, &r) == -1);
+  CHECK(!pa_missing_is_candidate(&d) && !pa_missing_is_candidate(NULL));
   d= dig("SELECT * FROM `t` WHERE `a` = ?", 1, 100, 1, 0);
   def->n_indexes= PA_TABLE_MAX_INDEXES + 1;
   CHECK(pa_missing_analyze(def, &d, 1, &A, &r) == -1);

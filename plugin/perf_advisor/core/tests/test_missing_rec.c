@@ -41,12 +41,21 @@ static struct pa_missing_proposal proposal(double est, int upper)
 static const struct pa_missing_rec_column COLS[2]= {
     {"customer_id", 1000, 0, 0.25, "index+sample"},
     {"status", -1, -1, -1, NULL}};
-static const struct pa_missing_rec_digest DIGS[2]= {
-    {"0123456789abcdef0123456789abcdef",
-     "SELECT * FROM `orders` WHERE `customer_id` = ? AND `status` = ?", 8,
-     200000000000ULL, NULL},
-    {"fedcba9876543210fedcba9876543210", "SELECT \"x\" FROM `orders`", 2,
-     1500000, NULL}};
+/* The proposal's digests (what pa_missing_rec reads of them: digest,
+   text, exec_count, avg_ps, node), and the pointers it is given. */
+#define DIG(dg, txt, exec, avg)                                              \
+  {                                                                          \
+    .schema= "shop", .digest= (dg), .text= (txt),                            \
+    .text_len= sizeof(txt) - 1, .exec_count= (exec),                         \
+    .sum_ps= (exec) * (avg), .avg_ps= (avg)                                  \
+  }
+static const struct pa_digest DIG_ROWS[2]= {
+    DIG("0123456789abcdef0123456789abcdef",
+        "SELECT * FROM `orders` WHERE `customer_id` = ? AND `status` = ?", 8,
+        200000000000ULL),
+    DIG("fedcba9876543210fedcba9876543210", "SELECT \"x\" FROM `orders`", 2,
+        1500000)};
+static const struct pa_digest *const DIGS[2]= {&DIG_ROWS[0], &DIG_ROWS[1]};
 static const char *const RISK[1]= {"aaaabbbbccccddddaaaabbbbccccdddd"};
 
 static struct pa_missing_rec_input input(const struct pa_missing_proposal *p)
@@ -296,6 +305,13 @@ static void test_bad_input(void)
   in= input(&p);
   in.digests= NULL;
   CHECK(pa_missing_rec(&l, &in) == NULL);
+  {
+    /* one digest of the proposal missing */
+    const struct pa_digest *holed[2]= {&DIG_ROWS[0], NULL};
+    in= input(&p);
+    in.digests= holed;
+    CHECK(pa_missing_rec(&l, &in) == NULL);
+  }
   in= input(&p);
   in.n_risk_digests= 1;
   CHECK(pa_missing_rec(&l, &in) == NULL);
@@ -452,19 +468,20 @@ static void test_peer_digests(void)
 {
   struct pa_missing_proposal p= proposal(5, 0);
   struct pa_missing_rec_input in= input(&p);
-  struct pa_missing_rec_digest d[3];
+  struct pa_digest d[3];
+  const struct pa_digest *dp[3]= {&d[0], &d[1], &d[2]};
   struct pa_rec_list l;
   struct pa_rec *r;
   char replica[]= "`pa_peers`.`replica 1`";
 
-  memcpy(d, DIGS, sizeof(DIGS));
+  memcpy(d, DIG_ROWS, sizeof(DIG_ROWS));
   p.n_digests= 3;
   p.digests[2]= 9;
-  d[2]= DIGS[0];
+  d[2]= DIG_ROWS[0];
   d[2].exec_count= 5;
   d[1].node= "`pa_peers`.`replica 1`";
   d[2].node= replica; /* the same node, another copy of its name */
-  in.digests= d;
+  in.digests= dp;
   pa_rec_list_init(&l, &A);
   r= pa_missing_rec(&l, &in);
   CHECK(r != NULL);

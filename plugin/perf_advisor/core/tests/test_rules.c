@@ -627,31 +627,36 @@ static void test_fragmentation(void)
   CHECK(find(&l, "fragmentation", NULL) == NULL);
 }
 
-static void digest(struct pa_rule_digest *d, struct pa_digest_analysis *an,
-                   const char *text)
+/* d: digest dg (20000 runs at 5 ms, 100 rows examined per row sent) of
+   text, analysed into an. */
+static void digest(struct pa_rule_digest *d, struct pa_digest *dg,
+                   struct pa_digest_analysis *an, const char *text)
 {
-  memset(d, 0, sizeof(*d));
+  memset(dg, 0, sizeof(*dg));
   pa_digest_analyze(text, strlen(text), an);
-  d->schema= "erp";
-  d->text= text;
-  d->digest= "0123456789abcdef0123456789abcdef";
+  dg->schema= "erp";
+  dg->text= text;
+  dg->text_len= strlen(text);
+  dg->digest= "0123456789abcdef0123456789abcdef";
+  dg->exec_count= 20000;
+  dg->sum_ps= 20000ULL * 5000000000ULL;
+  dg->avg_ps= 5000000000ULL;
+  dg->rows_examined= 2000000;
+  dg->rows_sent= 20000;
+  d->dig= dg;
   d->an= an;
-  d->exec_count= 20000;
-  d->sum_ps= 20000ULL * 5000000000ULL;
-  d->avg_ps= 5000000000ULL;
-  d->rows_examined= 2000000;
-  d->rows_sent= 20000;
 }
 
 static void test_digests(void)
 {
   static struct pa_digest_analysis an;
+  struct pa_digest dg;
   struct pa_rule_digest d;
   struct pa_rec_list l;
   struct pa_rec *r;
   struct pa_thresholds slow= th;
 
-  digest(&d, &an,
+  digest(&d, &dg, &an,
          "SELECT * FROM `tabItem` WHERE `name` IN ( SELECT `item_code` "
          "FROM `tabBin` ) ORDER BY RAND ( ) LIMIT ?, ?");
   slow.slow_query_ps= 1000000000ULL; /* 1 ms */
@@ -673,7 +678,7 @@ static void test_digests(void)
   CHECK(l.n == 2); /* order_by_rand, deep_offset */
   CHECK(!has_action(&l, "rewrite_subquery_as_join"));
 
-  digest(&d, &an,
+  digest(&d, &dg, &an,
          "SELECT `a` . `x` FROM `a` JOIN `b` ON `b` . `id` = `a` . `b_id` "
          "JOIN `c` ON `c` . `id` = `b` . `c_id` JOIN `d` ON `d` . `id` = "
          "`c` . `d_id` JOIN `e` ON `e` . `id` = `d` . `e_id`");
@@ -685,24 +690,38 @@ static void test_digests(void)
   digest_rules(&d, &th, &l);
   CHECK(l.n == 0);
 
-  digest(&d, &an, "INSERT INTO `tabVersion` ( `name` , `data` ) VALUES (...)");
+  digest(&d, &dg, &an,
+         "INSERT INTO `tabVersion` ( `name` , `data` ) VALUES (...)");
   digest_rules(&d, &th, &l);
   r= find(&l, "query_pattern", NULL);
   CHECK(r != NULL && !strcmp(r->action, "batch_inserts"));
-  d.exec_count= 10;
+  dg.exec_count= 10;
   digest_rules(&d, &th, &l);
   CHECK(l.n == 0);
 
   /* a healthy statement: nothing */
-  digest(&d, &an, "SELECT `name` FROM `tabItem` WHERE `name` = ?");
+  digest(&d, &dg, &an, "SELECT `name` FROM `tabItem` WHERE `name` = ?");
   digest_rules(&d, &th, &l);
   CHECK(l.n == 0);
+
+  /* no text, no analysis or no digest: nothing, and no failure */
+  digest(&d, &dg, &an, "SELECT * FROM `t` ORDER BY RAND ( )");
+  CHECK(digest_rules(&d, &th, &l) == 0 && l.n == 1);
+  dg.text= NULL;
+  CHECK(digest_rules(&d, &th, &l) == 0 && l.n == 0);
+  digest(&d, &dg, &an, "SELECT * FROM `t` ORDER BY RAND ( )");
+  d.an= NULL;
+  CHECK(digest_rules(&d, &th, &l) == 0 && l.n == 0);
+  d.an= &an;
+  d.dig= NULL;
+  CHECK(digest_rules(&d, &th, &l) == 0 && l.n == 0);
 }
 
 static void test_digest_table(void)
 {
   static struct pa_digest_analysis an;
   struct pa_table_def *def= calloc(1, sizeof(*def));
+  struct pa_digest dg;
   struct pa_rule_digest d;
   struct pa_rule_table t;
   struct pa_rec_list l;
@@ -715,7 +734,7 @@ static void test_digest_table(void)
   base_table(&t);
   t.def= def;
   t.n_columns= 40;
-  digest(&d, &an,
+  digest(&d, &dg, &an,
          "SELECT * FROM `tabGL Entry` WHERE DATE ( `posting_date` ) = ? AND "
          "`remarks` LIKE '%foo' AND YEAR ( `creation` ) = ?");
   CHECK(digest_table_rules(&d, 0, &t, &slow, &l) == 0);

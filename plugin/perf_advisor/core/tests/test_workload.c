@@ -11,10 +11,12 @@
 #include <stdlib.h>
 
 
-#define D(schema, text, count, avg_ms)                                       \
+/* A digest as pa_workload reads it (schema, text, text_len), with the
+   count and average the slow-statement figures use. */
+#define D(sch, txt, count, avg_ms)                                           \
   {                                                                          \
-    (schema), (text), sizeof(text) - 1, (count),                             \
-        (uint64_t) ((avg_ms) * 1000000000.0)                                 \
+    .schema= (sch), .text= (txt), .text_len= sizeof(txt) - 1,                \
+    .exec_count= (count), .avg_ps= (uint64_t) ((avg_ms) * 1000000000.0)      \
   }
 
 /*
@@ -39,7 +41,7 @@ static uint64_t slow(const struct pa_workload *w, const char *schema,
 
 static void test_attribution(void)
 {
-  static const struct pa_digest_stat digests[]= {
+  static const struct pa_digest digests[]= {
       D("erp", "SELECT * FROM `tabSales Invoice` WHERE `customer` = ?", 10,
         1500),
       D("erp",
@@ -65,6 +67,8 @@ static void test_attribution(void)
   size_t first, last;
 
   CHECK(pa_workload_build(&w, digests, 7, 0, &a) == 0);
+  /* the caller's digests, pointed at, not copied */
+  CHECK(w.digests == digests && w.n_digests == 7);
 
   /* threshold 1 s */
   CHECK(slow(&w, "erp", "tabSales Invoice", 1000000000000ULL, &worst) == 1);
@@ -111,9 +115,9 @@ static void test_edges(void)
   struct pa_alloc a= {arena_alloc, &ar};
   struct pa_workload w;
   double worst;
-  static const struct pa_digest_stat one[]= {
+  static const struct pa_digest one[]= {
       D("db", "SELECT * FROM `t`", 1, 10)};
-  struct pa_digest_stat bad[2];
+  struct pa_digest bad[2];
 
   /* no digests */
   CHECK(pa_workload_build(&w, NULL, 0, 0, &a) == 0);
@@ -140,7 +144,7 @@ static void test_edges(void)
 
 static void test_hints(void)
 {
-  static const struct pa_digest_stat digests[]= {
+  static const struct pa_digest digests[]= {
       D("erp",
         "SELECT * FROM `tabItem` FORCE INDEX ( `item_group` ) WHERE "
         "`item_group` = ?",
