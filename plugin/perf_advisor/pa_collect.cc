@@ -350,7 +350,8 @@ static bool read_digests(THD *thd, MYSQL *mysql, MEM_ROOT *root,
 /* Whether the statement that reads has been killed (NULL: a thread). */
 static bool killed(THD *thd) { return thd && thd->killed; }
 
-bool pa_collect_pfs(THD *thd, MEM_ROOT *root, pa_pfs_data *out)
+bool pa_collect_pfs(THD *thd, MEM_ROOT *root, MEM_ROOT *digest_root,
+                    pa_pfs_data *out)
 {
   MYSQL *mysql;
   bool ok= false;
@@ -383,8 +384,8 @@ bool pa_collect_pfs(THD *thd, MEM_ROOT *root, pa_pfs_data *out)
     out->table_io_counts= false;
   if (killed(thd))
     goto end;
-  if (out->digests_on &&
-      !read_digests(thd, mysql, root, &out->digests, &out->n_digests))
+  if (out->digests_on && !read_digests(thd, mysql, digest_root,
+                                       &out->digests, &out->n_digests))
     out->digests_on= false;
   ok= !killed(thd);
 end:

@@ -58,7 +58,7 @@ struct pa_pfs_data
   pa_digest *digests;            /* when digests_on: every row of
                                     events_statements_summary_by_digest
                                     with a text (pa_collect_digests' rows,
-                                    by the same reader) */
+                                    by the same reader), on digest_root */
   size_t n_digests;
 };
 
@@ -84,11 +84,15 @@ bool pa_pfs_enabled(THD *thd);
 bool pa_caller_reads_table(THD *thd, const char *db, const char *name);
 
 /*
-  Read performance_schema into out, memory from root.  false (with a
-  warning on thd, when there is one) when it cannot be read, and false
-  when thd is killed between two of its reads (out is then incomplete).
+  Read performance_schema into out: the digest rows (and their strings)
+  on digest_root, the rest on root (the same root or not: the refresh of a
+  statement hands the digests to the statement, pa_refresh.cc).  false
+  (with a warning on thd, when there is one) when it cannot be read, and
+  false when thd is killed between two of its reads (out is then
+  incomplete).
 */
-bool pa_collect_pfs(THD *thd, MEM_ROOT *root, pa_pfs_data *out);
+bool pa_collect_pfs(THD *thd, MEM_ROOT *root, MEM_ROOT *digest_root,
+                    pa_pfs_data *out);
 
 /*
   userstat's live counters of one table (raw[]: rows read, rows changed,

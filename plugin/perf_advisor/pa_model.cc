@@ -774,7 +774,7 @@ enum pa_walk pa_model_build(THD *thd, TABLE_LIST *tables, TABLE *is_table,
 
   if (!(s= pa_stmt_get(thd, is_table)))
     return PA_WALK_STOP;
-  pa_stmt_refresh(s);
+  pa_stmt_refresh(s, false);
   if (!(c= model_scratch(thd, s)))
   {
     my_error(ER_OUT_OF_RESOURCES, MYF(0));

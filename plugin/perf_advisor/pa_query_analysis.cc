@@ -236,7 +236,7 @@ static pa_walk qa_table_begin(THD *thd, TABLE_LIST *tables, TABLE *table,
     return w;
   if (!(*c= pa_stmt_get(thd, table)))
     return PA_WALK_STOP;
-  pa_stmt_refresh(*c);
+  pa_stmt_refresh(*c, true);
   if (!pa_stmt_catalog(*c))
   {
     my_error(ER_OUT_OF_RESOURCES, MYF(0));

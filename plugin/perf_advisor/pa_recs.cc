@@ -1018,7 +1018,9 @@ int pa_recs_fill_planned(THD *thd, TABLE_LIST *tables)
     }
   }
 
-  pa_stmt_refresh(s);
+  /* the refresh's digest rows become the statement's when it reads
+     them (PROCESS) */
+  pa_stmt_refresh(s, s->process);
   /* Statement texts and what is derived from them need PROCESS, as the
      digests in performance_schema do. */
   if (s->process)

@@ -15,6 +15,17 @@
   COND_pa_refreshed for that one refresh instead of each running their
   own, and a statement killed while it waits stops waiting at once (the
   wait is announced with ENTER_COND, so KILL signals it).
+
+  Digests read once: when the reader is a statement that will use the
+  statement digests itself (pa_stmt_refresh), the digest rows go onto that
+  statement's memory root (its own thread's; read outside LOCK_pa_state
+  like everything else), are indexed once there, merged under the lock,
+  and handed to the statement when the slot is given back.  The store
+  keeps copies of what it needs from them (pa_dig_fig, dig_avg, hints),
+  never pointers, so the rows may live exactly as long as the statement.
+  A statement that waited for another reader, or found the copy fresh,
+  gets nothing and reads the digests itself; the snapshot thread hands
+  nothing over.
 */
 #include "pa_store.h"
 #include "pa_stmt.h"
@@ -374,8 +385,9 @@ static void merge_digests(const pa_workload *w)
 /*
   Fold one read of performance_schema into the store: d, and its digests
   indexed in set (NULL when they were not read or could not be indexed).
+  Returns the refresh generation it made.
 */
-static void merge_pfs(pa_pfs_data *d, const pa_digest_set *set)
+static ulonglong merge_pfs(pa_pfs_data *d, const pa_digest_set *set)
 {
   int64_t now= pa_now();
   ulonglong gen;
@@ -410,6 +422,7 @@ static void merge_pfs(pa_pfs_data *d, const pa_digest_set *set)
   pa_last_refresh_ms= pa_now_ms();
   pa_ever_refreshed= true;
   mysql_mutex_unlock(&LOCK_pa_state);
+  return gen;
 }
 
 /*
@@ -461,19 +474,32 @@ static void refresh_end()
   mysql_mutex_unlock(&LOCK_pa_state);
 }
 
-/* Read performance_schema and fold it in; the reader's slot held. */
-static void refresh_locked(THD *thd)
+/*
+  Read performance_schema and fold it in; the reader's slot held.  take
+  (NULL: none): the digest rows are read onto take->root and, once
+  merged, handed over (pa_state_refresh_if_stale).
+*/
+static void refresh_locked(THD *thd, pa_digest_take *take)
 {
   MEM_ROOT root;
+  MEM_ROOT *digest_root= take ? take->root : &root;
   pa_pfs_data d;
 
   init_alloc_root(key_memory_pa_state, &root, 65536, 0, MYF(0));
-  if (pa_collect_pfs(thd, &root, &d))
+  if (pa_collect_pfs(thd, &root, digest_root, &d))
   {
+    /* One index of the rows, for the merge and for the statement. */
     pa_digest_set set;
     bool indexed= d.digests_on &&
-                  pa_digest_set_index(&set, d.digests, d.n_digests, &root);
-    merge_pfs(&d, indexed ? &set : NULL);
+                  pa_digest_set_index(&set, d.digests, d.n_digests,
+                                      digest_root);
+    ulonglong gen= merge_pfs(&d, indexed ? &set : NULL);
+    if (take && indexed)
+    {
+      *take->set= set;
+      take->gen= gen;
+      take->taken= true;
+    }
   }
   else if (thd && thd->killed)
   {
@@ -498,7 +524,8 @@ uint64_t pa_refresh_generation()
   return gen;
 }
 
-void pa_refresh_if_stale(THD *thd, ulong max_staleness_ms)
+void pa_refresh_if_stale(THD *thd, ulong max_staleness_ms,
+                         pa_digest_take *take)
 {
   if (!pa_pfs_enabled(thd))
   {
@@ -510,7 +537,7 @@ void pa_refresh_if_stale(THD *thd, ulong max_staleness_ms)
   }
   if (refresh_begin(thd, true, max_staleness_ms))
   {
-    refresh_locked(thd);
+    refresh_locked(thd, take);
     refresh_end();
   }
 }
@@ -522,7 +549,7 @@ void pa_refresh_all(THD *thd)
   {
     if (refresh_begin(thd, false))
     {
-      refresh_locked(thd);
+      refresh_locked(thd, NULL);
       refresh_end();
     }
   }

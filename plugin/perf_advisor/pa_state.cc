@@ -140,11 +140,14 @@ static void leave()
   my_atomic_add32(&pa_users, -1);
 }
 
-void pa_state_refresh_if_stale(THD *thd, ulong max_staleness_ms)
+void pa_state_refresh_if_stale(THD *thd, ulong max_staleness_ms,
+                               pa_digest_take *take)
 {
+  if (take)
+    take->taken= false;
   if (!enter())
     return;
-  pa_refresh_if_stale(thd, max_staleness_ms);
+  pa_refresh_if_stale(thd, max_staleness_ms, take);
   leave();
 }
 

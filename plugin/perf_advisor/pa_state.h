@@ -57,12 +57,33 @@ void pa_state_wake();
 void pa_state_deinit();
 
 /*
+  Where a statement's refresh hands over the digest rows it read, so that
+  the statement does not read them again (pa_stmt_refresh()).  in: root,
+  the statement's memory root, and set, the statement's digest set.  out:
+  taken, set filled (on root, indexed by table) and gen, the refresh
+  generation those rows were merged as; taken false and set untouched
+  otherwise.
+*/
+struct pa_digest_take
+{
+  MEM_ROOT *root;
+  pa_digest_set *set;
+  bool taken;
+  uint64_t gen;
+};
+
+/*
   Make the store at most max_staleness_ms old (the statement's
   perf_advisor_max_staleness_ms), reading the live source when it is
   older.  Called once per statement, before its first row (pa_stmt_get());
-  cheap when fresh.  Warnings go to thd.
+  cheap when fresh.  Warnings go to thd.  take (NULL: none): when this
+  call itself reads performance_schema, and the statement digest consumer
+  is on, the digest rows it reads go onto take->root and are handed over
+  in take; when the copy is fresh, or another reader refreshed it, nothing
+  is handed over.
 */
-void pa_state_refresh_if_stale(THD *thd, ulong max_staleness_ms);
+void pa_state_refresh_if_stale(THD *thd, ulong max_staleness_ms,
+                               pa_digest_take *take);
 
 /* How many times the store was refreshed from performance_schema: what
    a statement's own read of the digests is tagged with. */

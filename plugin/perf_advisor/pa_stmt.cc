@@ -68,12 +68,25 @@ pa_stmt *pa_stmt_get(THD *thd, TABLE *is_table)
   return s;
 }
 
-void pa_stmt_refresh(pa_stmt *s)
+void pa_stmt_refresh(pa_stmt *s, bool with_digests)
 {
+  pa_digest_take take;
   if (s->refreshed)
     return;
   s->refreshed= true;
-  pa_state_refresh_if_stale(s->thd, s->settings.max_staleness_ms);
+  take.root= s->root;
+  take.set= &s->digests;
+  take.taken= false;
+  pa_state_refresh_if_stale(s->thd, s->settings.max_staleness_ms,
+                            with_digests && !s->digests_read ? &take
+                                                             : NULL);
+  if (!with_digests || s->digests_read || !take.taken)
+    return;
+  /* as pa_stmt_digests() would have read them, without the read */
+  s->digests_read= true;
+  s->digests_gen= take.gen;
+  s->an= (pa_digest_analysis *) alloc_root(s->root, sizeof(*s->an));
+  s->digests_ok= s->an != NULL;
 }
 
 bool pa_stmt_digests(pa_stmt *s)

@@ -189,10 +189,12 @@ struct pa_stmt
   pa_catalog *catalog;               /* columns of the tables digests name
                                         (pa_stmt_catalog()) */
 
-  /* the statement digests (pa_stmt_digests()) */
+  /* the statement digests (pa_stmt_digests()), read once: by the
+     statement's refresh, or by pa_stmt_digests() */
   bool digests_read, digests_ok;
   uint64_t digests_gen;              /* the store's refresh generation when
-                                        they were read */
+                                        they were read (the refresh's own
+                                        when it read them) */
   pa_digest_set digests;
   pa_digest_analysis *an;            /* one analysis, reused */
   pa_digest_analysis **analyses;     /* per digest, pa_stmt_analysis() */
@@ -213,11 +215,18 @@ pa_stmt *pa_stmt_get(THD *thd, TABLE *is_table);
   Bring the usage store up to date as the statement's
   perf_advisor_max_staleness_ms says (warnings to its thd), once per
   context: called before the statement's first read of the store.
+  with_digests: the caller will read the statement's digests
+  (pa_stmt_digests()); when this refresh reads performance_schema itself,
+  the digest rows it reads become the statement's digests (tagged with
+  the refresh's generation), so that they are read once.  Without it the
+  refresh keeps them for itself: a statement that never uses them does
+  not hold them on its root.
 */
-void pa_stmt_refresh(pa_stmt *s);
+void pa_stmt_refresh(pa_stmt *s, bool with_digests);
 
 /*
-  The statement's digests, read from performance_schema on the first call
+  The statement's digests: those its refresh handed over
+  (pa_stmt_refresh()), else read from performance_schema on the first call
   (when it is on; a failure leaves a warning); false when there are none
   to read.  The set lives on the context's root.
 */

@@ -203,7 +203,8 @@ bool pa_refresh_init();
 void pa_refresh_deinit();
 
 /* See pa_state_refresh_if_stale. */
-void pa_refresh_if_stale(THD *thd, ulong max_staleness_ms);
+void pa_refresh_if_stale(THD *thd, ulong max_staleness_ms,
+                         pa_digest_take *take);
 
 /* See pa_state_generation. */
 uint64_t pa_refresh_generation();
