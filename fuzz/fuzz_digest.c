@@ -6,11 +6,14 @@
   and runs it).  The input is handed over in a buffer of exactly its size,
   so AddressSanitizer catches any read past len; the result is then checked
   for internal consistency, since a wrong index would be read later by the
-  advice rules.
+  advice rules.  The checks read a compact copy of the analysis
+  (pa_digest_analysis_copy(), in a block of exactly its size, as a
+  statement keeps them), after it is compared with the scratch's.
 */
 #define _GNU_SOURCE /* memmem */
 #include "pa_digest.h"
 #include "pa_text.h"
+#include "tests/pa_arena.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -32,13 +35,57 @@ static int fuzz_has(void *ctx, int k, const char *name)
            pa_hash_str(PA_HASH_SEED, name)) & 3) == 0;
 }
 
+/* Whether copy c holds exactly what analysis an does. */
+static int fuzz_same(const struct pa_digest_analysis *c,
+                     const struct pa_digest_analysis *an)
+{
+  return c->kind == an->kind && c->n_tables == an->n_tables &&
+         c->n_columns == an->n_columns && c->n_joins == an->n_joins &&
+         c->flags == an->flags && c->n_hints == an->n_hints &&
+         (an->n_tables <= 0 ||
+          !memcmp(c->tables, an->tables,
+                  (size_t) an->n_tables * sizeof(*c->tables))) &&
+         (an->n_columns <= 0 ||
+          !memcmp(c->columns, an->columns,
+                  (size_t) an->n_columns * sizeof(*c->columns))) &&
+         (an->n_hints <= 0 ||
+          !memcmp(c->hints, an->hints,
+                  (size_t) an->n_hints * sizeof(*c->hints)));
+}
+
+/* Scratch and copy, reused for every input (the scratch is ~35 KB). */
+static struct pa_digest_scratch sc;
+static struct arena ar= PA_TEST_ARENA_INIT;
+
+static int check(const uint8_t *data, size_t size);
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+  int rc= check(data, size);
+  arena_free(&ar);
+  return rc;
+}
+
+static int check(const uint8_t *data, size_t size)
+{
+  const struct pa_alloc al= {arena_alloc, &ar};
+  struct pa_digest_analysis *cp;
   struct pa_digest_analysis a;
   int i, k;
 
-  if (pa_digest_analyze((const char *) data, size, &a) != 0)
+  if (pa_digest_analyze((const char *) data, size, &sc) != 0)
     abort();
+  if (sc.an.n_tables < 0 || sc.an.n_tables > PA_DIGEST_MAX_TABLES ||
+      sc.an.n_columns < 0 || sc.an.n_columns > PA_DIGEST_MAX_COLUMNS ||
+      sc.an.n_hints < 0 || sc.an.n_hints > PA_DIGEST_MAX_HINTS)
+    abort();
+  if (!(cp= pa_digest_analysis_copy(&sc.an, &al)) || !fuzz_same(cp, &sc.an) ||
+      ar.n != 1 || cp->tables == sc.tables || cp->columns == sc.columns ||
+      cp->hints == sc.hints)
+    abort();
+  /* the checks below read the copy (a holds its fields; its arrays are
+     the copy's, on ar) */
+  a= *cp;
   if (a.kind < PA_STMT_OTHER || a.kind > PA_STMT_DELETE)
     abort();
   if (a.n_tables < 0 || a.n_tables > PA_DIGEST_MAX_TABLES || a.n_columns < 0 ||

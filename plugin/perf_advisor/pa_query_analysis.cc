@@ -280,19 +280,16 @@ static int qa_record(THD *thd, TABLE_LIST *tables, TABLE *table, bool res,
       return 1;
     for (size_t i= first; i < last; i++)
     {
-      const pa_digest *d= &c->digests.d[c->digests.w.refs[i].digest];
-      pa_missing_digest md= qa_digest(d, c->an, 0);
-      int prev= k;
-      if (pa_digest_analyze(d->text, d->text_len, c->an))
+      size_t pos= c->digests.w.refs[i].digest;
+      /* the statement's analysis (its catalog read over c->conn): the
+         names point into it, which lives as long as the statement */
+      const pa_digest_analysis *an= pa_stmt_analysis(c, pos);
+      if (!an)
         continue;
-      pa_catalog_resolve(thd, c->catalog, &c->conn, d->schema, c->an);
-      if ((md.table= pa_digest_find_table(c->an, NULL, table_name->str)) < 0)
+      pa_missing_digest md= qa_digest(&c->digests.d[pos], an, 0);
+      if ((md.table= pa_digest_find_table(an, NULL, table_name->str)) < 0)
         continue;
       k= pa_colstats_columns(&md, 1, names, k);
-      /* the names point into the analysis, which the next one overwrites */
-      for (int x= prev; x < k; x++)
-        if (!(names[x]= strdup_root(&table->mem_root, names[x])))
-          return 1;
     }
     pa_colstats_collect(thd, &c->conn, m, names, k, NULL, 0,
                         &table->mem_root, cs);
@@ -325,29 +322,28 @@ static int qa_record(THD *thd, TABLE_LIST *tables, TABLE *table, bool res,
     pa_store_str(f[QA_IS_SLOW],
                  pa_yes_no(d->avg_ps >
                            pa_settings_slow_ps(&c->settings)));
-    /* What is read from the statement text needs PROCESS. */
-    if (c->process && !pa_digest_analyze(d->text, d->text_len, c->an))
+    /* What is read from the statement text needs PROCESS.  The analysis
+       was made (its tables read) for the statistics above: no new reads */
+    const pa_digest_analysis *an;
+    if (c->process && (an= pa_stmt_analysis(c, c->digests.w.refs[i].digest)))
     {
-      /* the tables were read for the statistics above: no new reads */
-      pa_colstats_conn cached= {NULL, true, false, false};
-      pa_catalog_resolve(thd, c->catalog, &cached, d->schema, c->an);
       pa_store_str(f[QA_DIGEST_TEXT], d->text);
-      ti= pa_digest_find_table(c->an, NULL, table_name->str);
+      ti= pa_digest_find_table(an, NULL, table_name->str);
       if (ti >= 0)
       {
-        uses_text(c->an, ti, eq, 2, m, &s);
+        uses_text(an, ti, eq, 2, m, &s);
         store_text(f[QA_EQUALITY_COLUMNS], &s);
-        uses_text(c->an, ti, rg, 1, m, &s);
+        uses_text(an, ti, rg, 1, m, &s);
         store_text(f[QA_RANGE_COLUMNS], &s);
-        uses_text(c->an, ti, jn, 1, m, &s);
+        uses_text(an, ti, jn, 1, m, &s);
         store_text(f[QA_JOIN_COLUMNS], &s);
-        uses_text(c->an, ti, so, 2, m, &s);
+        uses_text(an, ti, so, 2, m, &s);
         store_text(f[QA_SORT_COLUMNS], &s);
-        uses_text(c->an, ti, NULL, 0, m, &s, true);
+        uses_text(an, ti, NULL, 0, m, &s, true);
         store_text(f[QA_OR_COLUMNS], &s);
         if (m)
         {
-          pa_missing_digest md= qa_digest(d, c->an, ti);
+          pa_missing_digest md= qa_digest(d, an, ti);
           pa_missing_result r;
           if (!pa_colstats_missing(m, cs, &md, 1, &table->mem_root, &r))
           {
@@ -462,20 +458,18 @@ static int column_stats_record(THD *thd, TABLE_LIST *tables, TABLE *table,
      statistics */
   for (size_t i= first; i < last && k < PA_DIGEST_MAX_COLUMNS; i++)
   {
-    const pa_digest *d= &c->digests.d[c->digests.w.refs[i].digest];
-    int ti;
-    if (pa_digest_analyze(d->text, d->text_len, c->an))
-      continue;
     /* unqualified columns of a join get their table, as for
-       PERF_QUERY_ANALYSIS */
-    pa_catalog_resolve(thd, c->catalog, &c->conn, d->schema, c->an);
-    if ((ti= pa_digest_find_table(c->an, NULL, table_name->str)) < 0)
+       PERF_QUERY_ANALYSIS (the statement's analysis) */
+    const pa_digest_analysis *an=
+        pa_stmt_analysis(c, c->digests.w.refs[i].digest);
+    int ti;
+    if (!an || (ti= pa_digest_find_table(an, NULL, table_name->str)) < 0)
       continue;
-    for (int j= 0; j < c->an->n_columns && j < PA_DIGEST_MAX_COLUMNS &&
+    for (int j= 0; j < an->n_columns && j < PA_DIGEST_MAX_COLUMNS &&
                    k < PA_DIGEST_MAX_COLUMNS;
          j++)
     {
-      const pa_digest_column *col= &c->an->columns[j];
+      const pa_digest_column *col= &an->columns[j];
       const char *real;
       int x;
       if (col->table != ti || !stats_use(col->use) ||

@@ -49,7 +49,7 @@ struct recs_ctx
   pa_thresholds th;          /* of stmt->settings */
   bool digests_ok;           /* the caller has PROCESS and digests loaded */
   pa_digest_set *digests;    /* stmt's */
-  pa_digest_analysis *scratch;  /* stmt's one analysis, reused */
+  pa_digest_scratch *scratch;   /* stmt's, reused */
   /* WHERE TABLE_SCHEMA = ... [AND TABLE_NAME = ...] as conjuncts: rows of
      other tables, and server-wide rows (no schema), cannot match */
   const char *only_db, *only_table;
@@ -552,15 +552,13 @@ static int missing_index_recs(recs_ctx *c, pa_table_model *m,
 static pa_digest_analysis *recs_analysis(THD *thd, recs_ctx *c, size_t pos)
 {
   const pa_digest *d= &c->digests->d[pos];
-  pa_digest_analysis *an;
   if (!d->node)
     return pa_stmt_analysis(c->stmt, pos);
-  if (!(an= (pa_digest_analysis *) alloc_root(c->root, sizeof(*an))) ||
-      pa_digest_analyze(d->text, d->text_len, an))
+  if (pa_digest_analyze(d->text, d->text_len, c->scratch))
     return NULL;
   pa_catalog_resolve(thd, pa_stmt_catalog(c->stmt), &c->stmt->conn,
-                     d->schema, an);
-  return an;
+                     d->schema, &c->scratch->an);
+  return pa_digest_analysis_copy(&c->scratch->an, &c->alloc);
 }
 
 /* Digest-derived findings of one table. */
@@ -820,20 +818,20 @@ static int recs_table(THD *thd, TABLE_LIST *tables, TABLE *table, bool res,
 static int statement_rec(recs_ctx *c, size_t i)
 {
   const pa_digest *d= &c->digests->d[i];
+  const pa_digest_analysis *an= &c->scratch->an;
   pa_rule_digest rd;
   /* another node's statement feeds the missing-index analysis only */
   if (d->node || pa_digest_analyze(d->text, d->text_len, c->scratch))
     return 0;
   /* Statements only on system schemas (this advisor's own queries of
      information_schema among them) are not the workload. */
-  if (!c->stmt->settings.include_system_schemas && c->scratch->n_tables > 0)
+  if (!c->stmt->settings.include_system_schemas && an->n_tables > 0)
   {
     bool user_table= false;
-    for (int t= 0; t < c->scratch->n_tables && !user_table; t++)
+    for (int t= 0; t < an->n_tables && !user_table; t++)
     {
-      const char *sch= c->scratch->tables[t].schema[0]
-                           ? c->scratch->tables[t].schema
-                           : d->schema;
+      const char *sch= an->tables[t].schema[0] ? an->tables[t].schema
+                                               : d->schema;
       LEX_CSTRING l= {sch ? sch : "", sch ? strlen(sch) : 0};
       user_table= !sch || !pa_is_system_schema(&l);
     }
@@ -841,7 +839,7 @@ static int statement_rec(recs_ctx *c, size_t i)
       return 0;
   }
   rd.dig= d;
-  rd.an= c->scratch;
+  rd.an= an;
   size_t from= c->list.n;
   if (pa_rules_digest(&rd, &c->th, &c->list))
     return -1;
@@ -1049,7 +1047,7 @@ int pa_recs_fill_planned(THD *thd, TABLE_LIST *tables)
         return 0;
     }
   }
-  c.scratch= s->an;             /* set when the digests are */
+  c.scratch= s->scratch;        /* set when the digests are */
   if (!pa_stmt_catalog(s))
   {
     my_error(ER_OUT_OF_RESOURCES, MYF(0));

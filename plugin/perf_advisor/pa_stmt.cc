@@ -85,8 +85,9 @@ void pa_stmt_refresh(pa_stmt *s, bool with_digests)
   /* as pa_stmt_digests() would have read them, without the read */
   s->digests_read= true;
   s->digests_gen= take.gen;
-  s->an= (pa_digest_analysis *) alloc_root(s->root, sizeof(*s->an));
-  s->digests_ok= s->an != NULL;
+  s->scratch= (pa_digest_scratch *) alloc_root(s->root,
+                                               sizeof(*s->scratch));
+  s->digests_ok= s->scratch != NULL;
 }
 
 bool pa_stmt_digests(pa_stmt *s)
@@ -94,7 +95,8 @@ bool pa_stmt_digests(pa_stmt *s)
   if (s->digests_read)
     return s->digests_ok;
   s->digests_read= true;
-  if (!(s->an= (pa_digest_analysis *) alloc_root(s->root, sizeof(*s->an))))
+  if (!(s->scratch= (pa_digest_scratch *) alloc_root(s->root,
+                                                     sizeof(*s->scratch))))
     return false;
   s->digests_gen= pa_state_generation();
   s->digests_ok= pa_pfs_enabled(s->thd) &&
@@ -105,7 +107,7 @@ bool pa_stmt_digests(pa_stmt *s)
 pa_digest_analysis *pa_stmt_analysis(pa_stmt *s, size_t pos)
 {
   const pa_digest *d;
-  pa_digest_analysis *an;
+  pa_alloc a= {pa_root_alloc, s->root};
 
   if (!s->digests_ok || pos >= s->digests.n || !pa_stmt_catalog(s))
     return NULL;
@@ -119,11 +121,11 @@ pa_digest_analysis *pa_stmt_analysis(pa_stmt *s, size_t pos)
   if (!s->analyses[pos])
   {
     d= &s->digests.d[pos];
-    if (!(an= (pa_digest_analysis *) alloc_root(s->root, sizeof(*an))) ||
-        pa_digest_analyze(d->text, d->text_len, an))
+    if (pa_digest_analyze(d->text, d->text_len, s->scratch))
       return NULL;
-    pa_catalog_resolve(s->thd, s->catalog, &s->conn, d->schema, an);
-    s->analyses[pos]= an;
+    pa_catalog_resolve(s->thd, s->catalog, &s->conn, d->schema,
+                       &s->scratch->an);
+    s->analyses[pos]= pa_digest_analysis_copy(&s->scratch->an, &a);
   }
   return s->analyses[pos];
 }

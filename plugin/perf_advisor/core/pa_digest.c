@@ -2259,16 +2259,28 @@ static void pa_resolve(struct pa_parser *p)
   }
 }
 
+/* Point an's arrays at the scratch's and zero the rest of it. */
+static void pa_scratch_reset(struct pa_digest_scratch *sc)
+{
+  struct pa_digest_analysis *out= &sc->an;
+  memset(out, 0, sizeof(*out));
+  out->kind= PA_STMT_OTHER;
+  out->tables= sc->tables;
+  out->columns= sc->columns;
+  out->hints= sc->hints;
+}
+
 int pa_digest_analyze(const char *text, size_t len,
-                      struct pa_digest_analysis *out)
+                      struct pa_digest_scratch *scratch)
 {
   struct pa_parser p;
   struct pa_tok t;
+  struct pa_digest_analysis *out;
 
-  if (!text || !out)
+  if (!text || !scratch)
     return -1;
-  memset(out, 0, sizeof(*out));
-  out->kind= PA_STMT_OTHER;
+  pa_scratch_reset(scratch);
+  out= &scratch->an;
   memset(&p, 0, sizeof(p));
   p.out= out;
   p.lx.s= (const unsigned char *) text;
@@ -2294,10 +2306,7 @@ int pa_digest_analyze(const char *text, size_t len,
   if (!p.kind_set)
   {
     /* not analysed: report only the kind */
-    unsigned keep= 0;
-    memset(out, 0, sizeof(*out));
-    out->kind= PA_STMT_OTHER;
-    out->flags= keep;
+    pa_scratch_reset(scratch);
     return 0;
   }
   if (!p.semi)
@@ -2319,6 +2328,98 @@ int pa_digest_analyze(const char *text, size_t len,
     out->flags|= PA_DIGEST_F_SINGLE_ROW_INSERT;
   pa_resolve(&p);
   return 0;
+}
+
+/* offset rounded up to a multiple of align (a power of two) */
+static size_t pa_align_up(size_t offset, size_t align)
+{
+  return (offset + align - 1) & ~(align - 1);
+}
+
+/* C99 has no _Alignof: the offset of a member after one char is its
+   alignment */
+struct pa_align_column
+{
+  char c;
+  struct pa_digest_column t;
+};
+struct pa_align_hint
+{
+  char c;
+  struct pa_digest_hint t;
+};
+struct pa_align_table
+{
+  char c;
+  struct pa_digest_table t;
+};
+
+/*
+  The copy's layout in one block: the struct, then the columns, the
+  hints and the tables (align 1, so last), each at its alignment.
+  Offsets in bytes; returns the total.
+*/
+static size_t pa_copy_layout(const struct pa_digest_analysis *an,
+                             size_t *columns, size_t *hints, size_t *tables)
+{
+  size_t off= sizeof(*an);
+  size_t nc= an->n_columns > 0 ? (size_t) an->n_columns : 0;
+  size_t nh= an->n_hints > 0 ? (size_t) an->n_hints : 0;
+  size_t nt= an->n_tables > 0 ? (size_t) an->n_tables : 0;
+
+  off= pa_align_up(off, offsetof(struct pa_align_column, t));
+  *columns= off;
+  off+= nc * sizeof(struct pa_digest_column);
+  off= pa_align_up(off, offsetof(struct pa_align_hint, t));
+  *hints= off;
+  off+= nh * sizeof(struct pa_digest_hint);
+  off= pa_align_up(off, offsetof(struct pa_align_table, t));
+  *tables= off;
+  off+= nt * sizeof(struct pa_digest_table);
+  return off;
+}
+
+size_t pa_digest_analysis_size(const struct pa_digest_analysis *an)
+{
+  size_t c, h, t;
+  return an ? pa_copy_layout(an, &c, &h, &t) : 0;
+}
+
+struct pa_digest_analysis *
+pa_digest_analysis_copy(const struct pa_digest_analysis *an,
+                        const struct pa_alloc *a)
+{
+  size_t c, h, t, size;
+  unsigned char *block;
+  struct pa_digest_analysis *out;
+
+  if (!an || !a || an->n_tables > PA_DIGEST_MAX_TABLES ||
+      an->n_columns > PA_DIGEST_MAX_COLUMNS ||
+      an->n_hints > PA_DIGEST_MAX_HINTS)
+    return NULL;
+  size= pa_copy_layout(an, &c, &h, &t);
+  if (!(block= a->alloc(a->ctx, size)))
+    return NULL;
+  out= (struct pa_digest_analysis *) block;
+  *out= *an;
+  out->columns= (struct pa_digest_column *) (block + c);
+  out->hints= (struct pa_digest_hint *) (block + h);
+  out->tables= (struct pa_digest_table *) (block + t);
+  if (an->n_columns > 0)
+    memcpy(out->columns, an->columns,
+           (size_t) an->n_columns * sizeof(*out->columns));
+  else
+    out->n_columns= 0;
+  if (an->n_hints > 0)
+    memcpy(out->hints, an->hints, (size_t) an->n_hints * sizeof(*out->hints));
+  else
+    out->n_hints= 0;
+  if (an->n_tables > 0)
+    memcpy(out->tables, an->tables,
+           (size_t) an->n_tables * sizeof(*out->tables));
+  else
+    out->n_tables= 0;
+  return out;
 }
 
 /* Whether tables[k] names the same table as an earlier entry. */

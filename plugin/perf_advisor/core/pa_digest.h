@@ -55,6 +55,8 @@
 
 #include "pa_common.h"
 
+struct pa_alloc; /* pa_types.h */
+
 /* C++ callers wrap this include in extern "C", like the other core headers. */
 
 /* Array limits of struct pa_digest_analysis; hitting one sets TRUNCATED. */
@@ -179,13 +181,38 @@ struct pa_digest_hint
   enum pa_hint_kind kind;
 };
 
+/*
+  What pa_digest_analyze() reports of one statement.  The three arrays hold
+  exactly n_tables, n_columns and n_hints entries that may be read; where
+  they live depends on who made the analysis:
+  - pa_digest_analyze() points them into the caller's struct
+    pa_digest_scratch (room for PA_DIGEST_MAX_* entries each): the analysis
+    is valid until that scratch is analysed into again or goes away;
+  - pa_digest_analysis_copy() makes a compact copy with exactly the
+    entries used, in one block from the caller's allocator, for a caller
+    that keeps analyses (one per digest for a statement).
+  Why pointers rather than inline arrays: an entry is large (a table is
+  three identifiers of PA_IDENT_BYTES, 771 bytes; a column 284; a hint
+  268), so inline room for the maxima made every analysis 34,824 bytes,
+  and a statement that kept one per digest kept n_digests times that
+  (350 MB at performance_schema_digests_size = 10,000).  A typical digest
+  uses a few entries: an ERP lookup of 2 tables and 6 columns copies to
+  56 + 2 * 771 + 6 * 284 = 3,302 bytes (pa_digest_analysis_size()).
+  The identifiers stay fixed buffers inside the entries, so an entry is a
+  plain value the parser fills and compares in place and a copy is three
+  memcpy; they are now most of a copy's bytes (a 20-byte name takes 257),
+  the next thing to pack should statements keep still more analyses.
+  Readers index the arrays as before (an->tables[i], i < an->n_tables);
+  never copy an analysis by value to keep it: the copy would still point
+  into the scratch.
+*/
 struct pa_digest_analysis
 {
   enum pa_stmt_kind kind;
   int n_tables;
-  struct pa_digest_table tables[PA_DIGEST_MAX_TABLES];
+  struct pa_digest_table *tables;   /* n_tables entries */
   int n_columns;
-  struct pa_digest_column columns[PA_DIGEST_MAX_COLUMNS];
+  struct pa_digest_column *columns; /* n_columns entries */
   int n_joins;    /* JOIN keywords + comma joins in FROM, all query blocks */
   unsigned flags; /* PA_DIGEST_F_* */
   /*
@@ -194,6 +221,21 @@ struct pa_digest_analysis
     of one hint share it.  An empty list, USE INDEX (), adds none.
   */
   int n_hints;
+  struct pa_digest_hint *hints;     /* n_hints entries */
+};
+
+/*
+  The working room of pa_digest_analyze(): an analysis and the largest
+  arrays it may need (34,856 bytes on LP64).  Caller-owned, one per
+  thread of work, reused for every statement analysed: analyse into it,
+  read or pa_digest_analysis_copy() its `an`, analyse the next.  Do not
+  copy a scratch by value (its analysis points into itself).
+*/
+struct pa_digest_scratch
+{
+  struct pa_digest_analysis an;
+  struct pa_digest_table tables[PA_DIGEST_MAX_TABLES];
+  struct pa_digest_column columns[PA_DIGEST_MAX_COLUMNS];
   struct pa_digest_hint hints[PA_DIGEST_MAX_HINTS];
 };
 
@@ -241,21 +283,45 @@ struct pa_digest_analysis
 #define PA_DIGEST_F_LIMIT (1u << 11)
 
 /*
-  Analyse one statement.
+  Analyse one statement into scratch; the analysis is scratch->an.
 
   text: len bytes, need not be NUL-terminated, may hold any bytes (NUL
   included); only text[0 .. len - 1] is read.  Units: bytes.
-  out: caller-owned; fully overwritten (zeroed first), keeps no pointer into
-  text.  Reentrant: no global state.
+  scratch: caller-owned; scratch->an is fully overwritten (zeroed first,
+  its arrays pointed at the scratch's), keeps no pointer into text; array
+  entries past the counts are left as they were.  Reentrant: no global
+  state.  Cost: time linear in len; no allocation.
 
   For a statement that is not SELECT/INSERT/REPLACE/UPDATE/DELETE (optionally
   after WITH or leading parentheses) only kind = PA_STMT_OTHER is reported.
 
-  Returns 0 on success, -1 when text or out is NULL (out untouched).  Never
-  fails on content.
+  Returns 0 on success, -1 when text or scratch is NULL (scratch
+  untouched).  Never fails on content.
 */
 int pa_digest_analyze(const char *text, size_t len,
-                      struct pa_digest_analysis *out);
+                      struct pa_digest_scratch *scratch);
+
+/*
+  Bytes pa_digest_analysis_copy() takes for an: the struct (56 bytes on
+  LP64) and exactly n_tables, n_columns, n_hints entries (771, 284 and
+  268 bytes each), with the padding their alignment needs.  Counts below
+  0 count as 0.
+*/
+size_t pa_digest_analysis_size(const struct pa_digest_analysis *an);
+
+/*
+  A compact copy of an, valid however it was made (a scratch's or another
+  copy): the same scalars and counts and the same entries, in one block of
+  pa_digest_analysis_size(an) bytes from a (one call), which owns it: it
+  goes when a's memory does.  The copy points into nothing of an, so
+  the scratch can be reused at once; pa_digest_resolve_unqualified() may
+  be applied to it.  An empty array's pointer is valid but may not be
+  read.  Returns NULL when an or a is NULL, a count is above its
+  PA_DIGEST_MAX_*, or a fails.
+*/
+struct pa_digest_analysis *
+pa_digest_analysis_copy(const struct pa_digest_analysis *an,
+                        const struct pa_alloc *a);
 
 /*
   Index of the first table whose name equals name byte for byte (MariaDB on

@@ -50,7 +50,8 @@ int pa_workload_build(struct pa_workload *w,
                       const struct pa_digest *digests, size_t n,
                       int fold_case, const struct pa_alloc *a)
 {
-  struct pa_digest_analysis *an;
+  struct pa_digest_scratch *sc;
+  const struct pa_digest_analysis *an;
   size_t cap, i, out;
 
   memset(w, 0, sizeof(*w));
@@ -62,10 +63,11 @@ int pa_workload_build(struct pa_workload *w,
       n > SIZE_MAX / PA_DIGEST_MAX_HINTS)
     return -1;
   cap= n * PA_DIGEST_MAX_TABLES;
-  an= a->alloc(a->ctx, sizeof(*an));
+  sc= a->alloc(a->ctx, sizeof(*sc));
+  an= sc ? &sc->an : NULL;
   w->refs= pa_alloc_array(a, cap, sizeof(*w->refs));
   w->hints= pa_alloc_array(a, n * PA_DIGEST_MAX_HINTS, sizeof(*w->hints));
-  if (!an || !w->refs || !w->hints)
+  if (!sc || !w->refs || !w->hints)
   {
     w->refs= NULL;
     w->hints= NULL;
@@ -76,7 +78,7 @@ int pa_workload_build(struct pa_workload *w,
   {
     int t;
     if (!digests[i].text ||
-        pa_digest_analyze(digests[i].text, digests[i].text_len, an))
+        pa_digest_analyze(digests[i].text, digests[i].text_len, sc))
       continue;
     for (t= 0; t < an->n_tables; t++)
     {

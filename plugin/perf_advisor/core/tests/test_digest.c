@@ -9,26 +9,105 @@
 */
 #include "pa_digest.h"
 #include "pa_test.h"
+#include "pa_types.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+static struct pa_digest_scratch S;
+
+/*
+  The analysis the checks read: the compact copy (pa_digest_analysis_copy)
+  of the last one an_len() made, on an arena of exactly its size, so every
+  check reads what a statement keeps, and AddressSanitizer reports a read
+  past the tables of a copy.  A holds the copy's fields by value; its
+  arrays are the copy's, on cp_ar until the next an_len().
+*/
 static struct pa_digest_analysis A;
+static struct arena cp_ar= PA_TEST_ARENA_INIT;
+static size_t cp_bytes, cp_calls; /* of the last copy: bytes asked, calls */
+
+static void *cp_alloc(void *ctx, size_t bytes)
+{
+  cp_bytes= bytes;
+  cp_calls++;
+  return arena_alloc(ctx, bytes);
+}
+
+static const struct pa_alloc CP= {cp_alloc, &cp_ar};
+
+/* Copies made, and copies that differed from their analysis or did not
+   take exactly pa_digest_analysis_size() bytes in one call. */
+static int copies, copy_mismatches;
+
+/* Whether x and y hold the same analysis, field by field (the arrays'
+   entries up to their counts; names as strings). */
+static int same_analysis(const struct pa_digest_analysis *x,
+                         const struct pa_digest_analysis *y)
+{
+  int i;
+  if (x->kind != y->kind || x->n_tables != y->n_tables ||
+      x->n_columns != y->n_columns || x->n_joins != y->n_joins ||
+      x->flags != y->flags || x->n_hints != y->n_hints)
+    return 0;
+  for (i= 0; i < x->n_tables; i++)
+    if (strcmp(x->tables[i].schema, y->tables[i].schema) ||
+        strcmp(x->tables[i].name, y->tables[i].name) ||
+        strcmp(x->tables[i].alias, y->tables[i].alias))
+      return 0;
+  for (i= 0; i < x->n_columns; i++)
+  {
+    const struct pa_digest_column *a= &x->columns[i], *b= &y->columns[i];
+    if (a->table != b->table || a->qualified != b->qualified ||
+        strcmp(a->name, b->name) || a->use != b->use || a->desc != b->desc ||
+        a->ordinal != b->ordinal || a->in_or != b->in_or)
+      return 0;
+  }
+  for (i= 0; i < x->n_hints; i++)
+    if (x->hints[i].table != y->hints[i].table ||
+        strcmp(x->hints[i].index, y->hints[i].index) ||
+        x->hints[i].kind != y->hints[i].kind)
+      return 0;
+  return 1;
+}
+
+/* The bytes a copy of an must take: no padding is needed on any ABI whose
+   int alignment divides the sizes (entries are ints and chars). */
+static size_t exact_bytes(const struct pa_digest_analysis *an)
+{
+  return sizeof(*an) + (size_t) an->n_tables * sizeof(*an->tables) +
+         (size_t) an->n_columns * sizeof(*an->columns) +
+         (size_t) an->n_hints * sizeof(*an->hints);
+}
 
 /*
   Analyse s from an exact-size heap copy, so AddressSanitizer reports any
-  read past len (a string literal would hide it behind its NUL).
+  read past len (a string literal would hide it behind its NUL); then
+  copy the analysis into A (see above).
 */
 static int an_len(const char *s, size_t len)
 {
   char *buf= malloc(len ? len : 1);
+  const struct pa_digest_analysis *cp;
   int rc;
   if (!buf)
     return -2;
   memcpy(buf, s, len);
-  rc= pa_digest_analyze(buf, len, &A);
+  rc= pa_digest_analyze(buf, len, &S);
   free(buf);
+  if (rc)
+    return rc;
+  arena_free(&cp_ar);
+  cp_calls= 0;
+  copies++;
+  if (!(cp= pa_digest_analysis_copy(&S.an, &CP)))
+    return -2;
+  if (!same_analysis(cp, &S.an) || cp_calls != 1 ||
+      cp_bytes != pa_digest_analysis_size(&S.an) ||
+      cp_bytes != exact_bytes(&S.an))
+    copy_mismatches++;
+  A= *cp;
   return rc;
 }
 
@@ -81,7 +160,7 @@ static int hint(int table, const char *index, enum pa_hint_kind kind)
 
 static void test_null_and_empty(void)
 {
-  struct pa_digest_analysis a;
+  struct pa_digest_scratch a;
   CHECK(pa_digest_analyze(NULL, 0, &a) == -1);
   CHECK(pa_digest_analyze("SELECT 1", 8, NULL) == -1);
   CHECK(pa_digest_analyze(NULL, 5, NULL) == -1);
@@ -90,15 +169,15 @@ static void test_null_and_empty(void)
   CHECK(an("") == 0);
   CHECK(A.kind == PA_STMT_OTHER && A.n_tables == 0 && A.n_columns == 0 &&
         A.flags == 0 && A.n_joins == 0 && A.n_hints == 0);
-  CHECK(pa_digest_analyze("", 0, &A) == 0);
+  CHECK(pa_digest_analyze("", 0, &S) == 0 && S.an.kind == PA_STMT_OTHER);
   CHECK(an("   \n\t ") == 0 && A.kind == PA_STMT_OTHER);
   CHECK(an("-- only a comment") == 0 && A.kind == PA_STMT_OTHER);
   CHECK(an("/* c */ # c2\n") == 0 && A.kind == PA_STMT_OTHER);
   CHECK(pa_digest_find_table(&A, NULL, NULL) == -1);
   CHECK(pa_digest_find_table(&A, NULL, "t") == -1);
   /* len 0 with a non-empty buffer reads nothing */
-  CHECK(pa_digest_analyze("SELECT * FROM t", 0, &A) == 0 &&
-        A.kind == PA_STMT_OTHER);
+  CHECK(pa_digest_analyze("SELECT * FROM t", 0, &S) == 0 &&
+        S.an.kind == PA_STMT_OTHER && S.an.n_tables == 0);
 }
 
 static void test_brief_examples(void)
@@ -1621,6 +1700,120 @@ static void test_or(void)
   CHECK(cor("b", PA_USE_EQ) == 1 && cor("a", PA_USE_RANGE) == 0);
 }
 
+/* A catalog for the copy test: "a" has x, "b" has y. */
+static int copy_has(void *ctx, int k, const char *name)
+{
+  const struct pa_digest_analysis *an= ctx;
+  const char *t= an->tables[k].name;
+  return (!strcmp(t, "a") && !strcmp(name, "x")) ||
+         (!strcmp(t, "b") && !strcmp(name, "y"));
+}
+
+/*
+  pa_digest_analysis_copy(): the copy equals its analysis, takes exactly
+  its entries in one block, outlives the scratch's next use, and fails
+  cleanly.  (Every statement of this file is copied and compared too:
+  copy_mismatches.)
+*/
+static void test_copy(void)
+{
+  struct arena ar= PA_TEST_ARENA_INIT, fail= PA_TEST_ARENA_INIT;
+  const struct pa_alloc a= {arena_alloc, &ar}, f= {arena_alloc, &fail};
+  struct pa_digest_analysis *c, *c2, *full;
+  char q[8192], name[14 + PA_IDENT_BYTES];
+  size_t i;
+
+  CHECK(pa_digest_analysis_copy(NULL, &a) == NULL);
+  CHECK(pa_digest_analysis_size(NULL) == 0);
+
+  /* no tables, no columns: the struct alone */
+  CHECK(pa_digest_analyze("SELECT 1", 8, &S) == 0 && S.an.n_tables == 0);
+  CHECK(pa_digest_analysis_copy(&S.an, NULL) == NULL);
+  c= pa_digest_analysis_copy(&S.an, &a);
+  CHECK(c != NULL && same_analysis(c, &S.an) &&
+        c->kind == PA_STMT_SELECT && c->n_columns == 0 && c->n_hints == 0);
+  CHECK(pa_digest_analysis_size(&S.an) == sizeof(*c));
+  CHECK(pa_digest_analyze("SET @a = 1", 10, &S) == 0 &&
+        S.an.kind == PA_STMT_OTHER);
+  CHECK(pa_digest_analysis_size(&S.an) == sizeof(*c));
+
+  /* a typical ERP lookup: 2 tables, 6 columns, ~3.3 KB instead of the
+     scratch's ~35 KB */
+  CHECK(an("SELECT `si` . `name` FROM `tabSales Invoice` `si` JOIN "
+           "`tabSales Invoice Item` `sii` ON `sii` . `parent` = `si` . "
+           "`name` WHERE `si` . `customer` = ? AND `si` . `docstatus` = ? "
+           "AND `si` . `posting_date` BETWEEN ? AND ? ORDER BY `si` . "
+           "`posting_date` DESC") == 0);
+  CHECK(A.n_tables == 2 && A.n_columns == 6 && A.n_hints == 0);
+  CHECK(pa_digest_analysis_size(&A) ==
+        sizeof(A) + 2 * sizeof(*A.tables) + 6 * sizeof(*A.columns));
+  CHECK(pa_digest_analysis_size(&A) * 10 < sizeof(struct pa_digest_scratch));
+
+  /* hints, and a copy that outlives the scratch's next analysis */
+  CHECK(pa_digest_analyze("SELECT * FROM `t` FORCE INDEX (`k`, PRIMARY) "
+                          "JOIN `u` USE KEY (`j`) WHERE `t` . `a` = ?",
+                          78, &S) == 0);
+  c= pa_digest_analysis_copy(&S.an, &a);
+  CHECK(c != NULL && c->n_hints == 3 && c->n_tables == 2 &&
+        same_analysis(c, &S.an));
+  CHECK(pa_digest_analyze("SELECT * FROM `other`", 21, &S) == 0);
+  CHECK(c != NULL && c->n_hints == 3 && !strcmp(c->hints[0].index, "k") &&
+        !strcmp(c->hints[1].index, "PRIMARY") && c->hints[1].table == 0 &&
+        c->hints[2].table == 1 && c->hints[2].kind == PA_HINT_USE &&
+        !strcmp(c->tables[1].name, "u") && c->columns[0].table == 0);
+  /* a copy of a copy */
+  c2= c ? pa_digest_analysis_copy(c, &a) : NULL;
+  CHECK(c2 != NULL && c2 != c && same_analysis(c2, c) &&
+        c2->tables != c->tables && pa_digest_find_table(c2, NULL, "u") == 1);
+
+  /* every array at its maximum, and a longest name */
+  strcpy(q, "SELECT * FROM t0 USE INDEX (i0, i1, i2, i3, i4, i5, i6, i7, "
+            "i8, i9, i10, i11, i12, i13, i14, i15, i16, i17)");
+  for (i= 1; i < 20; i++)
+    snprintf(q + strlen(q), sizeof(q) - strlen(q), ", t%u", (unsigned) i);
+  strcat(q, " WHERE c0 = 1");
+  for (i= 1; i < 70; i++)
+    snprintf(q + strlen(q), sizeof(q) - strlen(q), " AND c%u = 1",
+             (unsigned) i);
+  CHECK(pa_digest_analyze(q, strlen(q), &S) == 0);
+  CHECK(S.an.n_tables == PA_DIGEST_MAX_TABLES &&
+        S.an.n_columns == PA_DIGEST_MAX_COLUMNS &&
+        S.an.n_hints == PA_DIGEST_MAX_HINTS);
+  full= pa_digest_analysis_copy(&S.an, &a);
+  CHECK(full != NULL && same_analysis(full, &S.an));
+  CHECK(pa_digest_analysis_size(&S.an) == exact_bytes(&S.an) &&
+        pa_digest_analysis_size(&S.an) <= sizeof(struct pa_digest_scratch));
+  memset(name, 'n', sizeof(name));
+  memcpy(name, "SELECT * FROM ", 14);
+  name[14 + PA_IDENT_BYTES - 1]= '\0';
+  CHECK(pa_digest_analyze(name, strlen(name), &S) == 0 &&
+        S.an.n_tables == 1 &&
+        strlen(S.an.tables[0].name) == PA_IDENT_BYTES - 1);
+  c= pa_digest_analysis_copy(&S.an, &a);
+  CHECK(c != NULL && same_analysis(c, &S.an) &&
+        strlen(c->tables[0].name) == PA_IDENT_BYTES - 1);
+
+  /* resolving a copy changes the copy only */
+  CHECK(pa_digest_analyze("SELECT * FROM a, b WHERE x = ? AND y = ?", 40,
+                          &S) == 0);
+  c= pa_digest_analysis_copy(&S.an, &a);
+  CHECK(c != NULL && pa_digest_resolve_unqualified(c, copy_has, c) == 2);
+  CHECK(c != NULL && c->columns[0].table == 0 && c->columns[1].table == 1 &&
+        S.an.columns[0].table == -1 && S.an.columns[1].table == -1);
+
+  /* out of memory: NULL, nothing kept */
+  fail.fail_after= 0;
+  CHECK(pa_digest_analysis_copy(&S.an, &f) == NULL && fail.n == 0);
+  /* counts no analysis can have */
+  {
+    struct pa_digest_analysis bad= S.an;
+    bad.n_columns= PA_DIGEST_MAX_COLUMNS + 1;
+    CHECK(pa_digest_analysis_copy(&bad, &a) == NULL);
+  }
+  arena_free(&ar);
+  arena_free(&fail);
+}
+
 int main(void)
 {
   test_null_and_empty();
@@ -1647,5 +1840,9 @@ int main(void)
   test_hint_prefixes();
   test_or();
   test_random();
+  test_copy();
+  /* every statement above was copied and compared (an_len()) */
+  CHECK(copies > 500 && copy_mismatches == 0);
+  arena_free(&cp_ar);
   return PA_TEST_END("test_digest");
 }

@@ -630,7 +630,7 @@ static void test_fragmentation(void)
 /* d: digest dg (20000 runs at 5 ms, 100 rows examined per row sent) of
    text, analysed into an. */
 static void digest(struct pa_rule_digest *d, struct pa_digest *dg,
-                   struct pa_digest_analysis *an, const char *text)
+                   struct pa_digest_scratch *an, const char *text)
 {
   memset(dg, 0, sizeof(*dg));
   pa_digest_analyze(text, strlen(text), an);
@@ -644,12 +644,12 @@ static void digest(struct pa_rule_digest *d, struct pa_digest *dg,
   dg->rows_examined= 2000000;
   dg->rows_sent= 20000;
   d->dig= dg;
-  d->an= an;
+  d->an= &an->an;
 }
 
 static void test_digests(void)
 {
-  static struct pa_digest_analysis an;
+  static struct pa_digest_scratch an;
   struct pa_digest dg;
   struct pa_rule_digest d;
   struct pa_rec_list l;
@@ -712,14 +712,14 @@ static void test_digests(void)
   digest(&d, &dg, &an, "SELECT * FROM `t` ORDER BY RAND ( )");
   d.an= NULL;
   CHECK(digest_rules(&d, &th, &l) == 0 && l.n == 0);
-  d.an= &an;
+  d.an= &an.an;
   d.dig= NULL;
   CHECK(digest_rules(&d, &th, &l) == 0 && l.n == 0);
 }
 
 static void test_digest_table(void)
 {
-  static struct pa_digest_analysis an;
+  static struct pa_digest_scratch an;
   struct pa_table_def *def= calloc(1, sizeof(*def));
   struct pa_digest dg;
   struct pa_rule_digest d;
