@@ -35,22 +35,50 @@ static int fuzz_has(void *ctx, int k, const char *name)
            pa_hash_str(PA_HASH_SEED, name)) & 3) == 0;
 }
 
+/* Whether identifier s is a string of at most PA_IDENT_BYTES - 1 bytes
+   (its NUL inside PA_IDENT_BYTES). */
+static int fuzz_ident(const char *s)
+{
+  size_t i;
+  if (!s)
+    return 0;
+  for (i= 0; i < PA_IDENT_BYTES; i++)
+    if (!s[i])
+      return 1;
+  return 0;
+}
+
 /* Whether copy c holds exactly what analysis an does. */
 static int fuzz_same(const struct pa_digest_analysis *c,
                      const struct pa_digest_analysis *an)
 {
-  return c->kind == an->kind && c->n_tables == an->n_tables &&
-         c->n_columns == an->n_columns && c->n_joins == an->n_joins &&
-         c->flags == an->flags && c->n_hints == an->n_hints &&
-         (an->n_tables <= 0 ||
-          !memcmp(c->tables, an->tables,
-                  (size_t) an->n_tables * sizeof(*c->tables))) &&
-         (an->n_columns <= 0 ||
-          !memcmp(c->columns, an->columns,
-                  (size_t) an->n_columns * sizeof(*c->columns))) &&
-         (an->n_hints <= 0 ||
-          !memcmp(c->hints, an->hints,
-                  (size_t) an->n_hints * sizeof(*c->hints)));
+  int i;
+  if (c->kind != an->kind || c->n_tables != an->n_tables ||
+      c->n_columns != an->n_columns || c->n_joins != an->n_joins ||
+      c->flags != an->flags || c->n_hints != an->n_hints)
+    return 0;
+  for (i= 0; i < an->n_tables; i++)
+    if (strcmp(c->tables[i].schema, an->tables[i].schema) ||
+        strcmp(c->tables[i].name, an->tables[i].name) ||
+        strcmp(c->tables[i].alias, an->tables[i].alias) ||
+        c->tables[i].name == an->tables[i].name)
+      return 0;
+  for (i= 0; i < an->n_columns; i++)
+  {
+    const struct pa_digest_column *x= &c->columns[i], *y= &an->columns[i];
+    if (x->table != y->table || x->qualified != y->qualified ||
+        strcmp(x->name, y->name) || x->name == y->name ||
+        x->use != y->use || x->desc != y->desc || x->ordinal != y->ordinal ||
+        x->in_or != y->in_or)
+      return 0;
+  }
+  for (i= 0; i < an->n_hints; i++)
+    if (c->hints[i].table != an->hints[i].table ||
+        strcmp(c->hints[i].index, an->hints[i].index) ||
+        c->hints[i].index == an->hints[i].index ||
+        c->hints[i].kind != an->hints[i].kind)
+      return 0;
+  return 1;
 }
 
 /* Scratch and copy, reused for every input (the scratch is ~35 KB). */
@@ -79,6 +107,17 @@ static int check(const uint8_t *data, size_t size)
       sc.an.n_columns < 0 || sc.an.n_columns > PA_DIGEST_MAX_COLUMNS ||
       sc.an.n_hints < 0 || sc.an.n_hints > PA_DIGEST_MAX_HINTS)
     abort();
+  for (i= 0; i < sc.an.n_tables; i++)
+    if (!fuzz_ident(sc.an.tables[i].schema) ||
+        !fuzz_ident(sc.an.tables[i].name) ||
+        !fuzz_ident(sc.an.tables[i].alias))
+      abort();
+  for (i= 0; i < sc.an.n_columns; i++)
+    if (!fuzz_ident(sc.an.columns[i].name))
+      abort();
+  for (i= 0; i < sc.an.n_hints; i++)
+    if (!fuzz_ident(sc.an.hints[i].index))
+      abort();
   if (!(cp= pa_digest_analysis_copy(&sc.an, &al)) || !fuzz_same(cp, &sc.an) ||
       ar.n != 1 || cp->tables == sc.tables || cp->columns == sc.columns ||
       cp->hints == sc.hints)
@@ -97,10 +136,11 @@ static int check(const uint8_t *data, size_t size)
   for (i= 0; i < a.n_tables; i++)
   {
     const struct pa_digest_table *t= &a.tables[i];
-    /* names must be NUL-terminated inside their buffers */
-    if (!memchr(t->schema, 0, sizeof(t->schema)) ||
-        !memchr(t->name, 0, sizeof(t->name)) ||
-        !memchr(t->alias, 0, sizeof(t->alias)) || t->name[0] == '\0')
+    /* names are NUL-terminated within PA_IDENT_BYTES (checked in the
+       scratch above; a copy keeps them exactly) */
+    if (strlen(t->schema) >= PA_IDENT_BYTES ||
+        strlen(t->name) >= PA_IDENT_BYTES ||
+        strlen(t->alias) >= PA_IDENT_BYTES || t->name[0] == '\0')
       abort();
     /* a recorded table is found again by its own name */
     if (pa_digest_find_table(&a, t->schema, t->name) < 0 ||
@@ -113,7 +153,7 @@ static int check(const uint8_t *data, size_t size)
   {
     const struct pa_digest_column *c= &a.columns[i];
     if (c->table < -1 || c->table >= a.n_tables ||
-        !memchr(c->name, 0, sizeof(c->name)) || c->name[0] == '\0' ||
+        strlen(c->name) >= PA_IDENT_BYTES || c->name[0] == '\0' ||
         c->use < PA_USE_EQ || c->use > PA_USE_LIKE_UNKNOWN || c->ordinal < 0 ||
         (c->desc != 0 && c->desc != 1) || (c->in_or != 0 && c->in_or != 1))
       abort();
@@ -148,7 +188,7 @@ static int check(const uint8_t *data, size_t size)
     const struct pa_digest_hint *h= &a.hints[i];
     /* a hint always belongs to a recorded table and names something */
     if (h->table < 0 || h->table >= a.n_tables ||
-        !memchr(h->index, 0, sizeof(h->index)) || h->index[0] == '\0' ||
+        strlen(h->index) >= PA_IDENT_BYTES || h->index[0] == '\0' ||
         h->kind < PA_HINT_USE || h->kind > PA_HINT_IGNORE)
       abort();
     /* one entry per (table, kind, name ignoring ASCII case) */

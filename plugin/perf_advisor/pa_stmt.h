@@ -243,15 +243,16 @@ bool pa_stmt_digests(pa_stmt *s);
   tables is analysed once (PERF_RECOMMENDATIONS, PERF_QUERY_ANALYSIS and
   PERF_COLUMN_STATS read it for each of them).  Read-only for the
   caller; it lives as long as the context.
-  Memory: analysed in s->scratch, then kept as a compact copy
-  (pa_digest_analysis_copy(): 56 bytes and 771 per table, 284 per column,
-  268 per hint) on the context's root, plus the one 34,856-byte scratch.
-  Measured (pa_digest_analysis_size() over the texts the sample scripts
-  print): the 19 statements of scripts/sample/erp_workload.sh --flag-led
-  take 1,111-2,734 bytes, 1,839 on average, 34,944 in all (they took
-  34,824 each, 661,656, when an analysis held arrays of the maximum
-  size); TPC-H's (tpch_workload.sh) 2,506 on average, 7,116 at most.  A
-  fill that analyses 10,000 such digests keeps 18-25 MB, not 348 MB.
+  Memory: analysed in s->scratch (35,768 bytes, one per context), then
+  kept as a compact copy (pa_digest_analysis_copy(): 56 bytes, 24 a
+  table, 32 a column, 24 a hint, and the identifiers' bytes) on the
+  context's root.  Measured (pa_digest_analysis_size() over the texts the
+  sample scripts print): the 19 statements of
+  scripts/sample/erp_workload.sh --flag-led take 127-345 bytes, 243 on
+  average, 4,619 in all (661,656 when an analysis held arrays of the
+  maximum size, 34,824 bytes each); TPC-H's (tpch_workload.sh) 302 on
+  average, 783 at most.  A fill that analyses 10,000 such digests keeps
+  about 2.5-3 MB, not 348 MB.
   NULL when out of memory or the text cannot be analysed (no error set).
 */
 pa_digest_analysis *pa_stmt_analysis(pa_stmt *s, size_t pos);

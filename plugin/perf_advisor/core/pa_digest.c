@@ -908,7 +908,8 @@ struct pa_parser
   struct pa_span aliases[PA_DIGEST_MAX_ALIASES];
   int n_aliases;
   struct pa_colq colq[PA_DIGEST_MAX_COLUMNS];
-  struct pa_digest_analysis *out;
+  struct pa_digest_analysis *out;   /* &sc->an */
+  struct pa_digest_scratch *sc;     /* room of the identifiers */
 };
 
 static const struct pa_tok *pa_peek(struct pa_parser *p, unsigned k)
@@ -1150,19 +1151,20 @@ static int pa_record_table(struct pa_parser *p, const struct pa_span *schema,
                            const struct pa_span *alias)
 {
   struct pa_digest_analysis *o= p->out;
-  struct pa_digest_table tmp;
+  char sch[PA_IDENT_BYTES], nm[PA_IDENT_BYTES], al[PA_IDENT_BYTES];
+  char(*ids)[PA_IDENT_BYTES];
   int i;
 
-  pa_decode_flag(p, schema, tmp.schema);
-  pa_decode_flag(p, name, tmp.name);
-  pa_decode_flag(p, alias, tmp.alias);
-  if (tmp.name[0] == '\0')
+  pa_decode_flag(p, schema, sch);
+  pa_decode_flag(p, name, nm);
+  pa_decode_flag(p, alias, al);
+  if (nm[0] == '\0')
     return -1;
   for (i= 0; i < o->n_tables; i++)
   {
     const struct pa_digest_table *t= &o->tables[i];
-    if (strcmp(t->schema, tmp.schema) == 0 && strcmp(t->name, tmp.name) == 0 &&
-        pa_ascii_ieq(t->alias, tmp.alias))
+    if (strcmp(t->schema, sch) == 0 && strcmp(t->name, nm) == 0 &&
+        pa_ascii_ieq(t->alias, al))
       return i;
   }
   if (o->n_tables >= PA_DIGEST_MAX_TABLES)
@@ -1170,7 +1172,13 @@ static int pa_record_table(struct pa_parser *p, const struct pa_span *schema,
     o->flags|= PA_DIGEST_F_TRUNCATED;
     return -1;
   }
-  o->tables[o->n_tables]= tmp;
+  ids= p->sc->table_ids[o->n_tables];
+  memcpy(ids[0], sch, strlen(sch) + 1);
+  memcpy(ids[1], nm, strlen(nm) + 1);
+  memcpy(ids[2], al, strlen(al) + 1);
+  o->tables[o->n_tables].schema= ids[0];
+  o->tables[o->n_tables].name= ids[1];
+  o->tables[o->n_tables].alias= ids[2];
   return o->n_tables++;
 }
 
@@ -1223,7 +1231,8 @@ static int pa_record_column(struct pa_parser *p, const struct pa_colref *r,
   }
   i= o->n_columns++;
   o->columns[i].table= -1;
-  memcpy(o->columns[i].name, name, sizeof(name));
+  memcpy(p->sc->column_ids[i], name, strlen(name) + 1);
+  o->columns[i].name= p->sc->column_ids[i];
   o->columns[i].use= use;
   o->columns[i].desc= desc;
   o->columns[i].ordinal= ordinal;
@@ -1245,6 +1254,7 @@ static void pa_record_hint(struct pa_parser *p, const struct pa_frame *f,
 {
   struct pa_digest_analysis *o= p->out;
   struct pa_digest_hint h;
+  char index[PA_IDENT_BYTES];
   int i;
 
   if (f->hint_table < 0)
@@ -1254,24 +1264,26 @@ static void pa_record_hint(struct pa_parser *p, const struct pa_frame *f,
   h.kind= f->hint_kind;
   /* the keyword, not an identifier: the server calls that index PRIMARY */
   if (t->type == TK_WORD && pa_word_is(p->lx.s + t->coff, t->clen, "PRIMARY"))
-    memcpy(h.index, "PRIMARY", sizeof("PRIMARY"));
+    memcpy(index, "PRIMARY", sizeof("PRIMARY"));
   else
   {
     struct pa_span sp= pa_span_of(t);
-    pa_decode_flag(p, &sp, h.index);
+    pa_decode_flag(p, &sp, index);
   }
-  if (h.index[0] == '\0')
+  if (index[0] == '\0')
     return;
   /* index names are case-insensitive in MariaDB */
   for (i= 0; i < o->n_hints; i++)
     if (o->hints[i].table == h.table && o->hints[i].kind == h.kind &&
-        pa_ascii_ieq(o->hints[i].index, h.index))
+        pa_ascii_ieq(o->hints[i].index, index))
       return;
   if (o->n_hints >= PA_DIGEST_MAX_HINTS)
   {
     o->flags|= PA_DIGEST_F_TRUNCATED;
     return;
   }
+  memcpy(p->sc->hint_ids[o->n_hints], index, strlen(index) + 1);
+  h.index= p->sc->hint_ids[o->n_hints];
   o->hints[o->n_hints++]= h;
 }
 
@@ -2259,7 +2271,8 @@ static void pa_resolve(struct pa_parser *p)
   }
 }
 
-/* Point an's arrays at the scratch's and zero the rest of it. */
+/* Zero the scratch's analysis and point its arrays at the scratch's
+   (their entries and identifiers are written as they are recorded). */
 static void pa_scratch_reset(struct pa_digest_scratch *sc)
 {
   struct pa_digest_analysis *out= &sc->an;
@@ -2283,6 +2296,7 @@ int pa_digest_analyze(const char *text, size_t len,
   out= &scratch->an;
   memset(&p, 0, sizeof(p));
   p.out= out;
+  p.sc= scratch;
   p.lx.s= (const unsigned char *) text;
   p.lx.len= len;
   p.lx.flags= &out->flags;
@@ -2354,19 +2368,35 @@ struct pa_align_table
   struct pa_digest_table t;
 };
 
+/* Bytes an identifier of a copy keeps: NULL as "", at most
+   PA_IDENT_BYTES - 1, and its NUL. */
+static size_t pa_ident_len(const char *s)
+{
+  size_t n= s ? strlen(s) : 0;
+  return n < PA_IDENT_BYTES - 1 ? n : PA_IDENT_BYTES - 1;
+}
+
+/* The counts an's copy keeps (below 0: none). */
+static void pa_copy_counts(const struct pa_digest_analysis *an, size_t *nt,
+                           size_t *nc, size_t *nh)
+{
+  *nt= an->n_tables > 0 ? (size_t) an->n_tables : 0;
+  *nc= an->n_columns > 0 ? (size_t) an->n_columns : 0;
+  *nh= an->n_hints > 0 ? (size_t) an->n_hints : 0;
+}
+
 /*
-  The copy's layout in one block: the struct, then the columns, the
-  hints and the tables (align 1, so last), each at its alignment.
-  Offsets in bytes; returns the total.
+  The copy's layout in one block: the struct, the columns, the hints, the
+  tables, each at its alignment, then the identifiers' bytes.  Offsets in
+  bytes; returns the total.
 */
 static size_t pa_copy_layout(const struct pa_digest_analysis *an,
-                             size_t *columns, size_t *hints, size_t *tables)
+                             size_t *columns, size_t *hints, size_t *tables,
+                             size_t *ids)
 {
-  size_t off= sizeof(*an);
-  size_t nc= an->n_columns > 0 ? (size_t) an->n_columns : 0;
-  size_t nh= an->n_hints > 0 ? (size_t) an->n_hints : 0;
-  size_t nt= an->n_tables > 0 ? (size_t) an->n_tables : 0;
+  size_t off= sizeof(*an), nt, nc, nh, i;
 
+  pa_copy_counts(an, &nt, &nc, &nh);
   off= pa_align_up(off, offsetof(struct pa_align_column, t));
   *columns= off;
   off+= nc * sizeof(struct pa_digest_column);
@@ -2376,49 +2406,82 @@ static size_t pa_copy_layout(const struct pa_digest_analysis *an,
   off= pa_align_up(off, offsetof(struct pa_align_table, t));
   *tables= off;
   off+= nt * sizeof(struct pa_digest_table);
+  *ids= off;
+  for (i= 0; i < nt; i++)
+    off+= pa_ident_len(an->tables[i].schema) + 1 +
+           pa_ident_len(an->tables[i].name) + 1 +
+           pa_ident_len(an->tables[i].alias) + 1;
+  for (i= 0; i < nc; i++)
+    off+= pa_ident_len(an->columns[i].name) + 1;
+  for (i= 0; i < nh; i++)
+    off+= pa_ident_len(an->hints[i].index) + 1;
   return off;
+}
+
+/* s copied at *pos (see pa_ident_len()); *pos moves past it. */
+static const char *pa_ident_put(char **pos, const char *s)
+{
+  char *d= *pos;
+  size_t n= pa_ident_len(s);
+  if (n)
+    memcpy(d, s, n);
+  d[n]= '\0';
+  *pos= d + n + 1;
+  return d;
+}
+
+/* Whether an can be copied: counts no analysis exceeds. */
+static int pa_copy_valid(const struct pa_digest_analysis *an)
+{
+  return an && an->n_tables <= PA_DIGEST_MAX_TABLES &&
+         an->n_columns <= PA_DIGEST_MAX_COLUMNS &&
+         an->n_hints <= PA_DIGEST_MAX_HINTS;
 }
 
 size_t pa_digest_analysis_size(const struct pa_digest_analysis *an)
 {
-  size_t c, h, t;
-  return an ? pa_copy_layout(an, &c, &h, &t) : 0;
+  size_t c, h, t, ids;
+  return pa_copy_valid(an) ? pa_copy_layout(an, &c, &h, &t, &ids) : 0;
 }
 
 struct pa_digest_analysis *
 pa_digest_analysis_copy(const struct pa_digest_analysis *an,
                         const struct pa_alloc *a)
 {
-  size_t c, h, t, size;
+  size_t c, h, t, ids, nt, nc, nh, i;
   unsigned char *block;
+  char *pos;
   struct pa_digest_analysis *out;
 
-  if (!an || !a || an->n_tables > PA_DIGEST_MAX_TABLES ||
-      an->n_columns > PA_DIGEST_MAX_COLUMNS ||
-      an->n_hints > PA_DIGEST_MAX_HINTS)
+  if (!a || !pa_copy_valid(an) ||
+      !(block= a->alloc(a->ctx, pa_copy_layout(an, &c, &h, &t, &ids))))
     return NULL;
-  size= pa_copy_layout(an, &c, &h, &t);
-  if (!(block= a->alloc(a->ctx, size)))
-    return NULL;
+  pa_copy_counts(an, &nt, &nc, &nh);
   out= (struct pa_digest_analysis *) block;
   *out= *an;
+  out->n_tables= (int) nt;
+  out->n_columns= (int) nc;
+  out->n_hints= (int) nh;
   out->columns= (struct pa_digest_column *) (block + c);
   out->hints= (struct pa_digest_hint *) (block + h);
   out->tables= (struct pa_digest_table *) (block + t);
-  if (an->n_columns > 0)
-    memcpy(out->columns, an->columns,
-           (size_t) an->n_columns * sizeof(*out->columns));
-  else
-    out->n_columns= 0;
-  if (an->n_hints > 0)
-    memcpy(out->hints, an->hints, (size_t) an->n_hints * sizeof(*out->hints));
-  else
-    out->n_hints= 0;
-  if (an->n_tables > 0)
-    memcpy(out->tables, an->tables,
-           (size_t) an->n_tables * sizeof(*out->tables));
-  else
-    out->n_tables= 0;
+  pos= (char *) (block + ids);
+  for (i= 0; i < nt; i++)
+  {
+    out->tables[i].schema= pa_ident_put(&pos, an->tables[i].schema);
+    out->tables[i].name= pa_ident_put(&pos, an->tables[i].name);
+    out->tables[i].alias= pa_ident_put(&pos, an->tables[i].alias);
+  }
+  for (i= 0; i < nc; i++)
+  {
+    out->columns[i]= an->columns[i];
+    out->columns[i].name= pa_ident_put(&pos, an->columns[i].name);
+  }
+  for (i= 0; i < nh; i++)
+  {
+    out->hints[i]= an->hints[i];
+    out->hints[i].index= pa_ident_put(&pos, an->hints[i].index);
+  }
   return out;
 }
 

@@ -115,11 +115,16 @@ enum pa_col_use
   PA_USE_LIKE_UNKNOWN
 };
 
+/*
+  Identifiers (const char * below) are NUL-terminated, at most
+  PA_IDENT_BYTES - 1 bytes, never NULL ("" when absent), and live as long
+  as their analysis: in its scratch, or in its copy's block.
+*/
 struct pa_digest_table
 {
-  char schema[PA_IDENT_BYTES]; /* "" when not qualified */
-  char name[PA_IDENT_BYTES];
-  char alias[PA_IDENT_BYTES]; /* "" when none */
+  const char *schema; /* "" when not qualified */
+  const char *name;
+  const char *alias;  /* "" when none */
 };
 
 struct pa_digest_column
@@ -134,7 +139,7 @@ struct pa_digest_column
   /* 1 when the text qualified it (t.col, db.t.col) or USING fixed its
      table, 0 when it stands alone */
   int qualified;
-  char name[PA_IDENT_BYTES];
+  const char *name;
   enum pa_col_use use;
   int desc; /* 1 for ORDER BY ... DESC, else 0 */
   /*
@@ -177,7 +182,7 @@ struct pa_digest_hint
     keyword PRIMARY, in any case, as "PRIMARY", which is how the server
     names the primary key
   */
-  char index[PA_IDENT_BYTES];
+  const char *index;
   enum pa_hint_kind kind;
 };
 
@@ -191,17 +196,15 @@ struct pa_digest_hint
   - pa_digest_analysis_copy() makes a compact copy with exactly the
     entries used, in one block from the caller's allocator, for a caller
     that keeps analyses (one per digest for a statement).
-  Why pointers rather than inline arrays: an entry is large (a table is
-  three identifiers of PA_IDENT_BYTES, 771 bytes; a column 284; a hint
-  268), so inline room for the maxima made every analysis 34,824 bytes,
-  and a statement that kept one per digest kept n_digests times that
-  (350 MB at performance_schema_digests_size = 10,000).  A typical digest
-  uses a few entries: an ERP lookup of 2 tables and 6 columns copies to
-  56 + 2 * 771 + 6 * 284 = 3,302 bytes (pa_digest_analysis_size()).
-  The identifiers stay fixed buffers inside the entries, so an entry is a
-  plain value the parser fills and compares in place and a copy is three
-  memcpy; they are now most of a copy's bytes (a 20-byte name takes 257),
-  the next thing to pack should statements keep still more analyses.
+  Why pointers, to the arrays and to the identifiers: with inline room
+  for the maxima (PA_IDENT_BYTES for every identifier: 771 bytes a table,
+  284 a column, 268 a hint) every analysis took 34,824 bytes, and a
+  statement that kept one per digest kept n_digests times that (350 MB at
+  performance_schema_digests_size = 10,000); right-sizing the arrays
+  alone left a 20-byte name taking 257.  A copy takes its entries (24
+  bytes a table, 32 a column, 24 a hint on LP64) and the bytes of its
+  identifiers: an ERP lookup of 2 tables and 6 columns, 401 bytes
+  (pa_digest_analysis_size()).
   Readers index the arrays as before (an->tables[i], i < an->n_tables);
   never copy an analysis by value to keep it: the copy would still point
   into the scratch.
@@ -225,11 +228,12 @@ struct pa_digest_analysis
 };
 
 /*
-  The working room of pa_digest_analyze(): an analysis and the largest
-  arrays it may need (34,856 bytes on LP64).  Caller-owned, one per
-  thread of work, reused for every statement analysed: analyse into it,
-  read or pa_digest_analysis_copy() its `an`, analyse the next.  Do not
-  copy a scratch by value (its analysis points into itself).
+  The working room of pa_digest_analyze(): an analysis, the largest
+  arrays it may need and room for each entry's identifiers (35,768 bytes
+  on LP64).  Caller-owned, one per thread of work, reused for every
+  statement analysed: analyse into it, read or pa_digest_analysis_copy()
+  its `an`, analyse the next.  Do not copy a scratch by value (its
+  analysis points into itself).
 */
 struct pa_digest_scratch
 {
@@ -237,6 +241,10 @@ struct pa_digest_scratch
   struct pa_digest_table tables[PA_DIGEST_MAX_TABLES];
   struct pa_digest_column columns[PA_DIGEST_MAX_COLUMNS];
   struct pa_digest_hint hints[PA_DIGEST_MAX_HINTS];
+  char table_ids[PA_DIGEST_MAX_TABLES][3][PA_IDENT_BYTES]; /* schema, name,
+                                                             alias */
+  char column_ids[PA_DIGEST_MAX_COLUMNS][PA_IDENT_BYTES];
+  char hint_ids[PA_DIGEST_MAX_HINTS][PA_IDENT_BYTES];
 };
 
 /* SELECT * or t.* */
@@ -303,21 +311,23 @@ int pa_digest_analyze(const char *text, size_t len,
 
 /*
   Bytes pa_digest_analysis_copy() takes for an: the struct (56 bytes on
-  LP64) and exactly n_tables, n_columns, n_hints entries (771, 284 and
-  268 bytes each), with the padding their alignment needs.  Counts below
-  0 count as 0.
+  LP64), exactly n_tables, n_columns, n_hints entries (24, 32 and 24
+  bytes each) with the padding their alignment needs, and each
+  identifier's bytes and NUL.  Counts below 0 count as 0; 0 when an is
+  NULL or a count is above its PA_DIGEST_MAX_* (no copy is made).  Cost:
+  one strlen per identifier.
 */
 size_t pa_digest_analysis_size(const struct pa_digest_analysis *an);
 
 /*
   A compact copy of an, valid however it was made (a scratch's or another
-  copy): the same scalars and counts and the same entries, in one block of
-  pa_digest_analysis_size(an) bytes from a (one call), which owns it: it
-  goes when a's memory does.  The copy points into nothing of an, so
-  the scratch can be reused at once; pa_digest_resolve_unqualified() may
-  be applied to it.  An empty array's pointer is valid but may not be
-  read.  Returns NULL when an or a is NULL, a count is above its
-  PA_DIGEST_MAX_*, or a fails.
+  copy): the same scalars and counts, the same entries and identifiers,
+  in one block of pa_digest_analysis_size(an) bytes from a (one call),
+  which owns it: it goes when a's memory does.  The copy points into
+  nothing of an, so the scratch can be reused at once;
+  pa_digest_resolve_unqualified() may be applied to it.  An empty array's
+  pointer is valid but may not be read.  Returns NULL when an or a is
+  NULL, a count is above its PA_DIGEST_MAX_*, or a fails.
 */
 struct pa_digest_analysis *
 pa_digest_analysis_copy(const struct pa_digest_analysis *an,
