@@ -8,6 +8,7 @@
   so they show the exact spacing the server prints.
 */
 #include "pa_digest.h"
+#include "pa_digest_same.h"
 #include "pa_test.h"
 #include "pa_types.h"
 
@@ -40,37 +41,6 @@ static const struct pa_alloc CP= {cp_alloc, &cp_ar};
 /* Copies made, and copies that differed from their analysis or did not
    take exactly pa_digest_analysis_size() bytes in one call. */
 static int copies, copy_mismatches;
-
-/* Whether x and y hold the same analysis, field by field (the arrays'
-   entries up to their counts; names as strings). */
-static int same_analysis(const struct pa_digest_analysis *x,
-                         const struct pa_digest_analysis *y)
-{
-  int i;
-  if (x->kind != y->kind || x->n_tables != y->n_tables ||
-      x->n_columns != y->n_columns || x->n_joins != y->n_joins ||
-      x->flags != y->flags || x->n_hints != y->n_hints)
-    return 0;
-  for (i= 0; i < x->n_tables; i++)
-    if (strcmp(x->tables[i].schema, y->tables[i].schema) ||
-        strcmp(x->tables[i].name, y->tables[i].name) ||
-        strcmp(x->tables[i].alias, y->tables[i].alias))
-      return 0;
-  for (i= 0; i < x->n_columns; i++)
-  {
-    const struct pa_digest_column *a= &x->columns[i], *b= &y->columns[i];
-    if (a->table != b->table || a->qualified != b->qualified ||
-        strcmp(a->name, b->name) || a->use != b->use || a->desc != b->desc ||
-        a->ordinal != b->ordinal || a->in_or != b->in_or)
-      return 0;
-  }
-  for (i= 0; i < x->n_hints; i++)
-    if (x->hints[i].table != y->hints[i].table ||
-        strcmp(x->hints[i].index, y->hints[i].index) ||
-        x->hints[i].kind != y->hints[i].kind)
-      return 0;
-  return 1;
-}
 
 /* The bytes a copy of an must take: the struct, the entries (no padding
    between them: each is a multiple of the pointer alignment) and every
@@ -140,7 +110,7 @@ static int an_len(const char *s, size_t len)
   copies++;
   if (!(cp= pa_digest_analysis_copy(&S.an, &CP)))
     return -2;
-  if (!same_analysis(cp, &S.an) || !detached(cp) || cp_calls != 1 ||
+  if (!pa_digest_same(cp, &S.an) || !detached(cp) || cp_calls != 1 ||
       cp_bytes != pa_digest_analysis_size(&S.an) ||
       cp_bytes != exact_bytes(&S.an))
     copy_mismatches++;
@@ -1767,7 +1737,7 @@ static void test_copy(void)
   CHECK(pa_digest_analyze("SELECT 1", 8, &S) == 0 && S.an.n_tables == 0);
   CHECK(pa_digest_analysis_copy(&S.an, NULL) == NULL);
   c= pa_digest_analysis_copy(&S.an, &a);
-  CHECK(c != NULL && same_analysis(c, &S.an) && detached(c) &&
+  CHECK(c != NULL && pa_digest_same(c, &S.an) && detached(c) &&
         c->kind == PA_STMT_SELECT && c->n_columns == 0 && c->n_hints == 0);
   CHECK(pa_digest_analysis_size(&S.an) == sizeof(*c));
   CHECK(pa_digest_analyze("SET @a = 1", 10, &S) == 0 &&
@@ -1796,7 +1766,7 @@ static void test_copy(void)
                           78, &S) == 0);
   c= pa_digest_analysis_copy(&S.an, &a);
   CHECK(c != NULL && c->n_hints == 3 && c->n_tables == 2 &&
-        same_analysis(c, &S.an));
+        pa_digest_same(c, &S.an));
   CHECK(pa_digest_analyze("SELECT * FROM `other`", 21, &S) == 0);
   CHECK(c != NULL && c->n_hints == 3 && !strcmp(c->hints[0].index, "k") &&
         !strcmp(c->hints[1].index, "PRIMARY") && c->hints[1].table == 0 &&
@@ -1804,7 +1774,7 @@ static void test_copy(void)
         !strcmp(c->tables[1].name, "u") && c->columns[0].table == 0);
   /* a copy of a copy */
   c2= c ? pa_digest_analysis_copy(c, &a) : NULL;
-  CHECK(c2 != NULL && c2 != c && same_analysis(c2, c) &&
+  CHECK(c2 != NULL && c2 != c && pa_digest_same(c2, c) &&
         c2->tables != c->tables && pa_digest_find_table(c2, NULL, "u") == 1);
 
   /* every array at its maximum, and a longest name */
@@ -1821,7 +1791,7 @@ static void test_copy(void)
         S.an.n_columns == PA_DIGEST_MAX_COLUMNS &&
         S.an.n_hints == PA_DIGEST_MAX_HINTS);
   full= pa_digest_analysis_copy(&S.an, &a);
-  CHECK(full != NULL && same_analysis(full, &S.an) && detached(full));
+  CHECK(full != NULL && pa_digest_same(full, &S.an) && detached(full));
   CHECK(pa_digest_analysis_size(&S.an) == exact_bytes(&S.an) &&
         pa_digest_analysis_size(&S.an) <= sizeof(struct pa_digest_scratch));
   memset(name, 'n', sizeof(name));
@@ -1831,7 +1801,7 @@ static void test_copy(void)
         S.an.n_tables == 1 &&
         strlen(S.an.tables[0].name) == PA_IDENT_BYTES - 1);
   c= pa_digest_analysis_copy(&S.an, &a);
-  CHECK(c != NULL && same_analysis(c, &S.an) &&
+  CHECK(c != NULL && pa_digest_same(c, &S.an) &&
         strlen(c->tables[0].name) == PA_IDENT_BYTES - 1);
 
   /* resolving a copy changes the copy only */
