@@ -64,14 +64,14 @@ static int cache_fill(THD *thd, TABLE_LIST *tables, COND *)
     Field **f= table->field;
     const pa_cache_row *r= &rows[i];
     restore_record(table, s->default_values);
-    pa_store_str(f[CS_CACHE_NAME], r->name);
-    pa_store_u64(f[CS_SIZE], r->size_known, r->size);
-    pa_store_str(f[CS_SIZE_UNIT], r->size_unit);
-    pa_store_u64(f[CS_USED], r->used_known, r->used);
-    pa_store_u64(f[CS_HITS], r->hits_known, r->hits);
-    pa_store_u64(f[CS_MISSES], r->misses_known, r->misses);
-    pa_store_double(f[CS_HIT_RATIO], r->hit_ratio_known, r->hit_ratio);
-    pa_store_str(f[CS_SOURCE], r->source);
+    pa_set_str(f[CS_CACHE_NAME], r->name);
+    pa_set_u64(f[CS_SIZE], r->size_known, r->size);
+    pa_set_str(f[CS_SIZE_UNIT], r->size_unit);
+    pa_set_u64(f[CS_USED], r->used_known, r->used);
+    pa_set_u64(f[CS_HITS], r->hits_known, r->hits);
+    pa_set_u64(f[CS_MISSES], r->misses_known, r->misses);
+    pa_set_double(f[CS_HIT_RATIO], r->hit_ratio_known, r->hit_ratio);
+    pa_set_str(f[CS_SOURCE], r->source);
     if (schema_table_store_record(thd, table))
       return 1;
   }

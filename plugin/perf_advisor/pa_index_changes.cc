@@ -100,16 +100,16 @@ static int index_changes_record(THD *thd, TABLE_LIST *tables, TABLE *table,
     f[IC_TABLE_SCHEMA]->store(db_name, cs);
     f[IC_TABLE_NAME]->store(table_name, cs);
     f[IC_INDEX_NAME]->store(c->index, strlen(c->index), cs);
-    pa_store_str(f[IC_CHANGE], pa_change_kind_name(c->kind));
+    pa_set_str(f[IC_CHANGE], pa_change_kind_name(c->kind));
     if (c->rec_id[0])
-      pa_store_str(f[IC_RECOMMENDATION_ID], c->rec_id);
+      pa_set_str(f[IC_RECOMMENDATION_ID], c->rec_id);
     f[IC_DIGESTS]->store((longlong) ch[i].n_digests, true);
-    pa_store_str(f[IC_STATUS], pa_verdict_name(c->verdict));
+    pa_set_str(f[IC_STATUS], pa_verdict_name(c->verdict));
     if (c->verdict != PA_VERDICT_PENDING)
       store_epoch(thd, f[IC_VERDICT_AT], c->verdict_at);
-    pa_store_str(f[IC_PENDING_REASON], pa_pending_reason_name(c->reason));
+    pa_set_str(f[IC_PENDING_REASON], pa_pending_reason_name(c->reason));
     if (c->undo_sql[0])
-      pa_store_str(f[IC_UNDO_SQL], c->undo_sql);
+      pa_set_str(f[IC_UNDO_SQL], c->undo_sql);
     const char *ev= pa_verify_evidence(&a, c, ch[i].digests,
                                        ch[i].n_digests, &th, process,
                                        pa_now());

@@ -129,23 +129,23 @@ static int index_usage_rows(THD *thd, TABLE_LIST *tables, TABLE *table,
     f[IU_TABLE_SCHEMA]->store(db_name, cs);
     f[IU_TABLE_NAME]->store(table_name, cs);
     f[IU_INDEX_NAME]->store(d->name, strlen(d->name), cs);
-    pa_store_str(f[IU_INDEX_TYPE],
-                 d->type == PA_IDX_FULLTEXT  ? "FULLTEXT"
-                 : d->type == PA_IDX_SPATIAL ? "SPATIAL"
-                 : d->type == PA_IDX_HASH    ? "HASH"
-                                             : "BTREE");
-    pa_store_str(f[IU_COLUMNS], pa_index_columns_text(d, buf, sizeof(buf)));
-    pa_store_str(f[IU_IS_PRIMARY], pa_yes_no(d->is_primary));
-    pa_store_str(f[IU_IS_UNIQUE], pa_yes_no(d->is_unique));
-    pa_store_str(f[IU_IS_IGNORED], pa_yes_no(d->is_ignored));
+    pa_set_str(f[IU_INDEX_TYPE],
+               d->type == PA_IDX_FULLTEXT  ? "FULLTEXT"
+               : d->type == PA_IDX_SPATIAL ? "SPATIAL"
+               : d->type == PA_IDX_HASH    ? "HASH"
+                                           : "BTREE");
+    pa_set_str(f[IU_COLUMNS], pa_index_columns_text(d, buf, sizeof(buf)));
+    pa_set_str(f[IU_IS_PRIMARY], pa_yes_no(d->is_primary));
+    pa_set_str(f[IU_IS_UNIQUE], pa_yes_no(d->is_unique));
+    pa_set_str(f[IU_IS_IGNORED], pa_yes_no(d->is_ignored));
     if (v->fk >= 0)
-      pa_store_str(f[IU_FK_NAME], m->def->fks[v->fk].name);
-    pa_store_u64(f[IU_CARDINALITY], m->card_known[x], m->cardinality[x]);
-    pa_store_double(f[IU_SELECTIVITY], m->sel_known[x], m->selectivity[x]);
-    pa_store_u64(f[IU_READ_COUNT], m->st.known, su->u.total[0]);
-    pa_store_u64(f[IU_ROWS_READ], m->st.known, su->u.total[1]);
-    pa_store_u64(f[IU_WRITE_COUNT], m->st.known && m->st.source == PA_SRC_PFS,
-                 su->u.total[2]);
+      pa_set_str(f[IU_FK_NAME], m->def->fks[v->fk].name);
+    pa_set_u64(f[IU_CARDINALITY], m->card_known[x], m->cardinality[x]);
+    pa_set_double(f[IU_SELECTIVITY], m->sel_known[x], m->selectivity[x]);
+    pa_set_u64(f[IU_READ_COUNT], m->st.known, su->u.total[0]);
+    pa_set_u64(f[IU_ROWS_READ], m->st.known, su->u.total[1]);
+    pa_set_u64(f[IU_WRITE_COUNT], m->st.known && m->st.source == PA_SRC_PFS,
+               su->u.total[2]);
     if (su->known && su->u.last_used > 0)
     {
       MYSQL_TIME t;
@@ -154,33 +154,33 @@ static int index_usage_rows(THD *thd, TABLE_LIST *tables, TABLE *table,
       f[IU_LAST_USED]->set_notnull();
       f[IU_LAST_USED]->store_time(&t);
     }
-    pa_store_str(f[IU_USAGE_STATUS],
-                 pa_usage_status_name(m->rule_idx[x].status));
+    pa_set_str(f[IU_USAGE_STATUS],
+               pa_usage_status_name(m->rule_idx[x].status));
     if (v->redundancy != PA_RED_NONE)
     {
-      pa_store_str(f[IU_REDUNDANCY], pa_redundancy_name(v->redundancy));
+      pa_set_str(f[IU_REDUNDANCY], pa_redundancy_name(v->redundancy));
       if (v->redundant_with >= 0)
-        pa_store_str(f[IU_REDUNDANT_WITH],
-                     m->def->indexes[v->redundant_with].name);
+        pa_set_str(f[IU_REDUNDANT_WITH],
+                   m->def->indexes[v->redundant_with].name);
     }
-    pa_store_u64(f[IU_SIZE_BYTES], m->size_known[x], m->size_bytes[x]);
-    pa_store_str(f[IU_DROP_SAFE], pa_yes_no(pa_index_drop_safe(v)));
+    pa_set_u64(f[IU_SIZE_BYTES], m->size_known[x], m->size_bytes[x]);
+    pa_set_str(f[IU_DROP_SAFE], pa_yes_no(pa_index_drop_safe(v)));
     if (v->blockers)
-      pa_store_str(f[IU_DROP_BLOCKER],
-                   pa_index_blockers_text(m->def, v, buf, sizeof(buf)));
-    pa_store_str(f[IU_STATS_SOURCE], pa_stats_source_name(m->st.source));
-    pa_store_u64(f[IU_OBSERVED_SECONDS], m->st.known && su->known,
-                 m->rule_idx[x].observed_seconds);
+      pa_set_str(f[IU_DROP_BLOCKER],
+                 pa_index_blockers_text(m->def, v, buf, sizeof(buf)));
+    pa_set_str(f[IU_STATS_SOURCE], pa_stats_source_name(m->st.source));
+    pa_set_u64(f[IU_OBSERVED_SECONDS], m->st.known && su->known,
+               m->rule_idx[x].observed_seconds);
     pa_drop_verdict dv=
         pa_rules_drop_confidence(&m->rule, &m->rule_idx[x], &th);
-    pa_store_str(f[IU_DROP_CONFIDENCE],
-                 pa_drop_confidence_name(dv.confidence));
-    pa_store_str(f[IU_DROP_CONFIDENCE_REASON],
-                 pa_drop_reason_name(dv.reason));
+    pa_set_str(f[IU_DROP_CONFIDENCE],
+               pa_drop_confidence_name(dv.confidence));
+    pa_set_str(f[IU_DROP_CONFIDENCE_REASON],
+               pa_drop_reason_name(dv.reason));
     if (m->frappe_doctype)
-      pa_store_str(f[IU_ORIGIN], pa_frappe_origin_name(m->origin[x].origin));
+      pa_set_str(f[IU_ORIGIN], pa_frappe_origin_name(m->origin[x].origin));
     f[IU_SERVER_ID]->store((longlong) m->server_id, true);
-    pa_store_str(f[IU_NODE_NAME], m->node_name);
+    pa_set_str(f[IU_NODE_NAME], m->node_name);
     if (m->st.known && su->known && su->u.first_seen > 0)
     {
       MYSQL_TIME t;
@@ -189,23 +189,23 @@ static int index_usage_rows(THD *thd, TABLE_LIST *tables, TABLE *table,
       f[IU_OBSERVED_SINCE]->set_notnull();
       f[IU_OBSERVED_SINCE]->store_time(&t);
     }
-    pa_store_str(f[IU_NODE_USAGE_STATUS],
-                 pa_usage_status_name(m->node_status[x]));
+    pa_set_str(f[IU_NODE_USAGE_STATUS],
+               pa_usage_status_name(m->node_status[x]));
     if (m->n_nodes)
     {
       const pa_usage_merged *mg= &m->merged[x];
       pa_alloc a= {pa_root_alloc, thd->mem_root};
       pa_buf b;
-      pa_store_u64(f[IU_READ_COUNT_ALL_NODES], mg->reads_known, mg->reads);
+      pa_set_u64(f[IU_READ_COUNT_ALL_NODES], mg->reads_known, mg->reads);
       f[IU_NODES_COUNTED]->store((longlong) mg->counted, true);
-      pa_store_str(f[IU_NODES_MISSING], m->nodes_missing[x]);
+      pa_set_str(f[IU_NODES_MISSING], m->nodes_missing[x]);
       pa_buf_init(&b, &a);
       pa_peer_nodes_json(&b, &m->nodes[x * m->n_nodes], m->n_nodes);
-      pa_store_str(f[IU_NODE_READS], pa_buf_str(&b));
+      pa_set_str(f[IU_NODE_READS], pa_buf_str(&b));
     }
     else
     {
-      pa_store_u64(f[IU_READ_COUNT_ALL_NODES], m->st.known, su->u.total[0]);
+      pa_set_u64(f[IU_READ_COUNT_ALL_NODES], m->st.known, su->u.total[0]);
       f[IU_NODES_COUNTED]->store(1LL, true);
     }
     if (schema_table_store_record(thd, table))

@@ -94,7 +94,7 @@ enum pa_walk pa_model_skip(THD *thd, TABLE_LIST *tables, bool res,
              : PA_WALK_BUILD;
 }
 
-void pa_store_u64(Field *f, bool known, uint64_t v)
+void pa_set_u64(Field *f, bool known, uint64_t v)
 {
   if (!known)
     return;
@@ -102,7 +102,7 @@ void pa_store_u64(Field *f, bool known, uint64_t v)
   f->store((longlong) v, true);
 }
 
-void pa_store_double(Field *f, bool known, double v)
+void pa_set_double(Field *f, bool known, double v)
 {
   if (!known)
     return;
@@ -110,7 +110,7 @@ void pa_store_double(Field *f, bool known, double v)
   f->store(v);
 }
 
-void pa_store_str(Field *f, const char *s)
+void pa_set_str(Field *f, const char *s)
 {
   if (!s)
     return;

@@ -181,10 +181,11 @@ int pa_model_is_init(void *p, ST_FIELD_INFO *fields,
    MariaDB compares column names), or NULL when it has none of that name. */
 const char *pa_model_column(const TABLE_SHARE *share, const char *name);
 
-/* Field helpers: a value, or NULL (the default) when unknown. */
-void pa_store_u64(Field *f, bool known, uint64_t v);
-void pa_store_double(Field *f, bool known, double v);
-void pa_store_str(Field *f, const char *s);     /* NULL s: leave NULL */
+/* Setting an I_S column (pa_set_*, not the usage store's pa_store_*): a
+   value, or NULL (the default) when unknown. */
+void pa_set_u64(Field *f, bool known, uint64_t v);
+void pa_set_double(Field *f, bool known, double v);
+void pa_set_str(Field *f, const char *s);     /* NULL s: leave NULL */
 const char *pa_yes_no(bool b);
 
 #endif

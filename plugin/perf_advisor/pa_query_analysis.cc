@@ -200,11 +200,11 @@ static void no_proposal(Field **f, const pa_missing_digest *md,
     return;
   }
   if (r->n_covered)
-    pa_store_str(f[QA_NO_PROPOSAL_REASON],
-                 pa_strdupf(a, "served_by %s", r->covered[0].covered_by));
+    pa_set_str(f[QA_NO_PROPOSAL_REASON],
+               pa_strdupf(a, "served_by %s", r->covered[0].covered_by));
   else if (r->n_skipped)
   {
-    pa_store_str(f[QA_NO_PROPOSAL_REASON], r->skipped[0].reason);
+    pa_set_str(f[QA_NO_PROPOSAL_REASON], r->skipped[0].reason);
     if (r->skipped[0].est_rows_per_exec >= 0)
     {
       f[QA_EST_ROWS_EXAMINED]->set_notnull();
@@ -212,7 +212,7 @@ static void no_proposal(Field **f, const pa_missing_digest *md,
     }
   }
   else if (!pa_missing_is_candidate(md))
-    pa_store_str(f[QA_NO_PROPOSAL_REASON], "not_needed");
+    pa_set_str(f[QA_NO_PROPOSAL_REASON], "not_needed");
 }
 
 /*
@@ -308,8 +308,8 @@ static int qa_record(THD *thd, TABLE_LIST *tables, TABLE *table, bool res,
     static const enum pa_col_use so[]= {PA_USE_ORDER, PA_USE_GROUP};
 
     restore_record(table, s->default_values);
-    pa_store_str(f[QA_DIGEST], d->digest);
-    pa_store_str(f[QA_SCHEMA_NAME], d->schema);
+    pa_set_str(f[QA_DIGEST], d->digest);
+    pa_set_str(f[QA_SCHEMA_NAME], d->schema);
     f[QA_TABLE_SCHEMA]->store(db_name, system_charset_info);
     f[QA_TABLE_NAME]->store(table_name, system_charset_info);
     f[QA_EXEC_COUNT]->store((longlong) d->exec_count, true);
@@ -319,15 +319,15 @@ static int qa_record(THD *thd, TABLE_LIST *tables, TABLE *table, bool res,
     f[QA_ROWS_SENT]->store((longlong) d->rows_sent, true);
     f[QA_NO_INDEX_USED]->store((longlong) d->no_index_used, true);
     f[QA_NO_GOOD_INDEX_USED]->store((longlong) d->no_good_index_used, true);
-    pa_store_str(f[QA_IS_SLOW],
-                 pa_yes_no(d->avg_ps >
+    pa_set_str(f[QA_IS_SLOW],
+               pa_yes_no(d->avg_ps >
                            pa_settings_slow_ps(&c->settings)));
     /* What is read from the statement text needs PROCESS.  The analysis
        was made (its tables read) for the statistics above: no new reads */
     const pa_digest_analysis *an;
     if (c->process && (an= pa_stmt_analysis(c, c->digests.w.refs[i].digest)))
     {
-      pa_store_str(f[QA_DIGEST_TEXT], d->text);
+      pa_set_str(f[QA_DIGEST_TEXT], d->text);
       ti= pa_digest_find_table(an, NULL, table_name->str);
       if (ti >= 0)
       {
@@ -372,7 +372,7 @@ static int qa_record(THD *thd, TABLE_LIST *tables, TABLE *table, bool res,
               store_text(f[QA_PROPOSED_INDEX], &s);
             }
             if (r.n_covered)
-              pa_store_str(f[QA_MATCHING_INDEX], r.covered[0].covered_by);
+              pa_set_str(f[QA_MATCHING_INDEX], r.covered[0].covered_by);
             no_proposal(f, &md, &r, &a);
           }
         }
@@ -516,18 +516,18 @@ static int column_stats_record(THD *thd, TABLE_LIST *tables, TABLE *table,
     restore_record(table, s->default_values);
     fl[CST_TABLE_SCHEMA]->store(db_name, system_charset_info);
     fl[CST_TABLE_NAME]->store(table_name, system_charset_info);
-    pa_store_str(fl[CST_COLUMN_NAME], fname);
-    pa_store_u64(fl[CST_DISTINCT_VALUES], st->distinct >= 0,
-                 (uint64_t) (st->distinct + 0.5));
-    pa_store_double(fl[CST_NULL_FRACTION], st->null_frac >= 0,
-                    st->null_frac);
-    pa_store_double(fl[CST_TOP_VALUE_SHARE], st->top_share >= 0,
-                    st->top_share);
-    pa_store_str(fl[CST_SOURCE], pa_colstat_source_text(cs->source[i]));
-    pa_store_u64(fl[CST_ROWS_SAMPLED], cs->col_sampled[i] > 0,
-                 cs->col_sampled[i]);
-    pa_store_u64(fl[CST_AGE_SECONDS], cs->age[i] >= 0,
-                 (uint64_t) cs->age[i]);
+    pa_set_str(fl[CST_COLUMN_NAME], fname);
+    pa_set_u64(fl[CST_DISTINCT_VALUES], st->distinct >= 0,
+               (uint64_t) (st->distinct + 0.5));
+    pa_set_double(fl[CST_NULL_FRACTION], st->null_frac >= 0,
+                  st->null_frac);
+    pa_set_double(fl[CST_TOP_VALUE_SHARE], st->top_share >= 0,
+                  st->top_share);
+    pa_set_str(fl[CST_SOURCE], pa_colstat_source_text(cs->source[i]));
+    pa_set_u64(fl[CST_ROWS_SAMPLED], cs->col_sampled[i] > 0,
+               cs->col_sampled[i]);
+    pa_set_u64(fl[CST_AGE_SECONDS], cs->age[i] >= 0,
+               (uint64_t) cs->age[i]);
     if (schema_table_store_record(thd, table))
       return 1;
   }

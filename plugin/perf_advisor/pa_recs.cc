@@ -958,19 +958,19 @@ static void store_rec(TABLE *table, const pa_rec *r)
 {
   Field **f= table->field;
   restore_record(table, s->default_values);
-  pa_store_str(f[RC_ID], r->id);
-  pa_store_str(f[RC_TYPE], r->type);
-  pa_store_str(f[RC_PRIORITY], pa_priority_name(r->priority));
-  pa_store_str(f[RC_TABLE_SCHEMA], r->schema);
-  pa_store_str(f[RC_TABLE_NAME], r->table);
-  pa_store_str(f[RC_INDEX_NAME], r->index);
-  pa_store_str(f[RC_MESSAGE], r->message);
-  pa_store_str(f[RC_ACTION], r->action);
-  pa_store_str(f[RC_SUGGESTED_SQL], r->sql);
-  pa_store_str(f[RC_ROLLBACK_SQL], r->rollback_sql);
-  pa_store_str(f[RC_FINAL_SQL], r->final_sql);
-  pa_store_str(f[RC_ESTIMATED_BENEFIT], r->benefit_text);
-  pa_store_str(f[RC_EVIDENCE], r->evidence ? r->evidence : "{}");
+  pa_set_str(f[RC_ID], r->id);
+  pa_set_str(f[RC_TYPE], r->type);
+  pa_set_str(f[RC_PRIORITY], pa_priority_name(r->priority));
+  pa_set_str(f[RC_TABLE_SCHEMA], r->schema);
+  pa_set_str(f[RC_TABLE_NAME], r->table);
+  pa_set_str(f[RC_INDEX_NAME], r->index);
+  pa_set_str(f[RC_MESSAGE], r->message);
+  pa_set_str(f[RC_ACTION], r->action);
+  pa_set_str(f[RC_SUGGESTED_SQL], r->sql);
+  pa_set_str(f[RC_ROLLBACK_SQL], r->rollback_sql);
+  pa_set_str(f[RC_FINAL_SQL], r->final_sql);
+  pa_set_str(f[RC_ESTIMATED_BENEFIT], r->benefit_text);
+  pa_set_str(f[RC_EVIDENCE], r->evidence ? r->evidence : "{}");
 }
 
 static int recs_fill(THD *thd, TABLE_LIST *tables, COND *cond)

@@ -99,29 +99,29 @@ static int table_analysis_record(THD *thd, TABLE_LIST *tables, TABLE *table,
   restore_record(table, s->default_values);
   f[TA_TABLE_SCHEMA]->store(db_name, cs);
   f[TA_TABLE_NAME]->store(table_name, cs);
-  pa_store_str(f[TA_ENGINE], m->engine);
-  pa_store_u64(f[TA_TABLE_ROWS], m->facts.sizes_known, m->facts.rows);
-  pa_store_u64(f[TA_AVG_ROW_LENGTH], m->facts.sizes_known,
-               m->facts.avg_row_length);
-  pa_store_u64(f[TA_DATA_LENGTH], m->facts.sizes_known,
-               m->facts.data_length);
-  pa_store_u64(f[TA_INDEX_LENGTH], m->facts.sizes_known,
-               m->facts.index_length);
-  pa_store_u64(f[TA_DATA_FREE], m->facts.sizes_known, m->facts.data_free);
+  pa_set_str(f[TA_ENGINE], m->engine);
+  pa_set_u64(f[TA_TABLE_ROWS], m->facts.sizes_known, m->facts.rows);
+  pa_set_u64(f[TA_AVG_ROW_LENGTH], m->facts.sizes_known,
+             m->facts.avg_row_length);
+  pa_set_u64(f[TA_DATA_LENGTH], m->facts.sizes_known,
+             m->facts.data_length);
+  pa_set_u64(f[TA_INDEX_LENGTH], m->facts.sizes_known,
+             m->facts.index_length);
+  pa_set_u64(f[TA_DATA_FREE], m->facts.sizes_known, m->facts.data_free);
   f[TA_INDEX_COUNT]->store((longlong) m->facts.index_count, true);
-  pa_store_double(f[TA_INDEX_TO_DATA_RATIO], m->metrics.ratio_known,
-                  m->metrics.index_to_data_ratio);
-  pa_store_double(f[TA_FRAGMENTATION_PCT], m->metrics.frag_known,
-                  m->metrics.fragmentation_pct);
-  pa_store_u64(f[TA_ROWS_READ], m->st.known, m->st.table.total[0]);
-  pa_store_u64(f[TA_ROWS_CHANGED], m->st.known, m->st.table.total[1]);
-  pa_store_u64(f[TA_FULL_SCAN_READS], m->st.known, m->st.table.total[2]);
-  pa_store_u64(f[TA_SLOW_QUERY_COUNT], work.known, work.slow_digests);
-  pa_store_double(f[TA_WORST_QUERY_AVG_MS], work.known && work.slow_digests,
-                  work.worst_avg_ms);
-  pa_store_str(f[TA_STATS_SOURCE], pa_stats_source_name(m->st.source));
-  pa_store_u64(f[TA_OBSERVED_SECONDS], m->st.known,
-               m->rule.observed_seconds);
+  pa_set_double(f[TA_INDEX_TO_DATA_RATIO], m->metrics.ratio_known,
+                m->metrics.index_to_data_ratio);
+  pa_set_double(f[TA_FRAGMENTATION_PCT], m->metrics.frag_known,
+                m->metrics.fragmentation_pct);
+  pa_set_u64(f[TA_ROWS_READ], m->st.known, m->st.table.total[0]);
+  pa_set_u64(f[TA_ROWS_CHANGED], m->st.known, m->st.table.total[1]);
+  pa_set_u64(f[TA_FULL_SCAN_READS], m->st.known, m->st.table.total[2]);
+  pa_set_u64(f[TA_SLOW_QUERY_COUNT], work.known, work.slow_digests);
+  pa_set_double(f[TA_WORST_QUERY_AVG_MS], work.known && work.slow_digests,
+                work.worst_avg_ms);
+  pa_set_str(f[TA_STATS_SOURCE], pa_stats_source_name(m->st.source));
+  pa_set_u64(f[TA_OBSERVED_SECONDS], m->st.known,
+             m->rule.observed_seconds);
   return schema_table_store_record(thd, table);
 }
 
