@@ -643,7 +643,7 @@ bool pa_peers_add_digests(THD *thd, MEM_ROOT *root, const char *declaration,
 {
   peer_job *jobs[PA_PEER_MAX];
   pa_peers *c;
-  pa_digest_scratch *an;
+  pa_digest_scratch *sc;
   size_t have= local_ok ? set->n : 0, more= 0, n;
   pa_digest *d;
 
@@ -651,7 +651,7 @@ bool pa_peers_add_digests(THD *thd, MEM_ROOT *root, const char *declaration,
   if (!declaration || !declaration[0])
     return local_ok;
   if (!(c= (pa_peers *) alloc_root(root, sizeof(*c))) ||
-      !(an= (pa_digest_scratch *) alloc_root(root, sizeof(*an))))
+      !(sc= (pa_digest_scratch *) alloc_root(root, sizeof(*sc))))
     return local_ok;
   pa_peers_init(c, declaration, timeout_ms);
   parse_declaration(thd, c, &digest_kind);
@@ -699,8 +699,8 @@ bool pa_peers_add_digests(THD *thd, MEM_ROOT *root, const char *declaration,
         (under statement-based replication counted there as statements
         too), and their cost is this node's to weigh.
       */
-      if (pa_digest_analyze(cell[2], len[2], an) ||
-          an->an.kind != PA_STMT_SELECT)
+      if (pa_digest_analyze(cell[2], len[2], sc) ||
+          sc->an.kind != PA_STMT_SELECT)
         continue;
       memset((void *) o, 0, sizeof(*o));
       if (!(o->text= strmake_root(root, cell[2], len[2])) ||

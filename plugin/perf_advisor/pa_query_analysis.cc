@@ -320,8 +320,7 @@ static int qa_record(THD *thd, TABLE_LIST *tables, TABLE *table, bool res,
     f[QA_NO_INDEX_USED]->store((longlong) d->no_index_used, true);
     f[QA_NO_GOOD_INDEX_USED]->store((longlong) d->no_good_index_used, true);
     pa_set_str(f[QA_IS_SLOW],
-               pa_yes_no(d->avg_ps >
-                           pa_settings_slow_ps(&c->settings)));
+               pa_yes_no(d->avg_ps > pa_settings_slow_ps(&c->settings)));
     /* What is read from the statement text needs PROCESS.  The analysis
        was made (its tables read) for the statistics above: no new reads */
     const pa_digest_analysis *an;

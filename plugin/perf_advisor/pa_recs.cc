@@ -49,7 +49,6 @@ struct recs_ctx
   pa_thresholds th;          /* of stmt->settings */
   bool digests_ok;           /* the caller has PROCESS and digests loaded */
   pa_digest_set *digests;    /* stmt's */
-  pa_digest_scratch *scratch;   /* stmt's, reused */
   /* WHERE TABLE_SCHEMA = ... [AND TABLE_NAME = ...] as conjuncts: rows of
      other tables, and server-wide rows (no schema), cannot match */
   const char *only_db, *only_table;
@@ -545,20 +544,16 @@ static int missing_index_recs(recs_ctx *c, pa_table_model *m,
 }
 
 /*
-  The analysis of digest pos of c->digests: the statement's own
-  (pa_stmt_analysis) for its digests, made here for another node's
-  (pa_peers_add_digests adds them after the statement's).
+  The analysis of digest pos of c->digests: the statement's own, kept
+  (pa_stmt_analysis) for its digests; made the same way for another
+  node's (pa_stmt_analyze; pa_peers_add_digests adds them after the
+  statement's).
 */
-static pa_digest_analysis *recs_analysis(THD *thd, recs_ctx *c, size_t pos)
+static pa_digest_analysis *recs_analysis(recs_ctx *c, size_t pos)
 {
   const pa_digest *d= &c->digests->d[pos];
-  if (!d->node)
-    return pa_stmt_analysis(c->stmt, pos);
-  if (pa_digest_analyze(d->text, d->text_len, c->scratch))
-    return NULL;
-  pa_catalog_resolve(thd, pa_stmt_catalog(c->stmt), &c->stmt->conn,
-                     d->schema, &c->scratch->an);
-  return pa_digest_analysis_copy(&c->scratch->an, &c->alloc);
+  return d->node ? pa_stmt_analyze(c->stmt, d)
+                 : pa_stmt_analysis(c->stmt, pos);
 }
 
 /* Digest-derived findings of one table. */
@@ -586,7 +581,7 @@ static int table_digest_recs(THD *thd, recs_ctx *c, pa_table_model *m)
   {
     const pa_digest *d= &c->digests->d[picked[i]];
     /* analysed once per statement, whatever the tables it names */
-    pa_digest_analysis *an= recs_analysis(thd, c, picked[i]);
+    pa_digest_analysis *an= recs_analysis(c, picked[i]);
     pa_rule_digest rd;
     if (!an)
       return -1;
@@ -818,11 +813,13 @@ static int recs_table(THD *thd, TABLE_LIST *tables, TABLE *table, bool res,
 static int statement_rec(recs_ctx *c, size_t i)
 {
   const pa_digest *d= &c->digests->d[i];
-  const pa_digest_analysis *an= &c->scratch->an;
+  pa_digest_scratch *scratch= c->stmt->scratch; /* set: a local digest */
+  const pa_digest_analysis *an;
   pa_rule_digest rd;
   /* another node's statement feeds the missing-index analysis only */
-  if (d->node || pa_digest_analyze(d->text, d->text_len, c->scratch))
+  if (d->node || pa_digest_analyze(d->text, d->text_len, scratch))
     return 0;
+  an= &scratch->an;
   /* Statements only on system schemas (this advisor's own queries of
      information_schema among them) are not the workload. */
   if (!c->stmt->settings.include_system_schemas && an->n_tables > 0)
@@ -1047,7 +1044,6 @@ int pa_recs_fill_planned(THD *thd, TABLE_LIST *tables)
         return 0;
     }
   }
-  c.scratch= s->scratch;        /* set when the digests are */
   if (!pa_stmt_catalog(s))
   {
     my_error(ER_OUT_OF_RESOURCES, MYF(0));

@@ -68,6 +68,17 @@ pa_stmt *pa_stmt_get(THD *thd, TABLE *is_table)
   return s;
 }
 
+/*
+  The statement's digests are settled (handed over or about to be read),
+  and with them the room to analyse them in.  false: out of memory.
+*/
+static bool digests_taken(pa_stmt *s)
+{
+  s->digests_read= true;
+  s->scratch= (pa_digest_scratch *) alloc_root(s->root, sizeof(*s->scratch));
+  return s->scratch != NULL;
+}
+
 void pa_stmt_refresh(pa_stmt *s, bool with_digests)
 {
   pa_digest_take take;
@@ -83,20 +94,15 @@ void pa_stmt_refresh(pa_stmt *s, bool with_digests)
   if (!with_digests || s->digests_read || !take.taken)
     return;
   /* as pa_stmt_digests() would have read them, without the read */
-  s->digests_read= true;
   s->digests_gen= take.gen;
-  s->scratch= (pa_digest_scratch *) alloc_root(s->root,
-                                               sizeof(*s->scratch));
-  s->digests_ok= s->scratch != NULL;
+  s->digests_ok= digests_taken(s);
 }
 
 bool pa_stmt_digests(pa_stmt *s)
 {
   if (s->digests_read)
     return s->digests_ok;
-  s->digests_read= true;
-  if (!(s->scratch= (pa_digest_scratch *) alloc_root(s->root,
-                                                     sizeof(*s->scratch))))
+  if (!digests_taken(s))
     return false;
   s->digests_gen= pa_state_generation();
   s->digests_ok= pa_pfs_enabled(s->thd) &&
@@ -104,12 +110,21 @@ bool pa_stmt_digests(pa_stmt *s)
   return s->digests_ok;
 }
 
-pa_digest_analysis *pa_stmt_analysis(pa_stmt *s, size_t pos)
+pa_digest_analysis *pa_stmt_analyze(pa_stmt *s, const pa_digest *d)
 {
-  const pa_digest *d;
   pa_alloc a= {pa_root_alloc, s->root};
 
-  if (!s->digests_ok || pos >= s->digests.n || !pa_stmt_catalog(s))
+  if (!s->scratch || !pa_stmt_catalog(s) ||
+      pa_digest_analyze(d->text, d->text_len, s->scratch))
+    return NULL;
+  pa_catalog_resolve(s->thd, s->catalog, &s->conn, d->schema,
+                     &s->scratch->an);
+  return pa_digest_analysis_copy(&s->scratch->an, &a);
+}
+
+pa_digest_analysis *pa_stmt_analysis(pa_stmt *s, size_t pos)
+{
+  if (!s->digests_ok || pos >= s->digests.n)
     return NULL;
   if (!s->analyses)
   {
@@ -119,14 +134,7 @@ pa_digest_analysis *pa_stmt_analysis(pa_stmt *s, size_t pos)
     memset((void *) s->analyses, 0, s->digests.n * sizeof(*s->analyses));
   }
   if (!s->analyses[pos])
-  {
-    d= &s->digests.d[pos];
-    if (pa_digest_analyze(d->text, d->text_len, s->scratch))
-      return NULL;
-    pa_catalog_resolve(s->thd, s->catalog, &s->conn, d->schema,
-                       &s->scratch->an);
-    s->analyses[pos]= pa_digest_analysis_copy(&s->scratch->an, &a);
-  }
+    s->analyses[pos]= pa_stmt_analyze(s, &s->digests.d[pos]);
   return s->analyses[pos];
 }
 

@@ -257,6 +257,16 @@ bool pa_stmt_digests(pa_stmt *s);
 */
 pa_digest_analysis *pa_stmt_analysis(pa_stmt *s, size_t pos);
 
+/*
+  What pa_stmt_analysis() keeps, made anew for any digest d (another
+  node's, which is not in the statement's set): analysed in s->scratch,
+  resolved through the statement's catalog, copied onto the context's
+  root.  NULL when the statement has no scratch (its digests were not
+  settled: pa_stmt_digests()), out of memory, or the text cannot be
+  analysed.
+*/
+pa_digest_analysis *pa_stmt_analyze(pa_stmt *s, const pa_digest *d);
+
 /* innodb_page_size in bytes, read once per statement; 0 when unknown. */
 uint64_t pa_stmt_page_size(pa_stmt *s);
 
